@@ -1,0 +1,239 @@
+/* registry.c - model list and typed parameter conversion (see registry.h).
+ *
+ * The list is a small array sorted on insert; lookups happen at scenario load time only.
+ */
+#include "sim/registry.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_MODELS 256
+
+static const struct model_def *models[MAX_MODELS];
+static size_t nmodels;
+
+void registry_add(const struct model_def *def)
+{
+    if (nmodels == MAX_MODELS || registry_find(def->kind)) {
+        fprintf(stderr, "registry: cannot add model \"%s\" (duplicate or table full)\n",
+                def->kind);
+        abort();
+    }
+    size_t i = nmodels++;
+    while (i > 0 && strcmp(models[i - 1]->kind, def->kind) > 0) {
+        models[i] = models[i - 1];
+        i--;
+    }
+    models[i] = def;
+}
+
+const struct model_def *registry_find(const char *kind)
+{
+    for (size_t i = 0; i < nmodels; i++)
+        if (strcmp(models[i]->kind, kind) == 0)
+            return models[i];
+    return NULL;
+}
+
+size_t registry_list(const struct model_def **out, size_t max)
+{
+    for (size_t i = 0; i < nmodels && i < max; i++)
+        out[i] = models[i];
+    return nmodels;
+}
+
+const struct param_def *registry_param(const struct model_def *def, const char *name)
+{
+    for (size_t i = 0; i < def->nparams; i++)
+        if (strcmp(def->params[i].name, name) == 0)
+            return &def->params[i];
+    return NULL;
+}
+
+const char *param_type_name(enum param_type t)
+{
+    switch (t) {
+    case PARAM_BOOL: return "bool";
+    case PARAM_INT: return "integer";
+    case PARAM_UINT: return "unsigned integer";
+    case PARAM_DOUBLE: return "number";
+    case PARAM_PROB: return "probability";
+    case PARAM_TIME: return "time";
+    case PARAM_RATE: return "rate";
+    case PARAM_SIZE: return "size";
+    case PARAM_STRING: return "string";
+    case PARAM_ENUM: return "choice";
+    }
+    return "?";
+}
+
+static int choice_index(const char *choices, const char *value)
+{
+    int idx = 0;
+    size_t vlen = strlen(value);
+    for (const char *c = choices; *c; idx++) {
+        const char *bar = strchr(c, '|');
+        size_t n = bar ? (size_t)(bar - c) : strlen(c);
+        if (n == vlen && strncmp(c, value, n) == 0)
+            return idx;
+        if (!bar)
+            break;
+        c = bar + 1;
+    }
+    return -1;
+}
+
+static int check_bounds(const struct param_def *p, double v, const char *value, char *err,
+                        size_t errlen)
+{
+    if (p->min < p->max && (v < p->min || v > p->max)) {
+        snprintf(err, errlen, "%s = \"%s\" is out of range: expected %g to %g", p->name, value,
+                 p->min, p->max);
+        return -1;
+    }
+    return 0;
+}
+
+int param_set(const struct param_def *p, void *config, const char *value, char *err,
+              size_t errlen)
+{
+    char *field = (char *)config + p->offset;
+    char *end;
+    char uerr[256];
+    errno = 0;
+    switch (p->type) {
+    case PARAM_BOOL: {
+        static const char *yes[] = { "true", "yes", "on", "1" }, *no[] = { "false", "no", "off", "0" };
+        for (int i = 0; i < 4; i++) {
+            if (strcasecmp(value, yes[i]) == 0) { *(bool *)field = true; return 0; }
+            if (strcasecmp(value, no[i]) == 0) { *(bool *)field = false; return 0; }
+        }
+        snprintf(err, errlen, "%s = \"%s\": expected true or false", p->name, value);
+        return -1;
+    }
+    case PARAM_INT: {
+        long long v = strtoll(value, &end, 0);
+        if (errno || end == value || *end) {
+            snprintf(err, errlen, "%s = \"%s\": expected an integer", p->name, value);
+            return -1;
+        }
+        if (check_bounds(p, (double)v, value, err, errlen) < 0)
+            return -1;
+        *(int64_t *)field = v;
+        return 0;
+    }
+    case PARAM_UINT: {
+        if (value[0] == '-') {
+            snprintf(err, errlen, "%s = \"%s\": expected a non-negative integer", p->name, value);
+            return -1;
+        }
+        unsigned long long v = strtoull(value, &end, 0);
+        if (errno || end == value || *end) {
+            snprintf(err, errlen, "%s = \"%s\": expected a non-negative integer", p->name, value);
+            return -1;
+        }
+        if (check_bounds(p, (double)v, value, err, errlen) < 0)
+            return -1;
+        *(uint64_t *)field = v;
+        return 0;
+    }
+    case PARAM_DOUBLE:
+    case PARAM_PROB: {
+        double v = strtod(value, &end);
+        if (errno || end == value || *end || !isfinite(v)) {
+            snprintf(err, errlen, "%s = \"%s\": expected a number", p->name, value);
+            return -1;
+        }
+        if (p->type == PARAM_PROB && (v < 0 || v > 1)) {
+            snprintf(err, errlen, "%s = \"%s\": expected a probability between 0 and 1",
+                     p->name, value);
+            return -1;
+        }
+        if (check_bounds(p, v, value, err, errlen) < 0)
+            return -1;
+        *(double *)field = v;
+        return 0;
+    }
+    case PARAM_TIME:
+        if (time_parse(value, (sim_time_t *)field, uerr, sizeof uerr) < 0) {
+            snprintf(err, errlen, "%s: %s", p->name, uerr);
+            return -1;
+        }
+        return check_bounds(p, (double)*(sim_time_t *)field, value, err, errlen);
+    case PARAM_RATE:
+        if (rate_parse(value, (bps_t *)field, uerr, sizeof uerr) < 0) {
+            snprintf(err, errlen, "%s: %s", p->name, uerr);
+            return -1;
+        }
+        return check_bounds(p, (double)*(bps_t *)field, value, err, errlen);
+    case PARAM_SIZE:
+        if (size_parse(value, (bytes_t *)field, uerr, sizeof uerr) < 0) {
+            snprintf(err, errlen, "%s: %s", p->name, uerr);
+            return -1;
+        }
+        return check_bounds(p, (double)*(bytes_t *)field, value, err, errlen);
+    case PARAM_STRING:
+        if (strlen(value) >= PARAM_STRING_MAX) {
+            snprintf(err, errlen, "%s: value longer than %d characters", p->name,
+                     PARAM_STRING_MAX - 1);
+            return -1;
+        }
+        memcpy(field, value, strlen(value) + 1);
+        return 0;
+    case PARAM_ENUM: {
+        int idx = choice_index(p->choices, value);
+        if (idx < 0) {
+            snprintf(err, errlen, "%s = \"%s\": expected one of %s", p->name, value, p->choices);
+            return -1;
+        }
+        *(int *)field = idx;
+        return 0;
+    }
+    }
+    snprintf(err, errlen, "%s: unknown parameter type", p->name);
+    return -1;
+}
+
+int param_defaults(const struct model_def *def, void *config, char *err, size_t errlen)
+{
+    memset(config, 0, def->config_size);
+    for (size_t i = 0; i < def->nparams; i++) {
+        const struct param_def *p = &def->params[i];
+        if (p->default_value && param_set(p, config, p->default_value, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int param_format(const struct param_def *p, const void *config, char *buf, size_t len)
+{
+    const char *field = (const char *)config + p->offset;
+    switch (p->type) {
+    case PARAM_BOOL: return snprintf(buf, len, "%s", *(const bool *)field ? "true" : "false");
+    case PARAM_INT: return snprintf(buf, len, "%lld", (long long)*(const int64_t *)field);
+    case PARAM_UINT: return snprintf(buf, len, "%llu", (unsigned long long)*(const uint64_t *)field);
+    case PARAM_DOUBLE:
+    case PARAM_PROB: return snprintf(buf, len, "%.17g", *(const double *)field);
+    case PARAM_TIME: return time_format(*(const sim_time_t *)field, buf, len);
+    case PARAM_RATE: return rate_format(*(const bps_t *)field, buf, len);
+    case PARAM_SIZE: return size_format(*(const bytes_t *)field, buf, len);
+    case PARAM_STRING: return snprintf(buf, len, "%s", field);
+    case PARAM_ENUM: {
+        int idx = *(const int *)field, i = 0;
+        const char *c = p->choices;
+        while (i < idx && c && (c = strchr(c, '|')) != NULL) {
+            c++;
+            i++;
+        }
+        if (!c)
+            return snprintf(buf, len, "?");
+        const char *bar = strchr(c, '|');
+        return snprintf(buf, len, "%.*s", (int)(bar ? (size_t)(bar - c) : strlen(c)), c);
+    }
+    }
+    return snprintf(buf, len, "?");
+}

@@ -1,0 +1,83 @@
+/* registry.h - the model registry: kind name, parameter table, constructor.
+ *
+ * Every model (a link, a queue discipline, an application, a proxy, ...) describes itself
+ * once with a struct model_def and registers it with MODEL_REGISTER(def). The parameter table
+ * is the single source of truth for the scenario loader, `--set`, `mcpsim help MODEL` and
+ * the parameters recorded with every run: each entry names a field of the model's config
+ * struct (by offset), its type with unit, a default and a help line. The loader fills a
+ * zeroed config struct of config_size bytes with defaults, then with the scenario's values,
+ * and hands it to create().
+ *
+ * sim/ knows no model: models include this header, never the reverse.
+ */
+#ifndef MCPSIM_SIM_REGISTRY_H
+#define MCPSIM_SIM_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/units.h"
+
+enum param_type {
+    PARAM_BOOL,   /* bool:        true/false/yes/no/on/off/1/0 */
+    PARAM_INT,    /* int64_t */
+    PARAM_UINT,   /* uint64_t */
+    PARAM_DOUBLE, /* double */
+    PARAM_PROB,   /* double in [0, 1] */
+    PARAM_TIME,   /* sim_time_t, string with a time unit */
+    PARAM_RATE,   /* bps_t, string with a rate unit */
+    PARAM_SIZE,   /* bytes_t, string with a size unit */
+    PARAM_STRING, /* char[PARAM_STRING_MAX] */
+    PARAM_ENUM,   /* int: index into choices "a|b|c" */
+};
+
+#define PARAM_STRING_MAX 128
+
+struct param_def {
+    const char *name;
+    enum param_type type;
+    size_t offset;             /* offsetof(config struct, field) */
+    const char *default_value; /* string form; NULL = required */
+    const char *help;
+    const char *choices;       /* PARAM_ENUM: "reno|cubic" */
+    double min, max;           /* numeric bounds when min < max (in the value's base unit) */
+};
+
+struct model_ctx; /* defined by whoever builds models (the scenario loader) */
+
+struct model_def {
+    const char *kind;     /* "p2p", "droptail", "bulk" ... */
+    const char *category; /* "link", "qdisc", "app", "node", "proxy" ... */
+    const char *help;     /* one paragraph */
+    const struct param_def *params;
+    size_t nparams;
+    size_t config_size;
+    /* Builds an instance from a filled config; 0 or -1 with a message in err. */
+    int (*create)(struct model_ctx *ctx, const char *name, const void *config, void **out,
+                  char *err, size_t errlen);
+};
+
+void registry_add(const struct model_def *def);
+const struct model_def *registry_find(const char *kind);
+/* Registered models in kind order; returns the count, fills at most max entries. */
+size_t registry_list(const struct model_def **out, size_t max);
+const struct param_def *registry_param(const struct model_def *def, const char *name);
+
+/* Sets one field of config from its string form; 0 or -1 with a message in err that quotes
+ * the value and says what was expected. */
+int param_set(const struct param_def *p, void *config, const char *value, char *err,
+              size_t errlen);
+/* Fills config with every default; -1 if a default is malformed (a bug in the table). */
+int param_defaults(const struct model_def *def, void *config, char *err, size_t errlen);
+/* Prints the field back in its string form (for results and --help). */
+int param_format(const struct param_def *p, const void *config, char *buf, size_t len);
+const char *param_type_name(enum param_type t);
+
+#define MODEL_REGISTER(def)                                               \
+    __attribute__((constructor)) static void model_register_##def(void)   \
+    {                                                                     \
+        registry_add(&def);                                               \
+    }
+
+#endif
