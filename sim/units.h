@@ -41,8 +41,9 @@ int time_parse(const char *s, sim_time_t *out, char *err, size_t errlen);
 int rate_parse(const char *s, bps_t *out, char *err, size_t errlen);
 int size_parse(const char *s, bytes_t *out, char *err, size_t errlen);
 
-/* Printers choose the largest unit that shows the value exactly when it is short, else
- * a rounded form with 6 significant digits ("1.5ms", "2s", "50Mbps", "64KiB").
+/* Printers use the largest unit not above the value: an integer when it divides exactly,
+ * else up to 12 significant digits ("1.5ms", "2s", "50Mbps", "64KiB"); parse(format(x)) == x
+ * for every value below 10^12 of its unit.
  * They return the snprintf-style length. */
 int time_format(sim_time_t t, char *buf, size_t len);
 int rate_format(bps_t r, char *buf, size_t len);
