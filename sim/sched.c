@@ -77,9 +77,9 @@ struct sched {
     struct sched_stats st;
 };
 
-static void *xalloc_fail(void)
+_Noreturn static void xalloc_fail(void)
 {
-    fprintf(stderr, "mcpsim: out of memory in the event scheduler\n");
+    fprintf(stderr, "mcpsim: event scheduler out of memory (or over 2^31 pending events)\n");
     abort();
 }
 

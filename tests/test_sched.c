@@ -169,6 +169,26 @@ static void test_cancel_prevents_the_callback_and_rejects_stale_handles(void)
     sched_free(s);
 }
 
+/* One slot reused 1000 times (each event runs before the next is scheduled): every handle is
+ * new, and every earlier handle stays stale while a later event occupies the same slot. */
+static void test_handles_of_a_reused_slot_stay_distinct_and_stale(void)
+{
+    struct sched *s = sched_new();
+    struct trace t = { .n = 0 };
+    static event_id ids[1000];
+    int bad = 0;
+    for (int i = 0; i < 1000; i++) {
+        ids[i] = sched_in(s, 1, record, &t, id_arg(i));
+        for (int j = 0; j < i; j++)
+            if (ids[j] == ids[i] || sched_is_pending(s, ids[j]))
+                bad = 1;
+        sched_run(s);
+    }
+    CU_ASSERT_FALSE(bad);
+    CU_ASSERT_EQUAL(t.n, 1000);
+    sched_free(s);
+}
+
 static void test_reschedule_moves_the_event_and_orders_it_as_inserted_now(void)
 {
     struct sched *s = sched_new();
@@ -551,6 +571,7 @@ SUITE(sched, NULL, NULL,
       TEST(test_run_until_sets_now_to_end_and_keeps_later_events),
       TEST(test_stop_returns_after_the_current_callback),
       TEST(test_cancel_prevents_the_callback_and_rejects_stale_handles),
+      TEST(test_handles_of_a_reused_slot_stay_distinct_and_stale),
       TEST(test_reschedule_moves_the_event_and_orders_it_as_inserted_now),
       TEST(test_stats_count_executed_scheduled_cancelled_and_peak),
       TEST(test_sequence_renumbering_keeps_insertion_order_of_ties),
