@@ -27,11 +27,16 @@
  * 2x the live entries and cancel is O(1) amortised; a dead entry costs one extra pop later.
  *
  * The road not taken is position tracking: each slot records its heap index and cancel
- * removes the entry in place, O(log n). It frees memory at once, but every level a sift moves
- * an entry it must also write that entry's slot, a random write. bench_sched measures it on
- * the bare heap ("bare heap + position index"): no measurable cost at 10^2 and 10^4 pending
- * events, +5-10% per hold at 10^6, i.e. on every event of a large simulation, to speed up
- * cancels, which are rare once re-armed timers go through timer.h. Lazy it is.
+ * removes the entry in place, O(log n). It frees memory at once and leaves no dead entry to
+ * pop later, but every level a sift moves an entry it must also write that entry's slot, a
+ * random store. bench_sched measures that on the bare heap ("bare heap + position index"):
+ * within noise of the plain bare heap at every size (the stores do not stall), so speed does
+ * not decide. Lazy cancellation wins on the rest: cancel is O(1) instead of O(log n), the
+ * slot needs no back-pointer, and there is no index to keep consistent on every move (a
+ * missed update would corrupt the heap silently, while a missed seq check is caught by the
+ * reference-model test). Its costs are bounded: heap memory up to 2x the live entries under
+ * heavy cancellation, and one deferred pop per cancelled or rescheduled event. The heaviest
+ * source of cancels, timers re-armed on every ACK, is kept off the queue by timer.h anyway.
  *
  * Not modelled: parallel or distributed execution, priorities other than (time, insertion).
  */
