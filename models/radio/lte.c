@@ -4,10 +4,11 @@
  * Per direction the phones with data (and connected, and up) form a circular doubly linked
  * list by index, in the order they became backlogged: round robin serves the head and moves
  * on, so a phone that just got data joins at the back, as in a DRR scheduler. Proportional
- * fair scans the list (O(backlogged phones) per opportunity); each phone's average is
- * decayed lazily - stored with the opportunity number it was last updated at and
- * multiplied by (1 - 1/window)^(elapsed opportunities) when read - so phones without data
- * cost nothing. Delivered packets wait on a FIFO delay line (base_delay is the same for
+ * fair scans the list (O(backlogged phones) per opportunity, a multiply and a divide
+ * each); the averages of all phones decay together, so they are stored scaled to a common
+ * epoch (pf_update) and phones without data cost nothing. A heap on quality / scaled
+ * average would make PF O(log n), since only the served phone's key changes; not needed
+ * for the tens of backlogged phones of a cell (bench: make bench BENCHES=radio). Delivered packets wait on a FIFO delay line (base_delay is the same for
  * all, so delivery times are in order) with one pending event per direction.
  */
 #include "models/radio/lte.h"
@@ -27,8 +28,7 @@ struct phone {
     struct radio_queue q[2];
     uint32_t head_left[2]; /* bytes of the head packet still to deliver; 0: not started */
     double quality[2];
-    double pf_avg[2];      /* bytes per opportunity, as of opportunity pf_seq */
-    uint64_t pf_seq[2];
+    double pf_scaled[2];   /* PF average served bytes / keep^(seq - pf_epoch): see pick() */
     uint32_t prev[2], next[2];
     bool active[2];
     bool up, promoting;
@@ -49,6 +49,7 @@ struct lte_dir {
     uint32_t head, nactive;
     event_id opp_ev;
     uint64_t seq;          /* opportunities used so far */
+    uint64_t pf_epoch;     /* opportunity the phones' pf_scaled are relative to */
     struct packet *line_head, *line_tail;
     event_id line_ev;
 };
@@ -71,8 +72,8 @@ int lte_config_check(const struct lte_config *c, char *err, size_t errlen)
         bad = "opportunity_bytes must be positive";
     else if (c->scheduler != LTE_SCHED_RR && c->scheduler != LTE_SCHED_PF)
         bad = "scheduler must be rr or pf";
-    else if (c->pf_window < 1)
-        bad = "pf_window must be at least 1 opportunity";
+    else if (c->pf_window < 2)
+        bad = "pf_window must be at least 2 opportunities";
     else if (c->base_delay < 0 || c->promotion_delay < 0 || c->inactivity_timeout < 0)
         bad = "base_delay, promotion_delay and inactivity_timeout must not be negative";
     else if ((c->down_trace[0] && c->down_markov[0]) || (c->up_trace[0] && c->up_markov[0]))
@@ -178,27 +179,21 @@ static void line_push(struct lte *cell, struct lte_dir *dir, struct packet *p, u
 
 /* ---- scheduling --------------------------------------------------------------------- */
 
-/* PF average of phone p as of opportunity seq (decayed lazily). */
-static double pf_avg(const struct lte *cell, const struct phone *p, enum radio_dir d,
-                     uint64_t seq)
-{
-    if (p->pf_avg[d] == 0)
-        return 0;
-    return p->pf_avg[d] * pow(cell->pf_keep, (double)(seq - p->pf_seq[d]));
-}
-
 static uint32_t pick(const struct lte *cell, const struct lte_dir *dir)
 {
     if (cell->cfg.scheduler == LTE_SCHED_RR)
         return dir->head;
     /* PF: the largest quality / average, the first in list order on a tie. The average is
      * floored at 1e-9 bytes so that a phone never served (average 0) ranks first, ordered
-     * by quality among such phones. */
+     * by quality among such phones. Every average decays by the same factor per
+     * opportunity, so each is stored divided by keep^(opportunities since the epoch) and
+     * one pow() per opportunity restores them all: a multiply per phone, not a pow(). */
+    double decay = pow(cell->pf_keep, (double)(dir->seq - 1 - dir->pf_epoch));
     uint32_t best = dir->head, i = dir->head;
     double best_m = -1;
     do {
         const struct phone *p = &cell->ph[i];
-        double avg = fmax(pf_avg(cell, p, dir->d, dir->seq - 1), 1e-9);
+        double avg = fmax(p->pf_scaled[dir->d] * decay, 1e-9);
         double m = p->quality[dir->d] / avg;
         if (m > best_m) {
             best_m = m;
@@ -207,6 +202,23 @@ static uint32_t pick(const struct lte *cell, const struct lte_dir *dir)
         i = p->next[dir->d];
     } while (i != dir->head);
     return best;
+}
+
+/* The EWMA step of opportunity dir->seq: avg <- keep avg + served / window, for the served
+ * phone explicitly and for the others through the common decay. Scaled averages grow as
+ * keep^-(seq - epoch); before that leaves the comfortable range of a double (e^32 at most)
+ * they are all brought back to a new epoch, O(phones) once per 32 windows. */
+static void pf_update(struct lte *cell, struct lte_dir *dir, struct phone *p, uint64_t served)
+{
+    enum radio_dir d = dir->d;
+    double grow = pow(cell->pf_keep, -(double)(dir->seq - dir->pf_epoch));
+    p->pf_scaled[d] += (double)served / (double)cell->cfg.pf_window * grow;
+    if (dir->seq - dir->pf_epoch >= 32 * cell->cfg.pf_window) {
+        double shrink = 1.0 / grow;
+        for (uint32_t i = 0; i < cell->n; i++)
+            cell->ph[i].pf_scaled[d] *= shrink;
+        dir->pf_epoch = dir->seq;
+    }
 }
 
 static void opp_fire(struct sched *s, void *ctx, void *arg)
@@ -240,11 +252,8 @@ static void opp_fire(struct sched *s, void *ctx, void *arg)
     }
     p->st[d].opportunities++;
     p->last_activity = now;
-    if (cell->cfg.scheduler == LTE_SCHED_PF) {
-        p->pf_avg[d] =
-            pf_avg(cell, p, d, dir->seq) + (double)served / (double)cell->cfg.pf_window;
-        p->pf_seq[d] = dir->seq;
-    }
+    if (cell->cfg.scheduler == LTE_SCHED_PF)
+        pf_update(cell, dir, p, served);
     if (dir->head == i)
         dir->head = p->next[d]; /* round robin: the served phone goes to the back */
     if (radio_queue_empty(&p->q[d]))

@@ -34,7 +34,7 @@ static const struct param_def lte_params[] = {
     { "scheduler", PARAM_ENUM, F(scheduler), "pf", "who gets an opportunity: rr (round "
       "robin) or pf (proportional fair)", "rr|pf", 0, 0 },
     { "pf_window", PARAM_UINT, F(pf_window), "1000", "proportional-fair averaging window, "
-      "in opportunities", NULL, 1, 1e9 },
+      "in opportunities (at least 2)", NULL, 2, 1e9 },
     { "bs_buffer", PARAM_SIZE, F(bs_buffer), "2MB", "downlink buffer per phone at the base "
       "station (drop-tail; 0B: unlimited)", NULL, 0, 0 },
     { "phone_buffer", PARAM_SIZE, F(phone_buffer), "1MB", "uplink buffer in each phone "
