@@ -13,6 +13,7 @@
  */
 #include "models/radio/lte.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,6 +279,7 @@ static void promo_fire(struct sched *s, void *ctx, void *arg)
 
 int lte_enqueue(struct lte *cell, uint32_t phone, enum radio_dir dir, struct packet *pk)
 {
+    assert(phone < cell->n);
     struct phone *p = &cell->ph[phone];
     sim_time_t now = sched_now(cell->sched);
     if (!p->up) {
@@ -310,6 +312,7 @@ int lte_enqueue(struct lte *cell, uint32_t phone, enum radio_dir dir, struct pac
 void lte_link_set_up(void *lte, uint32_t phone, bool up)
 {
     struct lte *cell = lte;
+    assert(phone < cell->n);
     struct phone *p = &cell->ph[phone];
     if (p->up == up)
         return;
@@ -352,6 +355,7 @@ void lte_set_link_state_cb(struct lte *cell, uint32_t phone, radio_link_state_fn
 
 void lte_set_quality(struct lte *cell, uint32_t phone, enum radio_dir dir, double quality)
 {
+    assert(phone < cell->n && quality > 0 && quality <= 1);
     cell->ph[phone].quality[dir] = quality;
 }
 

@@ -254,6 +254,7 @@ static void round_fire(struct sched *s, void *ctx, void *arg)
 
 int wifi_enqueue(struct wifi *w, uint32_t sta, enum radio_dir dir, struct packet *p)
 {
+    assert(sta < w->n);
     struct station *st = &w->sta[sta];
     struct contender *c = dir == RADIO_UP ? &w->con[sta] : &w->con[w->n];
     sim_time_t now = sched_now(w->sched);
@@ -295,6 +296,7 @@ static bool not_for_station(const struct packet *p, void *arg)
 void wifi_link_set_up(void *wifi, uint32_t sta, bool up)
 {
     struct wifi *w = wifi;
+    assert(sta < w->n);
     struct station *st = &w->sta[sta];
     if (st->up == up)
         return;
