@@ -113,7 +113,9 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJS)
 install: $(BUILD)/mcpsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/mcpsim
 	install -m 755 $(BUILD)/mcpsim $(DESTDIR)$(PREFIX)/bin/mcpsim
-	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/mcpsim/
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/mcpsim/README.md
+	install -d $(DESTDIR)$(PREFIX)/share/doc/mcpsim/docs
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/mcpsim/docs/
 
 clean:
 	rm -rf build
