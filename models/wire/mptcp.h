@@ -91,7 +91,7 @@ struct mptcp_opt {
      * option is byte-identical. Zero when building an option. */
     uint16_t rsv;
     union {
-        struct {                /* MP_CAPABLE: 4/12/20/22/24 (v1), 12/12/20 (v0) */
+        struct mptcp_mpc {      /* MP_CAPABLE: 4/12/20/22/24 (v1), 12/12/20 (v0) */
             uint8_t version;
             uint8_t flags;      /* MPTCP_CAP_* (A..H) */
             uint8_t nkeys;      /* 0 (v1 SYN), 1 (SYN/ACK, v0 SYN), 2 (third ACK / data) */
@@ -102,7 +102,7 @@ struct mptcp_opt {
             uint16_t data_len;
             uint16_t csum;
         } mpc;
-        struct {                /* MP_JOIN: 12 (SYN) / 16 (SYN/ACK) / 24 (ACK) */
+        struct mptcp_join {     /* MP_JOIN: 12 (SYN) / 16 (SYN/ACK) / 24 (ACK) */
             uint8_t form;       /* enum mptcp_join_form */
             bool backup;        /* B (SYN, SYN/ACK) */
             uint8_t addr_id;    /* SYN, SYN/ACK */
@@ -111,7 +111,7 @@ struct mptcp_opt {
             uint64_t thmac;     /* SYN/ACK: sender's truncated HMAC (leftmost 64 bits) */
             uint8_t hmac[20];   /* ACK: sender's HMAC (leftmost 160 bits) */
         } join;
-        struct {                /* DSS: 4..28 */
+        struct mptcp_dss {      /* DSS: 4..28 */
             uint8_t flags;      /* MPTCP_DSS_* */
             bool has_csum;      /* checksum field present (mapping present and negotiated) */
             uint64_t data_ack;  /* A: 32 or 64 bits per A8 */
@@ -120,7 +120,7 @@ struct mptcp_opt {
             uint16_t data_len;  /* M: 0 = infinite mapping */
             uint16_t csum;
         } dss;
-        struct {                /* ADD_ADDR */
+        struct mptcp_add_addr { /* ADD_ADDR */
             uint8_t version;    /* layout: 0 (RFC 6824 IPVer nibble) or 1 (RFC 8684 E flag) */
             uint8_t family;     /* 4 or 6 */
             bool echo;          /* v1 E */
