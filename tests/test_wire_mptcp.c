@@ -217,6 +217,11 @@ static void test_malformed_lengths_and_contexts_rejected(void)
         { "MP_TCPRST without RST", ACK, 1, 0, "1e048000", MPTCP_ERR_CONTEXT },
         { "MP_TCPRST 5", RST, 1, 0, "1e05800000", MPTCP_ERR_BAD_LENGTH },
         { "length 2", ACK, 1, 0, "1e02", MPTCP_ERR_BAD_LENGTH },
+        /* found by tests/fuzz/fuzz_mptcp.c: a 3-byte DSS must not read a 4th byte */
+        { "DSS length 3", ACK, 1, 0, "1e032e", MPTCP_ERR_BAD_LENGTH },
+        { "ADD_ADDR length 3", ACK, 1, 0, "1e0331", MPTCP_ERR_BAD_LENGTH },
+        { "MP_JOIN length 3", SYN, 1, 0, "1e0310", MPTCP_ERR_BAD_LENGTH },
+        { "MP_CAPABLE length 3", SYN, 1, 0, "1e0301", MPTCP_ERR_BAD_LENGTH },
         { "length beyond the buffer", ACK, 1, 0, "1e0c2003 2d60", MPTCP_ERR_TRUNCATED },
         { "only the kind byte", ACK, 1, 0, "1e", MPTCP_ERR_TRUNCATED },
         { "not kind 30", ACK, 1, 0, "020405b4", MPTCP_ERR_NOT_MPTCP },

@@ -145,10 +145,14 @@ static int dss_base_len(uint8_t flags)
  * kept so the option is rewritten intact. */
 static int parse_dss(const uint8_t *p, uint8_t len, struct mptcp_opt *o)
 {
-    uint8_t flags = p[3] & 0x1f;
-    int base = dss_base_len(flags);
+    uint8_t flags;
+    int base;
     const uint8_t *q = p + 4;
 
+    if (len < 4)
+        return MPTCP_ERR_BAD_LENGTH;
+    flags = p[3] & 0x1f;
+    base = dss_base_len(flags);
     if (len != base && len != base + 2)
         return MPTCP_ERR_BAD_LENGTH;
     memset(&o->u.dss, 0, sizeof o->u.dss);
