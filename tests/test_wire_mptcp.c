@@ -53,7 +53,8 @@ static const struct vec captured[] = {
 };
 
 static const struct vec rfc_forms[] = {
-    { "v1 MP_CAPABLE 22 (first data)", ACK, 1, 1, "1e1601018aec9a5ed458a3fba35b21091642970d0064", 0 },
+    { "v1 MP_CAPABLE 22 (first data)", ACK, 1, 1,
+      "1e1601018aec9a5ed458a3fba35b21091642970d0064", 0 },
     { "v1 MP_CAPABLE 24 (data+csum)", ACK, 1, 1,
       "1e1801818aec9a5ed458a3fba35b21091642970d0064abcd", 0 },
     { "v0 MP_CAPABLE SYN 12", SYN, 0, 0, "1e0c00818aec9a5ed458a3fb", 0 },
@@ -152,6 +153,27 @@ static void test_captured_fields_decode_to_known_values(void)
     o = wire_parse_hex("1e048106", RST, 1, 0);
     CU_ASSERT_EQUAL(o.u.tcprst.flags, MPTCP_RST_T);
     CU_ASSERT_EQUAL(o.u.tcprst.reason, 6);
+}
+
+/* Without connection state (mcpsim decode), each ADD_ADDR and MP_PRIO is read in the layout
+ * its own bytes announce, as Wireshark does; with a known version, only that layout. */
+static void test_version_any_reads_v0_and_v1_layouts_per_option(void)
+{
+    struct mptcp_opt o = wire_parse_hex("1e0a34050a02020204d2", ACK, MPTCP_VERSION_ANY, 0);
+    CU_ASSERT_EQUAL(o.u.add_addr.version, 0);
+    CU_ASSERT_EQUAL(o.u.add_addr.family, 4);
+    CU_ASSERT_EQUAL(o.u.add_addr.port, 1234);
+    o = wire_parse_hex("1e1030010a0202025e38d85b028d8baf", ACK, MPTCP_VERSION_ANY, 0);
+    CU_ASSERT_EQUAL(o.u.add_addr.version, 1);
+    CU_ASSERT_TRUE(o.u.add_addr.has_hmac);
+    o = wire_parse_hex("1e045107", ACK, MPTCP_VERSION_ANY, 0);
+    CU_ASSERT_TRUE(o.u.prio.has_addr_id);
+    CU_ASSERT_EQUAL(o.u.prio.addr_id, 7);
+
+    uint8_t b[16];
+    size_t n = wire_unhex("1e0a34050a02020204d2", b, sizeof b);
+    struct mptcp_ctx v1 = { ACK, 1, false };
+    CU_ASSERT_EQUAL(mptcp_opt_parse(b, n, &v1, &o), MPTCP_ERR_BAD_LENGTH);
 }
 
 /* Lengths that do not fit the subtype in this packet are refused, as Linux does. */
@@ -354,11 +376,12 @@ static void test_every_option_in_captures_round_trips(void)
 {
     static const char *const caps[] = {
         "testdata/pcaps/a-mptcp-join-addaddr.pcap", "testdata/pcaps/d-synflood.pcap",
-        "testdata/pcaps/e-mptcp-prio-rmaddr-fastclose.pcap", "testdata/pcaps/g6-mptcp-ipv6-join.pcap",
+        "testdata/pcaps/e-mptcp-prio-rmaddr-fastclose.pcap",
+        "testdata/pcaps/g6-mptcp-ipv6-join.pcap",
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++)
-        CU_ASSERT(capture_walk(caps[i], round_trip_packet, &n) > 0);
+        CU_ASSERT(capture_walk(harness_shared(caps[i]), round_trip_packet, &n) > 0);
     CU_ASSERT(n > 10000);
 }
 
@@ -366,6 +389,7 @@ SUITE(wire_mptcp, NULL, NULL,
       TEST(test_captured_options_parse_and_rewrite_byte_identical),
       TEST(test_rfc_only_forms_parse_and_rewrite_byte_identical),
       TEST(test_captured_fields_decode_to_known_values),
+      TEST(test_version_any_reads_v0_and_v1_layouts_per_option),
       TEST(test_malformed_lengths_and_contexts_rejected),
       TEST(test_every_truncation_is_rejected),
       TEST(test_writer_refuses_inconsistent_fields_and_small_buffers),

@@ -9,10 +9,10 @@
 #include "models/wire/bytes.h"
 #include "tests/harness.h"
 
-long capture_walk(const char *rel, capture_walk_fn fn, void *arg)
+long capture_walk(const char *path, capture_walk_fn fn, void *arg)
 {
     char err[PCAP_ERRBUF_SIZE];
-    pcap_t *p = pcap_open_offline(harness_shared(rel), err);
+    pcap_t *p = pcap_open_offline(path, err);
     struct pcap_pkthdr *h;
     const uint8_t *d;
     unsigned frame = 0;

@@ -1,9 +1,9 @@
 /* wire_util.h - helpers shared by the wire-format suites: hex byte strings, and the TCP
  * options of every IPv4/IPv6 TCP packet of a capture.
  *
- * The capture walker is a deliberately small walker (Ethernet, IPv4 with options, IPv6 without extension headers) so
- * the MPTCP suites can sweep real captures without depending on the full IP/TCP decoder. A
- * capture it cannot open fails the running test.
+ * The capture walker is deliberately small (Ethernet, IPv4 with options, IPv6 without
+ * extension headers) so the MPTCP suites can sweep real captures without depending on the full
+ * IP/TCP decoder of models/wire.
  */
 #ifndef MCPSIM_TESTS_WIRE_UTIL_H
 #define MCPSIM_TESTS_WIRE_UTIL_H
@@ -28,7 +28,8 @@ struct mptcp_opt wire_parse_hex(const char *hex, uint8_t tcp_flags, uint8_t vers
 typedef void (*capture_walk_fn)(void *arg, unsigned frame, uint8_t tcp_flags, size_t payload,
                                 const uint8_t *opts, size_t optlen);
 
-/* Walks ../shared/<rel>; returns the number of TCP packets seen, or -1 if it cannot be read. */
-long capture_walk(const char *rel, capture_walk_fn fn, void *arg);
+/* Walks the capture at path (e.g. harness_shared("testdata/pcaps/a-...pcap")); returns the
+ * number of TCP packets seen, or -1 if it cannot be read. */
+long capture_walk(const char *path, capture_walk_fn fn, void *arg);
 
 #endif
