@@ -5,7 +5,8 @@
  * hook, which may rewrite it or drop it, and encoded again behind the frame's original link
  * header. With the default role "none" the hook passes everything unchanged, so OUT holds the
  * same bytes and timestamps as IN (OUT is written with nanosecond timestamps): the test of
- * decode/encode identity on real traffic. A frame that is not IP, or whose IP header does not
+ * decode/encode identity on real traffic. MPTCP options go through their codec too
+ * (models/wire/mptcp.h: parsed into structs and written back). A frame that is not IP, or whose IP header does not
  * decode, is copied as it is and counted per reason.
  * Roles are the extension point for the proxy datapath (uMCP/dMCP): a row in `roles` below.
  */
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "cmd/command.h"
+#include "models/wire/mptcp.h"
 #include "models/wire/packet.h"
 #include "models/wire/wire_err.h"
 #include "sim/pcap.h"
@@ -61,9 +63,33 @@ static const struct command replay_cmd = {
 COMMAND_REGISTER(replay_cmd)
 
 struct replay_counts {
-    unsigned long long frames, decoded, not_ip, dropped;
+    unsigned long long frames, decoded, not_ip, dropped, mptcp_bad;
     unsigned long long err[WIRE_ERR_COUNT];
 };
+
+/* Runs every MPTCP option through its codec (parse, then write in place): the model holds the
+ * options as structs, not bytes. An option that does not parse stays as received (a receiver
+ * ignores it) and is counted; one whose rewrite differs in length is a codec bug. */
+static int mptcp_roundtrip(struct wire_pkt *pkt, struct replay_counts *c)
+{
+    struct tcp_hdr *h = &pkt->tcp;
+    struct mptcp_ctx mc = { .tcp_flags = (uint8_t)h->flags, .version = 1,
+                            .has_payload = pkt->payload_len > 0 };
+    for (size_t i = 0; i < h->nopts; i++) {
+        const struct tcp_opt *o = &h->opts[i];
+        struct mptcp_opt m;
+        size_t n;
+        if (o->kind != TCPOPT_MPTCP)
+            continue;
+        if (mptcp_opt_parse(h->opt + o->off, o->len, &mc, &m) != 0) {
+            c->mptcp_bad++;
+            continue;
+        }
+        if (mptcp_opt_write(&m, h->opt + o->off, o->len, &n) != 0 || n != o->len)
+            return WIRE_E_OPT_LEN;
+    }
+    return 0;
+}
 
 /* Builds the output frame: link header bytes then the re-encoded datagram. */
 static int encode_frame(const struct pcapio_frame *f, const struct wire_pkt *pkt, uint8_t *out,
@@ -82,8 +108,9 @@ static int encode_frame(const struct pcapio_frame *f, const struct wire_pkt *pkt
 
 static void print_counts(const struct replay_counts *c, const char *out)
 {
-    printf("replayed %llu frames into %s: %llu decoded as IP, %llu not IP, %llu dropped by the role",
-           c->frames, out, c->decoded, c->not_ip, c->dropped);
+    printf("replayed %llu frames into %s: %llu decoded as IP, %llu not IP, %llu dropped by the "
+           "role, %llu malformed MPTCP options",
+           c->frames, out, c->decoded, c->not_ip, c->dropped, c->mptcp_bad);
     for (int i = 1; i < WIRE_ERR_COUNT; i++)
         if (c->err[i])
             printf("; %llu %s", c->err[i], wire_strerror(-i));
@@ -153,6 +180,12 @@ static int replay_run(int argc, char **argv)
                 cnt.err[-derr < WIRE_ERR_COUNT ? -derr : 0]++;
             if (pkt.family) {
                 cnt.decoded++;
+                if (pkt.has_tcp && mptcp_roundtrip(&pkt, &cnt) != 0) {
+                    fprintf(stderr, "mcpsim replay: %s: frame %llu: MPTCP option rewrite changed "
+                            "its length\n", in, (unsigned long long)f.number);
+                    status = EXIT_FAIL;
+                    break;
+                }
                 if (role->hook(state, &pkt, &f) == REPLAY_DROP) {
                     cnt.dropped++;
                     continue;
