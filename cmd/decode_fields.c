@@ -343,11 +343,18 @@ static void f_tcp_urg(const struct decode_ctx *c, struct occ *o)
     if (tcp(c))
         put(o, "%u", tcp(c)->urg);
 }
+/* tshark lists the options up to the first EOL, then one more EOL per zero byte after it,
+ * stopping at the first non-zero byte (which it flags as "non-zero bytes after EOL"). */
 static void f_tcp_option_kind(const struct decode_ctx *c, struct occ *o)
 {
     const struct tcp_hdr *h = tcp(c);
-    for (size_t i = 0; h && i < h->nopts; i++)
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->nopts; i++)
         put(o, "%u", h->opts[i].kind);
+    if (h->nopts && h->opts[h->nopts - 1].kind == TCPOPT_EOL)
+        for (size_t k = h->opts[h->nopts - 1].off + 1u; k < h->optlen && h->opt[k] == 0; k++)
+            put(o, "0");
 }
 /* Every option of a kind with its required length: tshark shows only those values. */
 static void each_opt(const struct decode_ctx *c, struct occ *o, uint8_t kind, uint8_t len,

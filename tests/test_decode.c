@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/wire/packet.h"
+#include "sim/pcap.h"
 #include "tests/harness.h"
 #include "tests/wire_testutil.h"
 
@@ -32,10 +34,10 @@ static const char default_fields[] =
     "frame.number,ip.src,ip.dst,ipv6.src,ipv6.dst,tcp.srcport,tcp.dstport,tcp.flags,"
     "tcp.seq_raw,tcp.ack_raw,tcp.len,tcp.options.mss_val,tcp.options.wscale.shift";
 
-/* Runs both decoders on one capture and compares; reports the first differing line. */
-static void compare_with_tshark(const char *capture, const char *fields, int pass_fields)
+/* Runs both decoders on one file and compares; reports the first differing line. */
+static void compare_file_with_tshark(const char *path, const char *fields, int pass_fields)
 {
-    const char *path = wt_capture_path(capture);
+    const char *capture = path;
     size_t cap = 64 * 1024;
     char *cmd = malloc(cap), *mine = NULL, *ref = NULL;
     /* harness_run appends 2>&1: the subshell keeps tshark's root warning out of the output */
@@ -71,6 +73,11 @@ static void compare_with_tshark(const char *capture, const char *fields, int pas
     free(ref);
 }
 
+static void compare_with_tshark(const char *capture, const char *fields, int pass_fields)
+{
+    compare_file_with_tshark(wt_capture_path(capture), fields, pass_fields);
+}
+
 static void test_every_field_matches_tshark_on_every_capture(void)
 {
     if (!harness_have_tool("tshark")) {
@@ -89,6 +96,107 @@ static void test_default_fields_match_tshark(void)
     }
     compare_with_tshark("i-ipv4-lsrr.pcap", default_fields, 0);
     compare_with_tshark("h-srv6-srh.pcap", default_fields, 0);
+}
+
+/* Writes the packet behind an Ethernet header as the next frame of w. */
+static void write_pkt(struct pcapio_writer *w, const struct wire_pkt *p, int64_t *ts)
+{
+    static uint8_t frame[2048];
+    static const uint8_t eth[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+    size_t len;
+    memcpy(frame, eth, 12);
+    frame[12] = p->family == 4 ? 0x08 : 0x86;
+    frame[13] = p->family == 4 ? 0x00 : 0xdd;
+    CU_ASSERT_EQUAL_FATAL(wire_pkt_encode(p, frame + 14, sizeof frame - 14, &len), 0);
+    pcapio_write(w, *ts, frame, (uint32_t)(len + 14), (uint32_t)(len + 14));
+    *ts += 1000;
+}
+
+/* Sets raw IPv4 option bytes (route pointer states the captures do not have). */
+static void set_ip_opts(struct wire_pkt *p, const char *hex)
+{
+    struct ipv4_hdr *h = &p->ip.v4;
+    size_t old = ipv4_hdr_len(h);
+    h->optlen = (uint8_t)wt_hex(hex, h->opt, sizeof h->opt);
+    ipv4_opts_parse(h);
+    h->tot_len = (uint16_t)(h->tot_len - old + ipv4_hdr_len(h));
+    ipv4_set_csum(h);
+}
+
+static void set_tcp_opts(struct wire_pkt *p, const char *hex)
+{
+    size_t old = tcp_hdr_len(&p->tcp);
+    p->tcp.optlen = (uint8_t)wt_hex(hex, p->tcp.opt, sizeof p->tcp.opt);
+    tcp_opts_parse(&p->tcp);
+    p->ip.v4.tot_len = (uint16_t)(p->ip.v4.tot_len - old + tcp_hdr_len(&p->tcp));
+    ipv4_set_csum(&p->ip.v4);
+}
+
+/* Packets built with the wire helpers (multi-hop LSRR at each hop, SSRR, record route,
+ * timestamp option, bad pointers, SRH of three segments after a hop-by-hop header, TCP option
+ * forms and EOL padding) must decode as tshark decodes them. */
+static void test_crafted_routes_and_options_match_tshark(void)
+{
+    if (!harness_have_tool("tshark")) {
+        harness_skip("tshark not installed: crafted packets not compared with tshark");
+        return;
+    }
+    char err[512], path[512];
+    snprintf(path, sizeof path, "%s/crafted.pcap", harness_tmpdir());
+    struct pcapio_writer *w;
+    CU_ASSERT_EQUAL_FATAL(pcapio_open_write(path, 1, 65535, &w, err, sizeof err), 0);
+    int64_t ts = INT64_C(1700000000000000000);
+    size_t n4, n6;
+    uint8_t *raw4 = wt_frame_ip("a-mptcp-join-addaddr.pcap", 1, &n4);
+    uint8_t *raw6 = wt_frame_ip("g6-mptcp-ipv6-join.pcap", 4, &n6);
+    struct wire_pkt *p = malloc(sizeof *p);
+    uint32_t hops[2] = { 0x01010101, 0x02020202 };
+    CU_ASSERT_EQUAL(wire_pkt_decode(raw4, n4, p), 0);
+    CU_ASSERT_EQUAL(ipv4_route_insert(&p->ip.v4, IPOPT_LSRR, hops, 2), 0);
+    write_pkt(w, p, &ts);
+    CU_ASSERT_EQUAL(ipv4_route_process(&p->ip.v4, hops[0], 0x09090901), 0);
+    write_pkt(w, p, &ts);
+    CU_ASSERT_EQUAL(ipv4_route_process(&p->ip.v4, hops[1], 0x09090902), 0);
+    write_pkt(w, p, &ts);
+    CU_ASSERT_EQUAL(ipv4_route_remove(&p->ip.v4), 0);
+    CU_ASSERT_EQUAL(ipv4_route_insert(&p->ip.v4, IPOPT_SSRR, hops, 1), 0);
+    write_pkt(w, p, &ts);
+    static const char *const ip_opts[] = {
+        "07 0f 08 07070707 00000000 00000000 01", /* record route, one slot used */
+        "44 0c 05 00 00000000 00000000",          /* timestamp */
+        "01 83 07 03 09090909",                   /* LSRR pointer before the address */
+        "01 83 07 05 09090909",                   /* LSRR pointer inside the address */
+        "07 07 04 00000000 01 00",                /* RR, then NOP and EOL */
+    };
+    for (size_t i = 0; i < sizeof ip_opts / sizeof ip_opts[0]; i++) {
+        CU_ASSERT_EQUAL(wire_pkt_decode(raw4, n4, p), 0);
+        set_ip_opts(p, ip_opts[i]);
+        write_pkt(w, p, &ts);
+    }
+    static const char *const tcp_opts[] = {
+        "01 01 05 12 00000064 000000c8 0000012c 00000190 22 0a 0000000000000000 fd 04 aa bb"
+        "02 04 01 00",
+        "13 12 00000000000000000000000000000000 1d 10 000000000000000000000000",
+        "02 04 05 b4 00 01 02 03", "00 00 00 00", "02 04 05 b4 00 00 00 00 03 03 0a 00",
+    };
+    for (size_t i = 0; i < sizeof tcp_opts / sizeof tcp_opts[0]; i++) {
+        CU_ASSERT_EQUAL(wire_pkt_decode(raw4, n4, p), 0);
+        set_tcp_opts(p, tcp_opts[i]);
+        write_pkt(w, p, &ts);
+    }
+    uint8_t seg[2][16] = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0a }, { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0b } };
+    static const uint8_t hbh[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+    CU_ASSERT_EQUAL(wire_pkt_decode(raw6, n6, p), 0);
+    CU_ASSERT_EQUAL(ipv6_ext_insert(&p->ip.v6, 0, IPV6_EXT_HOPOPTS, hbh, 8), 0);
+    CU_ASSERT_EQUAL(ipv6_srh_insert(&p->ip.v6, (const uint8_t(*)[16])seg, 2), 0);
+    write_pkt(w, p, &ts);
+    CU_ASSERT_EQUAL(ipv6_srh_process(&p->ip.v6, seg[0]), 0);
+    write_pkt(w, p, &ts);
+    CU_ASSERT_EQUAL(pcapio_close_write(w, err, sizeof err), 0);
+    compare_file_with_tshark(path, all_fields, 1);
+    free(p);
+    free(raw4);
+    free(raw6);
 }
 
 static void test_unknown_field_lists_the_supported_ones(void)
@@ -128,5 +236,6 @@ static void test_damaged_file_gives_one_line_naming_file_and_frame(void)
 SUITE(decode, NULL, NULL,
       TEST(test_every_field_matches_tshark_on_every_capture),
       TEST(test_default_fields_match_tshark),
+      TEST(test_crafted_routes_and_options_match_tshark),
       TEST(test_unknown_field_lists_the_supported_ones),
       TEST(test_damaged_file_gives_one_line_naming_file_and_frame))
