@@ -50,4 +50,8 @@ void sched_stop(struct sched *s);
 
 void sched_get_stats(const struct sched *s, struct sched_stats *out);
 
+/* For tests: renumber insertion sequence numbers when they reach `limit` instead of 2^32-1,
+ * so that the rare renumbering path runs often. limit must exceed the pending count + 2. */
+void sched_debug_seq_limit(struct sched *s, uint32_t limit);
+
 #endif
