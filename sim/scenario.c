@@ -179,83 +179,65 @@ static int apply_sets(struct scenario *sc, const char *const *sets, size_t nsets
     return 0;
 }
 
-static int rec_globs(struct scenario *sc, const struct sdoc_node *n, const char *what,
-                     const char *const **out, size_t *nout, char *err, size_t errlen)
+static int record_rule(const struct sdoc_node *k, const struct sdoc_node *v,
+                       struct scenario_record_rule *r, char *err, size_t errlen)
 {
-    if (n->type == SDOC_SCALAR) {
-        /* a single glob is accepted for a one-element list */
-    } else if (n->type != SDOC_SEQ) {
-        return sdoc_error(n, err, errlen, "record.%s: expected a list of globs over "
-                          "\"category.instance.metric\", found %s", what, sdoc_type_name(n->type));
+    static const char *const on[] = { "on", "true", "yes" }, *const off[] = { "off", "false",
+                                                                               "no" };
+    r->pattern = k->scalar;
+    if (strchr(k->scalar, ':') && strncmp(k->scalar, "scalar:", 7) &&
+        strncmp(k->scalar, "vector:", 7) && strncmp(k->scalar, "histogram:", 10) &&
+        strncmp(k->scalar, "*:", 2))
+        return sdoc_error(k, err, errlen, "record: pattern \"%s\": the part before ':' must be "
+                          "scalar, vector or histogram", k->scalar);
+    if (v->type != SDOC_SCALAR)
+        return sdoc_error(v, err, errlen, "record \"%s\": expected on, off or a sampling "
+                          "interval (e.g. 10ms), found %s", k->scalar, sdoc_type_name(v->type));
+    for (size_t i = 0; i < 3; i++) {
+        if (strcmp(v->scalar, on[i]) == 0) {
+            r->on = true;
+            return 0;
+        }
+        if (strcmp(v->scalar, off[i]) == 0) {
+            r->on = false;
+            return 0;
+        }
     }
-    size_t cnt = n->type == SDOC_SEQ ? n->n : 1;
-    char **arr = calloc(cnt ? cnt : 1, sizeof *arr);
-    char **store = realloc(sc->rec_strings, (sc->nrec_strings + 1) * sizeof *store);
-    if (!arr || !store) {
-        free(arr);
-        if (store)
-            sc->rec_strings = store;
-        return sdoc_error(n, err, errlen, "out of memory");
-    }
-    sc->rec_strings = store;
-    sc->rec_strings[sc->nrec_strings++] = (char *)arr;
-    for (size_t i = 0; i < cnt; i++) {
-        const struct sdoc_node *g = n->type == SDOC_SEQ ? n->items[i] : n;
-        if (g->type != SDOC_SCALAR)
-            return sdoc_error(g, err, errlen, "record.%s: expected a glob string, found %s",
-                              what, sdoc_type_name(g->type));
-        arr[i] = g->scalar;
-    }
-    *out = (const char *const *)arr;
-    *nout = cnt;
+    char uerr[256];
+    if (time_parse(v->scalar, &r->interval, uerr, sizeof uerr) < 0 || r->interval <= 0)
+        return sdoc_error(v, err, errlen, "record \"%s\": expected on, off or a positive "
+                          "sampling interval (e.g. 10ms), found \"%s\"", k->scalar, v->scalar);
+    r->on = true;
     return 0;
 }
 
 static int parse_record(struct scenario *sc, char *err, size_t errlen)
 {
-    static const char *const all[] = { "*" };
-    static const char *const keys[] = { "scalars", "vectors", "histograms", "exclude",
-                                        "interval" };
-    struct scenario_record *r = &sc->rec;
-    r->scalars = all;
-    r->nscalars = 1;
-    r->interval = time_from_ms(100);
     const struct sdoc_node *n = sdoc_map_get(sdoc_root(sc->doc), "record");
     if (!n)
         return 0;
-    if (n->type == SDOC_SEQ)
-        return rec_globs(sc, n, "scalars", &r->scalars, &r->nscalars, err, errlen);
-    if (n->type != SDOC_MAP)
-        return sdoc_error(n, err, errlen, "record: expected a list of globs or a mapping with "
-                          "scalars, vectors, histograms, exclude, interval");
+    if (n->type == SDOC_SEQ) {
+        /* A list of patterns: each switched on (shorthand after a "*": off rule). */
+        for (size_t i = 0; i < n->n; i++)
+            if (n->items[i]->type != SDOC_SCALAR)
+                return sdoc_error(n->items[i], err, errlen, "record: expected a pattern such "
+                                  "as \"vector:*.qlen\"");
+    } else if (n->type != SDOC_MAP) {
+        return sdoc_error(n, err, errlen, "record: expected a mapping of patterns to on, off or "
+                          "an interval (\"vector:*\": off)");
+    }
+    struct scenario_record_rule *rules = calloc(n->n ? n->n : 1, sizeof *rules);
+    if (!rules)
+        return sdoc_error(n, err, errlen, "out of memory");
+    sc->rules = rules;
+    sc->rec.rules = rules;
+    sc->rec.n = n->n;
     for (size_t i = 0; i < n->n; i++) {
-        const char *k = n->keys[i]->scalar;
-        const struct sdoc_node *v = n->items[i];
-        int rc;
-        if (strcmp(k, "scalars") == 0)
-            rc = rec_globs(sc, v, k, &r->scalars, &r->nscalars, err, errlen);
-        else if (strcmp(k, "vectors") == 0)
-            rc = rec_globs(sc, v, k, &r->vectors, &r->nvectors, err, errlen);
-        else if (strcmp(k, "histograms") == 0)
-            rc = rec_globs(sc, v, k, &r->histograms, &r->nhistograms, err, errlen);
-        else if (strcmp(k, "exclude") == 0)
-            rc = rec_globs(sc, v, k, &r->exclude, &r->nexclude, err, errlen);
-        else if (strcmp(k, "interval") == 0) {
-            char uerr[256];
-            if (v->type != SDOC_SCALAR || time_parse(v->scalar, &r->interval, uerr,
-                                                     sizeof uerr) < 0)
-                return sdoc_error(v, err, errlen, "record.interval: %s",
-                                  v->type == SDOC_SCALAR ? uerr : "expected a time");
-            if (r->interval <= 0)
-                return sdoc_error(v, err, errlen, "record.interval: expected a positive time");
-            rc = 0;
-        } else {
-            sdoc_error(n->keys[i], err, errlen, "record: unknown key \"%s\": expected scalars, "
-                       "vectors, histograms, exclude or interval", k);
-            strdist_hint(err, errlen, k, keys, 5);
-            return -1;
+        if (n->type == SDOC_SEQ) {
+            rules[i] = (struct scenario_record_rule){ .pattern = n->items[i]->scalar, .on = true };
+            continue;
         }
-        if (rc < 0)
+        if (record_rule(n->keys[i], n->items[i], &rules[i], err, errlen) < 0)
             return -1;
     }
     return 0;
@@ -305,9 +287,7 @@ void scenario_free(struct scenario *sc)
         free(sc->axis_names[i]);
     free(sc->axis_names);
     free(sc->axes);
-    for (size_t i = 0; i < sc->nrec_strings; i++)
-        free(sc->rec_strings[i]);
-    free(sc->rec_strings);
+    free(sc->rules);
     free(sc->path);
     free(sc);
 }

@@ -68,17 +68,18 @@ int scenario_run_info(const struct scenario *sc, size_t index, struct scenario_r
 /* The value of sweep axis `axis` at run `index`. */
 const char *scenario_run_axis_value(const struct scenario *sc, size_t index, size_t axis);
 
-/* What to record (the `record` section): globs over "category.instance.metric". */
+/* What to record (the `record` section): rules applied in file order, the last matching
+ * rule deciding (results.h "Recording rules"). A pattern is a glob over
+ * "KIND:MODULE.NAME" (KIND scalar|vector|histogram, optional); the value is on/off, or a time
+ * meaning "on, vectors sampled at this interval". */
+struct scenario_record_rule {
+    const char *pattern;
+    bool on;
+    sim_time_t interval; /* > 0: sample matching vectors every interval */
+};
 struct scenario_record {
-    const char *const *scalars;    /* default {"*"} */
-    size_t nscalars;
-    const char *const *vectors;    /* default none */
-    size_t nvectors;
-    const char *const *histograms; /* default none */
-    size_t nhistograms;
-    const char *const *exclude;    /* removed from all three */
-    size_t nexclude;
-    sim_time_t interval;           /* vector sampling interval, default 100ms */
+    const struct scenario_record_rule *rules;
+    size_t n;
 };
 const struct scenario_record *scenario_record(const struct scenario *sc);
 

@@ -24,8 +24,7 @@ struct scenario {
     unsigned repeat;
     size_t npoints;
     struct scenario_record rec;
-    char **rec_strings;          /* storage behind rec's glob arrays */
-    size_t nrec_strings;
+    struct scenario_record_rule *rules; /* storage behind rec.rules */
 };
 
 /* The value standing at n for the given axis choices: the chosen item when n is an axis. */
