@@ -81,6 +81,7 @@ enum results_error {
     RESULTS_EFOREIGN = -3,  /* results_db_open: not an mcpsim results database */
     RESULTS_EVERSION = -4,  /* results_db_open: an mcpsim database of another schema version */
     RESULTS_EPATTERN = -5,  /* results_enable/results_sample_every: malformed rule pattern */
+    RESULTS_EQUERY = -6,    /* results_stats.h: unknown metric or parameter, bad condition */
 };
 
 enum run_status { RUN_NONE = 0, RUN_RUNNING, RUN_OK, RUN_FAILED };
