@@ -65,8 +65,11 @@ struct scenario_run {
 };
 
 int scenario_run_info(const struct scenario *sc, size_t index, struct scenario_run *out);
-/* The value of sweep axis `axis` at run `index`. */
-const char *scenario_run_axis_value(const struct scenario *sc, size_t index, size_t axis);
+/* The same for any repetition of a point, also beyond `repeat` (`mcpsim run --run N`). */
+int scenario_run_at(const struct scenario *sc, size_t point, unsigned rep,
+                    struct scenario_run *out);
+/* The value of sweep axis `axis` at parameter point `point`. */
+const char *scenario_point_axis_value(const struct scenario *sc, size_t point, size_t axis);
 
 /* What to record (the `record` section): rules applied in file order, the last matching
  * rule deciding (results.h "Recording rules"). A pattern is a glob over

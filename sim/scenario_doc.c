@@ -189,7 +189,7 @@ static void parser_error(const struct sdoc *d, const yaml_parser_t *p, char *err
         return;
     }
     if (p->context)
-        sdoc_error(&at, err, errlen, "YAML syntax error: %s %s (line %d)",
+        sdoc_error(&at, err, errlen, "YAML syntax error: %s %s that started at line %d",
                    p->problem ? p->problem : "error", p->context, (int)p->context_mark.line + 1);
     else
         sdoc_error(&at, err, errlen, "YAML syntax error: %s", p->problem ? p->problem : "error");

@@ -129,11 +129,11 @@ static int kind_error(struct builder *b, const struct sdoc_node *at, const char 
         snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", all[i]->kind);
     }
     if (found)
-        sdoc_error(at, b->err, b->errlen, "kind \"%s\" is a %s model; %s expects a %s model: %s",
-                   kind, found->category, sections[s], categories[s], list);
+        sdoc_error(at, b->err, b->errlen, "kind \"%s\" is a %s model; %s takes models of "
+                   "category %s: %s", kind, found->category, sections[s], categories[s], list);
     else {
-        sdoc_error(at, b->err, b->errlen, "unknown kind \"%s\": expected a %s model: %s", kind,
-                   categories[s], list);
+        sdoc_error(at, b->err, b->errlen, "unknown kind \"%s\": expected a model of category "
+                   "%s: %s", kind, categories[s], list);
         strdist_hint(b->err, b->errlen, kind, names, k);
     }
     return -1;
@@ -330,7 +330,7 @@ static int check_names(struct builder *b)
             const struct sdoc_node *v = sdoc_map_get(b->src[i].entry, p->name);
             const struct sdoc_node *at = v ? scn_value(v, b->choice) : b->src[i].entry;
             sdoc_error(at, b->err, b->errlen, "%s \"%s\": %s \"%s\" is not a node of this "
-                       "scenario", pi->section, pi->name, p->name, ref);
+                       "scenario", pi->def->category, pi->name, p->name, ref);
             const char *cands[512];
             size_t nc = 0;
             for (size_t j = 0; j < nnodes && nc < 512; j++)

@@ -345,13 +345,21 @@ int scenario_run_info(const struct scenario *sc, size_t index, struct scenario_r
 {
     if (index >= scenario_run_count(sc))
         return -1;
+    return scenario_run_at(sc, index % sc->npoints, (unsigned)(index / sc->npoints), out);
+}
+
+int scenario_run_at(const struct scenario *sc, size_t point, unsigned rep,
+                    struct scenario_run *out)
+{
+    if (point >= sc->npoints)
+        return -1;
     size_t choice_stack[16];
     size_t *choice = sc->naxes <= 16 ? choice_stack : malloc(sc->naxes * sizeof *choice);
     if (!choice)
         return -1;
-    out->index = index;
-    out->point = index % sc->npoints;
-    out->rep = (unsigned)(index / sc->npoints);
+    out->index = (size_t)rep * sc->npoints + point;
+    out->point = point;
+    out->rep = rep;
     scn_point_choice(sc, out->point, choice);
     int rc = scn_run_id(sc, choice, out->rep, out->id);
     /* Both were validated at load time; these parses cannot fail here. */
@@ -365,9 +373,8 @@ int scenario_run_info(const struct scenario *sc, size_t index, struct scenario_r
     return rc;
 }
 
-const char *scenario_run_axis_value(const struct scenario *sc, size_t index, size_t axis)
+const char *scenario_point_axis_value(const struct scenario *sc, size_t point, size_t axis)
 {
-    size_t point = index % sc->npoints;
     if (sc->zip)
         return sc->axes[axis]->items[point]->scalar;
     for (size_t a = sc->naxes; a-- > axis + 1;)

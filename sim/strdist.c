@@ -45,9 +45,9 @@ size_t strdist(const char *a, const char *b)
 const char *strdist_suggest(const char *word, const char *const *candidates, size_t n)
 {
     size_t len = strlen(word);
-    /* One edit for short words, then one more per four characters: close enough to be a typo,
-     * far enough that unrelated short names are not suggested. */
-    size_t limit = 1 + len / 4;
+    /* One edit per four characters, rounded (none for one-letter words): close enough to be
+     * a typo, far enough that unrelated short names are not suggested. */
+    size_t limit = (len + 2) / 4;
     const char *best = NULL;
     size_t best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {
