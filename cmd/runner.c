@@ -60,28 +60,47 @@ static int apply_record(const struct scenario *sc, struct results_run *rr, char 
     return 0;
 }
 
-int runner_execute(const struct scenario *sc, const struct scenario_run *run,
-                   const struct runner_opts *o, struct results_db *db,
-                   struct runner_result *res, char *err, size_t errlen)
+static int begin(const struct scenario *sc, const struct scenario_run *run,
+                 const struct runner_opts *o, bool replace, struct results_db *db,
+                 struct results_run **rr, char *err, size_t errlen)
 {
-    memset(res, 0, sizeof *res);
     char *store = NULL;
     size_t np = 0;
     struct results_param *params = run_params(sc, run, o, &store, &np);
     if (!params) {
         snprintf(err, errlen, "out of memory");
-        return EXIT_FAIL;
+        return RESULTS_EFAIL;
     }
     struct run_meta meta = {
         .run_id = run->id, .scenario_name = scenario_name(sc),
         .scenario_hash = scenario_hash(sc), .params = params, .nparams = np,
         .seed = run->seed, .repetition = run->rep, .run_index = (uint32_t)run->index,
-        .replace = o->replace,
+        .replace = replace,
     };
-    struct results_run *rr = NULL;
-    int rc = results_run_begin(db, &meta, &rr, err, errlen);
+    int rc = results_run_begin(db, &meta, rr, err, errlen);
     free(params);
     free(store);
+    return rc;
+}
+
+int runner_record_failure(const struct scenario *sc, const struct scenario_run *run,
+                          const struct runner_opts *o, struct results_db *db, const char *why,
+                          char *err, size_t errlen)
+{
+    struct results_run *rr;
+    if (begin(sc, run, o, false, db, &rr, err, errlen) < 0)
+        return -1;
+    struct run_end end = { .status = RUN_FAILED, .error = why };
+    return results_run_end(rr, &end, err, errlen) < 0 ? -1 : 0;
+}
+
+int runner_execute(const struct scenario *sc, const struct scenario_run *run,
+                   const struct runner_opts *o, struct results_db *db,
+                   struct runner_result *res, char *err, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    struct results_run *rr = NULL;
+    int rc = begin(sc, run, o, o->replace, db, &rr, err, errlen);
     if (rc == RESULTS_EEXIST) {
         res->skipped = true;
         return EXIT_OK;

@@ -37,4 +37,10 @@ int runner_execute(const struct scenario *sc, const struct scenario_run *run,
                    const struct runner_opts *o, struct results_db *db,
                    struct runner_result *res, char *err, size_t errlen);
 
+/* Records run as failed with `why` (a worker that crashed cannot record itself): removes
+ * the leftovers of the attempt and writes the failed row. 0 or -1 with err. */
+int runner_record_failure(const struct scenario *sc, const struct scenario_run *run,
+                          const struct runner_opts *o, struct results_db *db, const char *why,
+                          char *err, size_t errlen);
+
 #endif
