@@ -13,7 +13,8 @@
  * packets (default 192 bytes of headroom + 64 bytes after the data start = 256 bytes) and
  * "large" for real payload up to a full MTU (default 192 + 1536). Freed packets go back on
  * a free list, so after warm-up the per-packet path calls no allocator; the pool counts
- * packets, bytes and peaks for memory accounting.
+ * packets, bytes and peaks for memory accounting. A pool belongs to one simulation, driven
+ * by one thread; it takes no locks.
  *
  * Metadata the simulator needs but the wire does not carry (uid, flow id, timestamps,
  * parsed header offsets, a scratch area) lives in struct packet, outside the wire bytes.
@@ -61,6 +62,7 @@ struct packet {
 /* ---- wire bytes ------------------------------------------------------------------- */
 
 static inline uint8_t *pkt_data(struct packet *p) { return p->buf + p->data; }
+static inline const uint8_t *pkt_cdata(const struct packet *p) { return p->buf + p->data; }
 static inline size_t pkt_len(const struct packet *p) { return (size_t)(p->tail - p->data); }
 static inline size_t pkt_virtual_len(const struct packet *p) { return p->virtual_len; }
 static inline size_t pkt_headroom(const struct packet *p) { return p->data; }

@@ -1,16 +1,16 @@
 /* rng.c - stream derivation and GSL-backed distributions (see rng.h).
  *
- * Why MT19937 and not GSL's other generators: every GSL generator's gsl_rng_set() takes at
- * most 32 bits of seed (MT19937 keeps s & 0xffffffff, RANLUX 31 bits), and with 32-bit seeds
- * two of 10^5 streams share a seed with probability ~ n^2 / 2^33, i.e. almost surely in a
- * scenario of thousands of phones. So the seed is not passed through gsl_rng_set(): the
- * stream's 64-bit key is expanded with SplitMix64 into all 624 words of the MT19937 state,
- * which GSL lets callers reach through gsl_rng_state() ("you can use this information to
- * access the state directly", GSL manual, "Auxiliary random number generator functions").
- * MT19937 is fast (a few ns per draw), equidistributed in 623 dimensions and has a period of
- * 2^19937 - 1, so streams started at 2^64 unrelated points never overlap. RANLXD2 has
- * stronger decorrelation proofs but is several times slower and has the same 31-bit seed
- * limit; what decides here is the per-stream seed space, and the state filling gives that.
+ * Why the seed is not simply passed to gsl_rng_set(): GSL generators use at most 32 bits of
+ * it (MT19937, RANLXD2, taus2 and MRG give the same sequence for s and s + 2^32). Among n
+ * streams with 32-bit seeds, n^2 / 2^33 pairs are expected to share a seed: about one for
+ * 10^5 streams, a scenario of thousands of phones. Instead the stream's 64-bit key is
+ * expanded with SplitMix64 into all 624 words of the MT19937 state, which GSL lets callers
+ * reach through gsl_rng_state() ("you can use this information to access the state
+ * directly", GSL manual, "Auxiliary random number generator functions"). MT19937 is fast
+ * (about 10 ns per uniform through GSL's call layers), equidistributed in 623 dimensions and
+ * has a period of 2^19937 - 1, so streams started at 2^64 unrelated points never overlap.
+ * RANLXD2 has stronger decorrelation proofs but is several times slower and has the same
+ * 32-bit seed limit; what decides here is the per-stream seed space, which the fill gives.
  */
 #include "sim/rng.h"
 

@@ -2,8 +2,12 @@
  * clones, pool reuse, deterministic uids. Everything is compared exactly (bytes, counts):
  * there is no tolerance to choose. Out-of-bounds writes would also be caught by the
  * sanitizer run, but the tests check the API's refusal (NULL, packet unchanged) directly. */
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sim/packet.h"
 #include "tests/harness.h"
@@ -187,8 +191,8 @@ static void test_clone_is_independent_of_the_original(void)
     pkt_set_virtual(c, 1);
     c->flow_id = 1;
     c->cb[3] = 0;
-    CU_ASSERT(is_filled(pkt_data(p), 20, 40) && is_filled(pkt_data(p) + 20, 20, 10) &&
-              is_filled(pkt_data(p) + 40, 8, 90));
+    CU_ASSERT(is_filled(pkt_cdata(p), 20, 40) && is_filled(pkt_cdata(p) + 20, 20, 10) &&
+              is_filled(pkt_cdata(p) + 40, 8, 90));
     CU_ASSERT_EQUAL(pkt_len(p), 48);
     CU_ASSERT_EQUAL(pkt_virtual_len(p), 500);
     CU_ASSERT_EQUAL(p->flow_id, 77);
@@ -364,6 +368,27 @@ static void test_pool_rejects_bad_configurations_with_a_reason(void)
     CU_ASSERT_PTR_NULL(pool);
 }
 
+/* A double free would corrupt the free list (the packet handed out twice); it must stop the
+ * program instead. Run in a child process, whose assertion message is discarded. */
+static void test_double_free_aborts_instead_of_corrupting_the_pool(void)
+{
+    pid_t pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0)
+            dup2(devnull, STDERR_FILENO);
+        struct pkt_pool *pool = pool_new(NULL);
+        struct packet *p = pkt_alloc(pool, 0);
+        pkt_free(p);
+        pkt_free(p);
+        _exit(0);
+    }
+    int status = 0;
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+}
+
 SUITE(packet, NULL, NULL,
       TEST(test_push_pull_put_trim_are_byte_exact),
       TEST(test_exhausted_room_returns_null_and_leaves_packet_unchanged),
@@ -375,4 +400,5 @@ SUITE(packet, NULL, NULL,
       TEST(test_pool_counts_packets_and_bytes_in_use),
       TEST(test_uids_are_unique_and_deterministic),
       TEST(test_pool_clock_stamps_creation_time),
-      TEST(test_pool_rejects_bad_configurations_with_a_reason))
+      TEST(test_pool_rejects_bad_configurations_with_a_reason),
+      TEST(test_double_free_aborts_instead_of_corrupting_the_pool))
