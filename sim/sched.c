@@ -5,8 +5,9 @@
  * its ctx and arg live in a slot table indexed by `slot`, so the heap moves only 16 bytes
  * per level. The heap array is 64-byte aligned and its root sits at index 3, which puts the
  * four children of every node (indices 4i-8 .. 4i-5) in one cache line: a sift-down touches
- * one line per level. A bare heap of (time, seq, pointer) moves 24 bytes and its child groups
- * straddle lines, which is why this one keeps up with it at 10^6 pending events.
+ * one line per level (a bare heap of (time, seq, pointer) has 24-byte entries whose child
+ * groups straddle lines). This offsets the cost of the slot lookup, handles and statistics:
+ * bench_sched finds the scheduler within a few percent of the bare heap at every size.
  *
  * Handles. A handle is gen << 32 | slot. A slot's generation is bumped when the slot is freed
  * (its event ran or was cancelled), so an old handle never names a newer event. A slot whose
@@ -21,15 +22,21 @@
  * Cancellation is lazy: cancel frees the slot (so the handle goes stale and the callback can
  * never run) and leaves the heap entry, which is recognised as dead on reaching the top
  * because its seq no longer matches its slot's. Reschedule gives the slot a new seq and pushes
- * a new entry, the old one dies the same way. Cancel is O(1), reschedule O(1) amortised (a
- * new entry rises only a level or two on average). When dead entries outnumber live ones the
- * heap is compacted and re-heapified in O(n), so memory stays below 2x the live entries and
- * each dead entry costs O(1) amortised. The road not taken is position tracking (each slot
- * records its heap index, cancel removes in place in O(log n)): every level a sift moves an
- * entry it must also write that entry's slot, a random write that misses cache at 10^6
- * pending events. bench_sched measures that variant on a bare heap ("bare heap + position
- * index"): it costs more per hold operation than the whole lazy scheduler, while most cancels
- * in a network simulator come from timers, which timer.h already keeps off the queue.
+ * a new entry; the old one dies the same way. When dead entries outnumber live ones (and are
+ * at least COMPACT_MIN) the heap is compacted and re-heapified in O(n), so memory stays below
+ * 2x the live entries and cancel is O(1) amortised; a dead entry costs one extra pop later.
+ *
+ * The road not taken is position tracking: each slot records its heap index and cancel
+ * removes the entry in place, O(log n). It frees memory at once and leaves no dead entry to
+ * pop later, but every level a sift moves an entry it must also write that entry's slot, a
+ * random store. bench_sched measures that on the bare heap ("bare heap + position index"):
+ * within noise of the plain bare heap at every size (the stores do not stall), so speed does
+ * not decide. Lazy cancellation wins on the rest: cancel is O(1) instead of O(log n), the
+ * slot needs no back-pointer, and there is no index to keep consistent on every move (a
+ * missed update would corrupt the heap silently, while a missed seq check is caught by the
+ * reference-model test). Its costs are bounded: heap memory up to 2x the live entries under
+ * heavy cancellation, and one deferred pop per cancelled or rescheduled event. The heaviest
+ * source of cancels, timers re-armed on every ACK, is kept off the queue by timer.h anyway.
  *
  * Not modelled: parallel or distributed execution, priorities other than (time, insertion).
  */
@@ -75,9 +82,9 @@ struct sched {
     struct sched_stats st;
 };
 
-static void *xalloc_fail(void)
+_Noreturn static void xalloc_fail(void)
 {
-    fprintf(stderr, "mcpsim: out of memory in the event scheduler\n");
+    fprintf(stderr, "mcpsim: event scheduler out of memory (or over 2^31 pending events)\n");
     abort();
 }
 

@@ -4,6 +4,15 @@
  * insertion order, so runs are bit-for-bit reproducible. A handle names a scheduled event for
  * cancel/reschedule; a stale handle (already run or cancelled) is detected, never confused with
  * a newer event. Re-armed-on-every-ACK timers use timer.h, which does not churn the queue.
+ *
+ * Costs (n pending events): schedule O(log n) worst case and O(1) on average for a new event
+ * later than most; running the next event O(log n); cancel O(1) amortised; reschedule like schedule.
+ * Nothing is allocated per event once the queue has reached its peak size. sched.c says how.
+ *
+ * Contract: scheduling before now, running until a time before now, or calling sched_run*
+ * from inside a callback is a bug (assert). Inside a callback, sched_now() is the event's
+ * time and the running event's own handle is already stale. Out of memory aborts with a
+ * message: a simulator cannot continue without its event queue.
  */
 #ifndef MCPSIM_SIM_SCHED_H
 #define MCPSIM_SIM_SCHED_H
@@ -27,6 +36,7 @@ struct sched_stats {
     double wall_seconds;   /* wall time spent inside sched_run* */
 };
 
+/* A scheduler at time 0; NULL if out of memory. Freeing drops pending events unrun. */
 struct sched *sched_new(void);
 void sched_free(struct sched *s);
 
@@ -43,9 +53,14 @@ int sched_reschedule(struct sched *s, event_id id, sim_time_t at);
 bool sched_is_pending(const struct sched *s, event_id id);
 
 /* Runs until no event is pending, sched_stop() is called, or (run_until) the next event is
- * later than `end`; run_until then sets now = end. Returns the number of events executed. */
+ * later than `end`; events at exactly `end` run. Unless stopped, run_until then sets
+ * now = end, even when no event was pending (later events stay pending). sched_run leaves
+ * now at the last event's time. Returns the number of events executed by this call. */
 uint64_t sched_run(struct sched *s);
 uint64_t sched_run_until(struct sched *s, sim_time_t end);
+/* From a callback: the run returns once this callback returns; now stays at its time and the
+ * remaining events (also those at the same time) stay pending for the next run. A stop
+ * requested outside a run is forgotten when the next run starts. */
 void sched_stop(struct sched *s);
 
 void sched_get_stats(const struct sched *s, struct sched_stats *out);
