@@ -94,7 +94,7 @@ static int check_run(int argc, char **argv)
             printf("  %-6s %-10s %s\n", plan.inst[k].section, plan.inst[k].def->kind,
                    plan.inst[k].name);
         if (j - i > 3)
-            printf("  ... and %zu more %s\n", j - i - 3, plan.inst[i].def->kind);
+            printf("  ... and %zu more (%s)\n", j - i - 3, plan.inst[i].def->kind);
         i = j;
     }
     scenario_plan_free(&plan);

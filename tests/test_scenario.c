@@ -137,7 +137,7 @@ static void test_count_stamps_distinct_names_indices_and_addresses(void)
     CU_ASSERT_EQUAL_FATAL(world_build(&plan, &wc, &w, err, sizeof err), 0);
     uint32_t addr[3];
     for (int i = 0; i < 3; i++) {
-        char name[16];
+        char name[32];
         snprintf(name, sizeof name, "phone-%d", i);
         struct net_node *n = net_node_find(world_ctx(w), name, err, sizeof err);
         CU_ASSERT_PTR_NOT_NULL_FATAL(n);
