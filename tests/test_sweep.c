@@ -271,6 +271,37 @@ static void test_sweep_killed_with_sigkill_resumes_with_every_run_once(void)
     free(out);
 }
 
+static void test_crashed_worker_is_recorded_as_failed_and_others_complete(void)
+{
+    char db[512], cmd[2048], *out = NULL;
+    if (!harness_have_tool("pkill")) {
+        harness_skip("pkill not installed");
+        return;
+    }
+    snprintf(db, sizeof db, "%s/crash.db", harness_tmpdir());
+    /* SIGSEGV to the worker of the sweep (a child of $P) stands in for a model crash. */
+    snprintf(cmd, sizeof cmd, "%s sweep " SWEEP " --jobs 1 --out %s & P=$!; sleep 0.15; "
+             "pkill -SEGV -P $P; wait $P; echo status=$?", harness_mcpsim(), db);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    bool failed = strstr(out, "status=1") != NULL;
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, failed ? "11 complete (0 already), 1 failed"
+                                              : "12 complete"));
+    free(out);
+    if (!failed) {
+        harness_skip("no worker was running when SIGSEGV was sent");
+        return;
+    }
+    CU_ASSERT_EQUAL(query(db, "SELECT COUNT(*) FROM runs WHERE status = 'failed' AND error "
+                              "LIKE 'worker killed by signal 11%'"), 1);
+    CU_ASSERT_EQUAL(query(db, "SELECT COUNT(*) FROM runs WHERE status = 'ok'"), 11);
+    /* The next sweep retries the failed run only. */
+    snprintf(cmd, sizeof cmd, "%s sweep " SWEEP " --jobs 2 --out %s", harness_mcpsim(), db);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "12 complete (11 already), 0 failed"));
+    free(out);
+    assert_complete(db, 12);
+}
+
 static void test_raising_repeat_runs_only_the_new_repetitions(void)
 {
     char db[512], cmd[2048], *out = NULL;
@@ -374,6 +405,7 @@ SUITE(sweep, NULL, NULL,
       TEST(test_more_values_or_repetitions_keep_existing_ids),
       TEST(test_same_seed_and_run_give_identical_scalars_another_run_differs),
       TEST(test_sweep_killed_with_sigkill_resumes_with_every_run_once),
+      TEST(test_crashed_worker_is_recorded_as_failed_and_others_complete),
       TEST(test_raising_repeat_runs_only_the_new_repetitions),
       TEST(test_gnu_parallel_path_lists_runs_and_merge_joins_them),
       TEST(test_list_and_index_select_one_run))
