@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd/command.h"
@@ -194,8 +195,15 @@ static int sweep_execute(const struct scenario *sc, const char *out, const size_
         }
         if (running == 0)
             break;
+        /* With a progress bar, poll so that the bar and its ETA keep moving during long
+         * runs (20 wake-ups a second, nothing next to the runs); otherwise block. */
         int status;
-        pid_t pid = waitpid(-1, &status, 0);
+        pid_t pid = waitpid(-1, &status, pg.on ? WNOHANG : 0);
+        if (pid == 0) {
+            struct timespec nap = { 0, 50000000 };
+            nanosleep(&nap, NULL);
+            continue;
+        }
         if (pid < 0) {
             if (errno == EINTR)
                 continue;
