@@ -219,21 +219,30 @@ static int sweep_execute(const struct scenario *sc, const char *out, const size_
             } else if (interrupted && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) {
                 /* Interrupted, not failed: the run stays incomplete and is redone later. */
             } else {
-                failed++;
-                if (WIFSIGNALED(status)) {
-                    char why[256], err[512];
-                    struct scenario_run info;
-                    struct results_db *db;
-                    describe_status(status, why, sizeof why);
-                    progress_clear(&pg);
-                    fprintf(stderr, "mcpsim sweep: run %zu: %s\n", w[j].run, why);
-                    if (scenario_run_info(sc, w[j].run, &info) == 0 &&
-                        results_db_open(out, &db, err, sizeof err) == 0) {
-                        if (runner_record_failure(sc, &info, o, db, why, err, sizeof err) < 0)
-                            fprintf(stderr, "mcpsim sweep: cannot record run %zu: %s\n",
-                                    w[j].run, err);
-                        results_db_close(db);
-                    }
+                /* A worker that crashed cannot record its failure, and one may also die after
+                 * its run was committed (while closing); the database says which. */
+                char why[256], err[512];
+                enum run_status st = RUN_NONE;
+                struct scenario_run info;
+                struct results_db *db;
+                describe_status(status, why, sizeof why);
+                progress_clear(&pg);
+                if (scenario_run_info(sc, w[j].run, &info) == 0 &&
+                    results_db_open(out, &db, err, sizeof err) == 0) {
+                    if (results_run_status(db, info.id, &st) < 0)
+                        st = RUN_NONE;
+                    if (st != RUN_OK && st != RUN_FAILED &&
+                        runner_record_failure(sc, &info, o, db, why, err, sizeof err) < 0)
+                        fprintf(stderr, "mcpsim sweep: cannot record run %zu: %s\n",
+                                w[j].run, err);
+                    results_db_close(db);
+                }
+                if (st == RUN_OK) {
+                    done++;
+                } else {
+                    failed++;
+                    if (st != RUN_FAILED)
+                        fprintf(stderr, "mcpsim sweep: run %zu: %s\n", w[j].run, why);
                 }
             }
         }
