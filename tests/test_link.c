@@ -31,7 +31,7 @@ static void on_rx(void *ctx, struct packet *p)
 static struct world *two_nodes(const char *link_params, sim_time_t duration)
 {
     char path[512], text[1024], err[1024];
-    snprintf(path, sizeof path, "%s/link.yaml", harness_tmpdir());
+    snprintf(path, sizeof path, "%s/link-two-nodes.yaml", harness_tmpdir());
     snprintf(text, sizeof text, "name: l\nduration: 1s\nnodes:\n  - name: a\n  - name: b\n"
              "links:\n  - name: l\n    a: a\n    b: b\n%s", link_params);
     FILE *f = fopen(path, "w");
@@ -205,7 +205,7 @@ static void test_md1_mean_queue_matches_theory(void)
      * a wrong queue (counting the packet in service, or an off-by-one in service times)
      * moves the mean by far more (to 0.75 or 0.5). */
     char path[512], err[1024];
-    snprintf(path, sizeof path, "%s/md1.yaml", harness_tmpdir());
+    snprintf(path, sizeof path, "%s/link-md1.yaml", harness_tmpdir());
     FILE *f = fopen(path, "w");
     CU_ASSERT_PTR_NOT_NULL_FATAL(f);
     fputs("name: md1\nduration: 400s\nseed: 11\nnodes:\n  - name: a\n  - name: b\n"

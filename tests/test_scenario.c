@@ -193,7 +193,7 @@ static void test_schema_of_a_new_model_comes_from_its_parameter_table(void)
 {
     char path[512], err[1024];
     struct scenario *sc = NULL;
-    snprintf(path, sizeof path, "%s/probe.yaml", harness_tmpdir());
+    snprintf(path, sizeof path, "%s/scenario-probe.yaml", harness_tmpdir());
     const char *good = "name: p\nduration: 1s\nnodes:\n  - name: n\napps:\n"
                        "  - name: pr\n    kind: test-probe\n    peer: n\n    every: 5ms\n"
                        "    flavour: fancy\n";
@@ -264,7 +264,7 @@ static void test_model_refusal_at_build_time_names_the_entry(void)
     struct scenario *sc = NULL;
     struct scenario_plan plan;
     struct world *w = NULL;
-    snprintf(path, sizeof path, "%s/loop.yaml", harness_tmpdir());
+    snprintf(path, sizeof path, "%s/scenario-loop.yaml", harness_tmpdir());
     CU_ASSERT_EQUAL_FATAL(write_file(path, "name: l\nduration: 1s\nnodes:\n  - name: n\n"
                                            "links:\n  - name: self\n    a: n\n    b: n\n"), 0);
     CU_ASSERT_EQUAL_FATAL(scenario_load(path, NULL, 0, &sc, err, sizeof err), 0);

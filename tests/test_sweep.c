@@ -45,7 +45,7 @@ static const char *grid =
 
 static void test_product_expands_every_combination_first_axis_slowest(void)
 {
-    struct scenario *sc = load(write_tmp("grid.yaml", grid), NULL, 0);
+    struct scenario *sc = load(write_tmp("sweep-grid.yaml", grid), NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(scenario_axis_count(sc), 2);
     CU_ASSERT_STRING_EQUAL(scenario_axis_name(sc, 0), "links.l.rate");
@@ -79,7 +79,7 @@ static void test_zip_pairs_values_and_sweep_axes_come_first(void)
         "name: z\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps]\nsweep:\n  mode: zip\n"
         "  axes:\n    links.l.delay: [1ms, 2ms, 3ms]\n";
-    struct scenario *sc = load(write_tmp("zip.yaml", zip), NULL, 0);
+    struct scenario *sc = load(write_tmp("sweep-zip.yaml", zip), NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(scenario_point_count(sc), 3);
     CU_ASSERT_STRING_EQUAL(scenario_axis_name(sc, 0), "links.l.delay");
@@ -88,12 +88,12 @@ static void test_zip_pairs_values_and_sweep_axes_come_first(void)
     scenario_free(sc);
     /* A --set list is an axis too; a --set scalar pins a swept value. */
     const char *sets[] = { "links.l.delay=[5ms, 6ms]", "duration=[1s,2s]" };
-    sc = load(write_tmp("grid2.yaml", grid), sets, 2);
+    sc = load(write_tmp("sweep-grid2.yaml", grid), sets, 2);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(scenario_point_count(sc), 12);
     scenario_free(sc);
     const char *pin[] = { "links.l.rate=2Mbps" };
-    sc = load(write_tmp("grid3.yaml", grid), pin, 1);
+    sc = load(write_tmp("sweep-grid3.yaml", grid), pin, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(scenario_point_count(sc), 2);
     scenario_free(sc);
@@ -112,14 +112,14 @@ static void id_of(const char *path, size_t k, char *id)
 static void test_run_ids_ignore_layout_and_change_with_content(void)
 {
     char a[32], b[32];
-    const char *g = write_tmp("g.yaml", grid);
+    const char *g = write_tmp("sweep-g.yaml", grid);
     /* The same scenario with comments, flow style and another order of keys (the two swept
      * keys keep their order: inline axes are numbered in document order). */
     const char *relaid =
         "# comment\nduration: 1s   # one second\nname: g\nsweep: {repeat: 2}\n"
         "links:\n  - {b: b, rate: [1Mbps, 2Mbps, 3Mbps], a: a, name: l, delay: [1ms, 2ms]}\n"
         "nodes: [{name: a}, {name: b}]\n";
-    const char *r = write_tmp("relaid.yaml", relaid);
+    const char *r = write_tmp("sweep-relaid.yaml", relaid);
     for (size_t k = 0; k < 12; k++) {
         id_of(g, k, a);
         id_of(r, k, b);
@@ -130,7 +130,7 @@ static void test_run_ids_ignore_layout_and_change_with_content(void)
         "name: g\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps]\n    delay: [1ms, 2ms]\n"
         "    mtu: 1400B\nsweep:\n  repeat: 2\n";
-    const char *e = write_tmp("edited.yaml", edited);
+    const char *e = write_tmp("sweep-edited.yaml", edited);
     for (size_t k = 0; k < 12; k++) {
         id_of(g, k, a);
         id_of(e, k, b);
@@ -141,13 +141,13 @@ static void test_run_ids_ignore_layout_and_change_with_content(void)
 static void test_more_values_or_repetitions_keep_existing_ids(void)
 {
     char a[32], b[32];
-    const char *g = write_tmp("g.yaml", grid);
+    const char *g = write_tmp("sweep-g.yaml", grid);
     /* repeat 2 -> 5: runs 0..11 keep index and id. */
     const char *more =
         "name: g\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps]\n    delay: [1ms, 2ms]\n"
         "sweep:\n  repeat: 5\n";
-    const char *m = write_tmp("more.yaml", more);
+    const char *m = write_tmp("sweep-more.yaml", more);
     for (size_t k = 0; k < 12; k++) {
         id_of(g, k, a);
         id_of(m, k, b);
@@ -158,7 +158,7 @@ static void test_more_values_or_repetitions_keep_existing_ids(void)
         "name: g\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps, 4Mbps]\n    delay: [1ms, 2ms]\n"
         "sweep:\n  repeat: 2\n";
-    const char *w = write_tmp("wider.yaml", wider);
+    const char *w = write_tmp("sweep-wider.yaml", wider);
     id_of(g, 5, a);
     id_of(w, 5, b);
     CU_ASSERT_STRING_EQUAL(a, b);
@@ -211,20 +211,25 @@ static void test_same_seed_and_run_give_identical_scalars_another_run_differs(vo
     CU_ASSERT_NOT_EQUAL(memcmp(a.v, c.v, a.n * sizeof a.v[0]), 0);
 }
 
-/* SELECT of one integer. */
+/* SELECT of one integer. Opened read-write: a WAL left by a killed process needs recovery,
+ * which a read-only connection cannot always do. */
 static long long query(const char *db, const char *sql)
 {
     sqlite3 *h;
     sqlite3_stmt *st;
     long long v = -1;
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        sqlite3_close(h);
         return -1;
+    }
     sqlite3_busy_timeout(h, 5000);
     if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
         if (sqlite3_step(st) == SQLITE_ROW)
             v = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
     }
+    if (v < 0)
+        fprintf(stderr, "\n  query on %s failed: %s\n", db, sqlite3_errmsg(h));
     sqlite3_close(h);
     return v;
 }
@@ -244,7 +249,7 @@ static void assert_complete(const char *db, long long runs)
 static void test_sweep_killed_with_sigkill_resumes_with_every_run_once(void)
 {
     char db[512], cmd[2048], *out = NULL;
-    snprintf(db, sizeof db, "%s/kill.db", harness_tmpdir());
+    snprintf(db, sizeof db, "%s/sweep-kill.db", harness_tmpdir());
     if (!harness_have_tool("setsid")) {
         harness_skip("setsid not installed");
         return;
@@ -278,7 +283,7 @@ static void test_crashed_worker_is_recorded_as_failed_and_others_complete(void)
         harness_skip("pkill not installed");
         return;
     }
-    snprintf(db, sizeof db, "%s/crash.db", harness_tmpdir());
+    snprintf(db, sizeof db, "%s/sweep-crash.db", harness_tmpdir());
     /* SIGKILL to the worker of the sweep (a child of $P) stands in for a crash (the OOM
      * killer; SIGSEGV would be caught by the sanitizers' handler in `make sanitize`). */
     snprintf(cmd, sizeof cmd, "%s sweep " SWEEP " --jobs 1 --out %s & P=$!; sleep 0.15; "
@@ -306,7 +311,7 @@ static void test_crashed_worker_is_recorded_as_failed_and_others_complete(void)
 static void test_raising_repeat_runs_only_the_new_repetitions(void)
 {
     char db[512], cmd[2048], *out = NULL;
-    snprintf(db, sizeof db, "%s/repeat.db", harness_tmpdir());
+    snprintf(db, sizeof db, "%s/sweep-repeat.db", harness_tmpdir());
     snprintf(cmd, sizeof cmd, "%s sweep " BASE " --out %s --jobs 2", harness_mcpsim(), db);
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
     free(out);
@@ -318,7 +323,7 @@ static void test_raising_repeat_runs_only_the_new_repetitions(void)
     fclose(in);
     text[n] = '\0';
     strcat(text, "sweep:\n  repeat: 3\n");
-    const char *p = write_tmp("base3.yaml", text);
+    const char *p = write_tmp("sweep-base3.yaml", text);
     snprintf(cmd, sizeof cmd, "%s sweep %s --out %s --jobs 2", harness_mcpsim(), p, db);
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "3 runs: 3 complete (1 already)"));
@@ -334,24 +339,26 @@ static void test_gnu_parallel_path_lists_runs_and_merge_joins_them(void)
     }
     char cmd[4096], *out = NULL, parts[512], merged[512], local[512], joblog[512];
     const char *t = harness_tmpdir();
-    snprintf(parts, sizeof parts, "%s/parts", t);
-    snprintf(merged, sizeof merged, "%s/merged.db", t);
-    snprintf(local, sizeof local, "%s/local.db", t);
-    snprintf(joblog, sizeof joblog, "%s/joblog", t);
+    snprintf(parts, sizeof parts, "%s/sweep-parts", t);
+    snprintf(merged, sizeof merged, "%s/sweep-merged.db", t);
+    snprintf(local, sizeof local, "%s/sweep-local.db", t);
+    snprintf(joblog, sizeof joblog, "%s/sweep-joblog", t);
     /* A shorter duration through --set, which --list carries into every command. */
     snprintf(cmd, sizeof cmd, "mkdir -p %s && %s sweep " SWEEP " --set duration=1s --list "
-             "--parts %s --program %s > %s/cmds && wc -l < %s/cmds", parts, harness_mcpsim(),
-             parts, harness_mcpsim(), t, t);
+             "--parts %s --program %s > %s/sweep-cmds && wc -l < %s/sweep-cmds", parts,
+             harness_mcpsim(), parts, harness_mcpsim(), t, t);
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
     CU_ASSERT_EQUAL(atoi(out), 12);
     free(out);
-    snprintf(cmd, sizeof cmd, "parallel --will-cite --joblog %s --resume -j 4 < %s/cmds && "
+    snprintf(cmd, sizeof cmd, "parallel --will-cite --joblog %s --resume -j 4 < %s/sweep-cmds "
+             "&& "
              "%s merge %s %s/part-*.db", joblog, t, harness_mcpsim(), merged, parts);
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
     free(out);
     assert_complete(merged, 12);
     /* --resume: a second pass runs nothing (the joblog does not grow). */
-    snprintf(cmd, sizeof cmd, "parallel --will-cite --joblog %s --resume -j 4 < %s/cmds && "
+    snprintf(cmd, sizeof cmd, "parallel --will-cite --joblog %s --resume -j 4 < %s/sweep-cmds "
+             "&& "
              "wc -l < %s", joblog, t, joblog);
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
     CU_ASSERT_EQUAL(atoi(out), 13); /* header + 12 jobs */
@@ -384,7 +391,7 @@ static void test_list_and_index_select_one_run(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "mcpsim run " SWEEP " --index 7 --quiet --out "
                                        "part-7.db"));
     free(out);
-    snprintf(db, sizeof db, "%s/one.db", harness_tmpdir());
+    snprintf(db, sizeof db, "%s/sweep-one.db", harness_tmpdir());
     snprintf(cmd, sizeof cmd, "%s sweep " SWEEP " --set duration=100ms --index 7 --out %s",
              harness_mcpsim(), db);
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
