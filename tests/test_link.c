@@ -27,8 +27,10 @@ static void on_rx(void *ctx, struct packet *p)
     pkt_free(p);
 }
 
-/* A world of two nodes a and b joined by link "l" with the given extra parameters. */
-static struct world *two_nodes(const char *link_params, sim_time_t duration)
+/* A world of two nodes a and b joined by link "l" with the given extra parameters,
+ * recording into rr when it is not NULL. */
+static struct world *two_nodes_rec(const char *link_params, sim_time_t duration,
+                                   struct results_run *rr)
 {
     char path[512], text[1024], err[1024];
     snprintf(path, sizeof path, "%s/link-two-nodes.yaml", harness_tmpdir());
@@ -46,7 +48,7 @@ static struct world *two_nodes(const char *link_params, sim_time_t duration)
         fprintf(stderr, "%s\n", err);
         return NULL;
     }
-    struct world_config wc = { .seed = 1, .duration = duration };
+    struct world_config wc = { .seed = 1, .duration = duration, .results = rr };
     if (scenario_plan(sc, 0, &plan, err, sizeof err) == 0) {
         if (world_build(&plan, &wc, &w, err, sizeof err) < 0)
             fprintf(stderr, "%s\n", err);
@@ -54,6 +56,11 @@ static struct world *two_nodes(const char *link_params, sim_time_t duration)
     }
     scenario_free(sc);
     return w;
+}
+
+static struct world *two_nodes(const char *link_params, sim_time_t duration)
+{
+    return two_nodes_rec(link_params, duration, NULL);
 }
 
 /* Sends one UDP packet of `wire` bytes from a to b, port 9. */
@@ -122,17 +129,53 @@ static void test_back_to_back_packets_are_spaced_by_their_serialization_time(voi
     world_free(w);
 }
 
+struct scalar_pick {
+    const char *module, *name;
+    double value;
+    int found;
+};
+
+static int pick(void *ctx, const char *module, const char *name, const char *unit, double v)
+{
+    struct scalar_pick *s = ctx;
+    (void)unit;
+    if (strcmp(module, s->module) == 0 && strcmp(name, s->name) == 0) {
+        s->value = v;
+        s->found++;
+    }
+    return 0;
+}
+
 static void test_drop_tail_drops_arrivals_beyond_the_packet_limit(void)
 {
-    /* 10 packets at once: one is serialized at once, 3 wait, 6 are dropped. */
-    struct world *w = two_nodes("    queue_packets: 3\n", time_from_s(1));
+    /* 10 packets at once: one is serialized at once, 3 wait, 6 are dropped; the drops and
+     * the maximum occupancy are recorded for the transmitting end "l.a". */
+    struct results_db *db;
+    struct results_run *rr;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(results_db_open(":memory:", &db, err, sizeof err), 0);
+    struct run_meta meta = { .run_id = "dt", .scenario_name = "dt", .scenario_hash = "x" };
+    CU_ASSERT_EQUAL_FATAL(results_run_begin(db, &meta, &rr, err, sizeof err), 0);
+    struct world *w = two_nodes_rec("    queue_packets: 3\n", time_from_s(1), rr);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     struct arrivals *a = listen_b(w);
     for (int i = 0; i < 10; i++)
         send_packet(w, 500);
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(a->n, 4);
+    struct run_end end = { .status = RUN_OK, .sim_end = time_from_s(1) };
+    CU_ASSERT_EQUAL(results_run_end(rr, &end, err, sizeof err), 0);
     world_free(w);
+    struct scalar_pick drops = { "l.a", "queue_drops", 0, 0 }, max = { "l.a", "queue_max", 0, 0 };
+    struct scalar_pick tx = { "l.a", "tx_packets", 0, 0 };
+    results_db_foreach_scalar(db, "dt", pick, &drops);
+    results_db_foreach_scalar(db, "dt", pick, &max);
+    results_db_foreach_scalar(db, "dt", pick, &tx);
+    CU_ASSERT_EQUAL(drops.found, 1);
+    CU_ASSERT_DOUBLE_EQUAL(drops.value, 6, 0);
+    CU_ASSERT_DOUBLE_EQUAL(max.value, 3, 0);
+    CU_ASSERT_DOUBLE_EQUAL(tx.value, 4, 0);
+    results_db_close(db);
 }
 
 static void test_drop_tail_byte_limit_and_mtu(void)
@@ -175,23 +218,6 @@ static void test_droptail_time_average_is_exact(void)
     pkt_free(p[0]);
     pkt_free(p[1]);
     pkt_pool_free(pool);
-}
-
-struct scalar_pick {
-    const char *module, *name;
-    double value;
-    int found;
-};
-
-static int pick(void *ctx, const char *module, const char *name, const char *unit, double v)
-{
-    struct scalar_pick *s = ctx;
-    (void)unit;
-    if (strcmp(module, s->module) == 0 && strcmp(name, s->name) == 0) {
-        s->value = v;
-        s->found++;
-    }
-    return 0;
 }
 
 static void test_md1_mean_queue_matches_theory(void)

@@ -258,6 +258,29 @@ static void test_set_overrides_a_parameter_with_the_same_validation(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected duration, seed or nodes|links|apps.NAME.PARAM"));
 }
 
+static void test_index_arithmetic_spreads_copies_over_entries(void)
+{
+    char path[512], err[1024];
+    struct scenario *sc = NULL;
+    struct scenario_plan plan;
+    snprintf(path, sizeof path, "%s/scenario-spread.yaml", harness_tmpdir());
+    CU_ASSERT_EQUAL_FATAL(write_file(path, "name: s\nduration: 1s\nnodes:\n  - name: r\n"
+                                           "    count: 2\n  - name: h{i}x\n    count: 5\n"
+                                           "    address: 10.9.{i*2}.{i+1}\n"
+                                           "links:\n  - name: up\n    count: 5\n    a: h{i}x\n"
+                                           "    b: r-{i%2}\n"), 0);
+    CU_ASSERT_EQUAL_FATAL(scenario_load(path, NULL, 0, &sc, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(scenario_plan(sc, 0, &plan, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(plan.n, 12);
+    CU_ASSERT_STRING_EQUAL(plan.inst[2].name, "h0x");
+    CU_ASSERT_STRING_EQUAL(param_str(&plan.inst[4], "address"), "10.9.4.3");
+    CU_ASSERT_STRING_EQUAL(plan.inst[7].name, "up-0");
+    CU_ASSERT_STRING_EQUAL(param_str(&plan.inst[10], "b"), "r-1");
+    CU_ASSERT_STRING_EQUAL(param_str(&plan.inst[11], "b"), "r-0");
+    scenario_plan_free(&plan);
+    scenario_free(sc);
+}
+
 static void test_model_refusal_at_build_time_names_the_entry(void)
 {
     char path[512], err[1024];
@@ -283,4 +306,5 @@ SUITE(scenario, NULL, NULL,
       TEST(test_count_stamps_distinct_names_indices_and_addresses),
       TEST(test_schema_of_a_new_model_comes_from_its_parameter_table),
       TEST(test_set_overrides_a_parameter_with_the_same_validation),
+      TEST(test_index_arithmetic_spreads_copies_over_entries),
       TEST(test_model_refusal_at_build_time_names_the_entry))

@@ -48,7 +48,8 @@ struct p2p_dir {
     size_t cap, head, n;
     uint64_t tx_packets, mtu_drops;
     bytes_t tx_bytes;
-    sim_time_t busy_ps;
+    sim_time_t busy_ps;      /* serialization time of every packet started */
+    sim_time_t busy_until;   /* end of the current packet's serialization */
     char module[2 * PARAM_STRING_MAX + 2];
 };
 
@@ -115,6 +116,7 @@ static void start_service(struct p2p_dir *d, struct packet *p)
     d->tx_packets++;
     d->tx_bytes += pkt_wire_len(p);
     d->busy_ps += tx;
+    d->busy_until = sched_now(d->link->sched) + tx;
     sched_in(d->link->sched, tx, departure, d, NULL);
 }
 
@@ -140,10 +142,9 @@ static void p2p_finish(void *obj, struct model_ctx *ctx)
     sim_time_t now = sched_now(ctx->sched);
     for (int i = 0; i < 2; i++) {
         struct p2p_dir *d = &l->dir[i];
-        /* Busy time counts whole packets started; clip the one still on the line. */
-        double busy = (double)d->busy_ps;
-        if (now > 0 && busy > (double)now)
-            busy = (double)now;
+        /* Busy time counts whole packets started: remove what the one still being
+         * serialized has left beyond the end of the run. */
+        double busy = (double)(d->busy_ps - (d->busy_until > now ? d->busy_until - now : 0));
         results_scalar(ctx->results, d->module, "tx_packets", "pkt", (double)d->tx_packets);
         results_scalar(ctx->results, d->module, "tx_bytes", "B", (double)d->tx_bytes);
         results_scalar(ctx->results, d->module, "mtu_drops", "pkt", (double)d->mtu_drops);
