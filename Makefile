@@ -86,7 +86,7 @@ walls:
 SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 sanitize:
 	$(MAKE) --no-print-directory BUILD=build/sanitize OPT="$(SAN)" test \
-	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1
+	    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 MCPSIM_SANITIZE=1
 
 bench: $(BUILD)/run-bench $(BUILD)/mcpsim
 	MCPSIM_BIN=$(BUILD)/mcpsim $(BUILD)/run-bench $(BENCHES)

@@ -38,6 +38,10 @@
  * heavy cancellation, and one deferred pop per cancelled or rescheduled event. The heaviest
  * source of cancels, timers re-armed on every ACK, is kept off the queue by timer.h anyway.
  *
+ * Also measured and left out: letting the first event a callback schedules replace the
+ * running event at the root (one sift-down instead of a pop and a push) gained 7% per hold at
+ * 10^2 pending events and nothing at 10^4 and 10^6, not worth a third state of the root.
+ *
  * Not modelled: parallel or distributed execution, priorities other than (time, insertion).
  */
 #include "sim/sched.h"
