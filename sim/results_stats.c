@@ -115,8 +115,8 @@ static int cond_parse(const char *text, size_t len, struct cond *c, char *err, s
                  "= != < <= > >= (e.g. \"link.rate>=10Mbps\")", buf);
         return RESULTS_EQUERY;
     }
-    snprintf(c->name, sizeof c->name, "%s", name);
-    snprintf(c->value, sizeof c->value, "%s", value);
+    memcpy(c->name, name, strlen(name) + 1); /* lengths checked above */
+    memcpy(c->value, value, strlen(value) + 1);
     c->op = ops[i].sql;
     c->numeric = results_quantity_parse(value, &c->num, &c->unit) == 0;
     return 0;

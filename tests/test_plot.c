@@ -26,7 +26,7 @@ static void build_db(void)
     for (int r = 0; r < 2; r++)
         for (int c = 0; c < 2; c++)
             for (int rep = 0; rep < 3; rep++) {
-                char id[32], params[64];
+                char id[64], params[96];
                 snprintf(id, sizeof id, "r%d-c%d-%d", r, c, rep);
                 snprintf(params, sizeof params, "link.rate=%s,cc=%s", rates[r], ccs[c]);
                 double v[2] = { ((r ? 17 : 8) + rep + c) * 1e6, 0.010 + 0.001 * rep };

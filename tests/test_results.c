@@ -118,7 +118,7 @@ static void test_scalars_vectors_histograms_read_back(void)
     struct results_run *run = begin(db, "rec");
     results_scalar(run, "sink", "goodput", "bps", 12.5e6);
     results_scalar(run, "phone1.tcp", "retransmits", "pkt", 3);
-    results_scalar(run, "sink", "undefined", "", NAN);
+    results_scalar(run, "sink", "undefined", "", (double)NAN);
     struct results_vector *cwnd = results_vector(run, "phone1.tcp", "cwnd", "B");
     struct results_vector *q = results_vector(run, "r1.eth0", "qlen", "pkt");
     results_vector_set_mode(q, RESULTS_ON_CHANGE);
