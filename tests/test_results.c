@@ -376,21 +376,27 @@ static void writer_child(const char *path, int who)
 {
     struct results_db *db;
     char err[256], id[32];
-    if (results_db_open(path, &db, err, sizeof err) != 0)
+    if (results_db_open(path, &db, err, sizeof err) != 0) {
+        fprintf(stderr, "writer %d: %s\n", who, err);
         _exit(1);
+    }
     for (int r = 0; r < 20; r++) {
         snprintf(id, sizeof id, "w%d-r%d", who, r);
         struct run_meta meta = { .run_id = id, .scenario_name = "c", .repetition = (unsigned)r };
         struct results_run *run;
-        if (results_run_begin(db, &meta, &run, err, sizeof err) != 0)
+        if (results_run_begin(db, &meta, &run, err, sizeof err) != 0) {
+            fprintf(stderr, "writer %d: %s\n", who, err);
             _exit(2);
+        }
         struct results_vector *v = results_vector(run, "m", "v", "");
         for (int i = 0; i < 500; i++)
             results_vector_add(v, i, who);
         results_scalar(run, "m", "who", "", who);
         struct run_end e = { .status = RUN_OK };
-        if (results_run_end(run, &e, err, sizeof err) != 0)
+        if (results_run_end(run, &e, err, sizeof err) != 0) {
+            fprintf(stderr, "writer %d: %s\n", who, err);
             _exit(3);
+        }
     }
     results_db_close(db);
     _exit(0);
