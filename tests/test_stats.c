@@ -248,8 +248,26 @@ static void test_stats_command_prints_table_and_csv(void)
              harness_tmpdir());
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 1);
     free(out);
-    snprintf(cmd, sizeof cmd, "%s stats %s", harness_mcpsim(), db_path);
+    snprintf(cmd, sizeof cmd, "%s stats %s --csv", harness_mcpsim(), db_path);
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 2);
+    free(out);
+}
+
+static void test_stats_without_metric_describes_the_database(void)
+{
+    char cmd[1024], *out = NULL;
+    build_db();
+    snprintf(cmd, sizeof cmd, "%s stats %s", harness_mcpsim(), db_path);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "10 runs: 9 ok, 1 failed, 0 unfinished"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "failed bad (link.rate=10Mbps): crashed"));
+    /* Values in numeric order; the numbered phones folded into one usable pattern. */
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "link.rate                10Mbps 100Mbps 2Gbps\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "qdisc                    droptail red\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "phone*.goodput"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "2 modules"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "sink.goodput"));
     free(out);
 }
 
@@ -259,4 +277,5 @@ SUITE(stats, NULL, NULL,
       TEST(test_glob_metric_is_reduced_per_run),
       TEST(test_unknown_names_list_the_valid_ones),
       TEST(test_quantities_parse_to_base_units_and_scale_for_axes),
-      TEST(test_stats_command_prints_table_and_csv))
+      TEST(test_stats_command_prints_table_and_csv),
+      TEST(test_stats_without_metric_describes_the_database))
