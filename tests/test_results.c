@@ -309,6 +309,39 @@ static void test_headline_scalars_come_back_in_recording_order(void)
     results_db_close(db);
 }
 
+static void test_large_runs_are_written_in_batches_without_loss(void)
+{
+    /* 10 000 scalars cross the scalar batch twice and 3 x 50 000 samples the sample batch
+     * (65 536) twice: every record must arrive once, in order. */
+    const char *path = fx_path("batches.db");
+    struct results_db *db = fx_open(path);
+    struct results_run *run = begin(db, "big");
+    struct results_vector *v[3];
+    for (int k = 0; k < 3; k++) {
+        char mod[8];
+        snprintf(mod, sizeof mod, "m%d", k);
+        v[k] = results_vector(run, mod, "x", "");
+    }
+    for (int i = 0; i < 50000; i++)
+        for (int k = 0; k < 3; k++)
+            results_vector_add(v[k], i, (double)(i * 3 + k));
+    for (int i = 0; i < 10000; i++) {
+        char mod[16];
+        snprintf(mod, sizeof mod, "flow%d", i);
+        results_scalar(run, mod, "bytes", "B", i);
+    }
+    CU_ASSERT_EQUAL(end_ok(run, 0), 0);
+    results_db_close(db);
+    CU_ASSERT_EQUAL(fx_query_int(path, "SELECT count(*) FROM run_vectors"), 150000);
+    CU_ASSERT_EQUAL(fx_query_int(path, "SELECT count(*) FROM run_vectors WHERE"
+                                       " value <> seq * 3 + CAST(substr(metric, 2, 1) AS INT)"
+                                       " OR t_ps <> seq"), 0);
+    CU_ASSERT_EQUAL(fx_query_int(path, "SELECT count(*) FROM (SELECT value, lag(value) OVER"
+                                       " (ORDER BY rowid) AS prev FROM scalars)"
+                                       " WHERE value <> prev + 1"), 0);
+    CU_ASSERT_EQUAL(fx_query_int(path, "SELECT count(*) FROM run_scalars"), 10000);
+}
+
 /* The child begins a run, commits a batch of samples (more than RESULTS_BATCH_SAMPLES),
  * tells the parent, and waits to be killed: the worst moment, with rows on disk. */
 static void crash_child(const char *path, int fd)
@@ -438,5 +471,6 @@ SUITE(results, NULL, NULL,
       TEST(test_recording_mistakes_fail_the_run_with_the_reason),
       TEST(test_completed_run_is_kept_unless_replaced),
       TEST(test_headline_scalars_come_back_in_recording_order),
+      TEST(test_large_runs_are_written_in_batches_without_loss),
       TEST(test_killed_run_is_not_done_and_is_redone_cleanly),
       TEST(test_two_processes_write_one_database))
