@@ -21,6 +21,10 @@ static const struct command stats_cmd = {
     .usage =
         "usage: mcpsim stats DB --metric MODULE.NAME [--by PARAM]... [--where COND]...\n"
         "                    [--agg mean|sum|min|max] [--level 0.95] [--csv]\n"
+        "       mcpsim stats DB\n"
+        "\n"
+        "Without --metric, describes DB: runs by status, parameters and their values, and\n"
+        "the metrics, vectors and histograms recorded.\n"
         "\n"
         "Groups the completed runs of the results database DB by the values of the --by\n"
         "parameters (repeat --by, or separate names with commas) and prints, for each group,\n"
@@ -150,11 +154,18 @@ static int stats_run(int argc, char **argv)
     }
     if (optind + 1 != argc)
         return command_usage_error(&stats_cmd, "expected one results database");
-    if (!cq.q.metric)
-        return command_usage_error(&stats_cmd, "--metric is required");
+    if (!cq.q.metric && (cq.q.nby || cq.q.nwhere || csv))
+        return command_usage_error(&stats_cmd, "--by, --where and --csv need --metric");
     struct results_db *db;
     if ((rc = cli_open_results(&stats_cmd, argv[optind], &db)) != EXIT_OK)
         return rc;
+    if (!cq.q.metric) {
+        rc = results_describe(db, stdout);
+        results_db_close(db);
+        if (rc < 0)
+            fprintf(stderr, "mcpsim stats: %s: cannot read the database\n", argv[optind]);
+        return rc < 0 || fflush(stdout) != 0 ? EXIT_FAIL : EXIT_OK;
+    }
     struct stats_table *t;
     char err[4096];
     rc = results_stats(db, &cq.q, &t, err, sizeof err);

@@ -110,34 +110,34 @@ int results_prepare(sqlite3 *sql, const char *stmt, sqlite3_stmt **out, char *er
     return results_sql_error(sql, "preparing a query", err, errlen);
 }
 
-/* Runs a single-integer query such as "PRAGMA user_version". */
-static int query_int(sqlite3 *sql, const char *q, int64_t *out, char *err, size_t errlen)
-{
-    sqlite3_stmt *st;
-    if (results_prepare(sql, q, &st, err, errlen) < 0)
-        return RESULTS_EFAIL;
-    int rc = sqlite3_step(st);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return results_sql_error(sql, q, err, errlen);
-    return 0;
-}
-
 /* Reads the identity of the file: 0 and *fresh when it has no schema at all (a new file),
- * 0 when it is an mcpsim database of this version, else the refusal code and message. */
+ * 0 when it is an mcpsim database of this version, else the refusal code and message. One
+ * statement reads all three values from one snapshot: separate reads could see another
+ * process's schema creation half before and half after its commit. */
 static int check_identity(struct results_db *db, bool *fresh, char *err, size_t errlen)
 {
-    int64_t app, version, ntables;
-    char msg[256];
-    if (query_int(db->sql, "PRAGMA application_id", &app, msg, sizeof msg) < 0) {
-        /* SQLITE_NOTADB: "file is not a database" is the only answer a foreign file gets. */
-        snprintf(err, errlen, "%s: not an mcpsim results database (%s)", db->path, msg);
-        return RESULTS_EFOREIGN;
+    sqlite3_stmt *st;
+    int64_t app = 0, version = 0, ntables = 0;
+    int rc = sqlite3_prepare_v2(db->sql,
+                                "SELECT (SELECT application_id FROM pragma_application_id),"
+                                " (SELECT user_version FROM pragma_user_version),"
+                                " (SELECT count(*) FROM sqlite_schema)",
+                                -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            app = sqlite3_column_int64(st, 0);
+            version = sqlite3_column_int64(st, 1);
+            ntables = sqlite3_column_int64(st, 2);
+        }
     }
-    if (query_int(db->sql, "PRAGMA user_version", &version, err, errlen) < 0 ||
-        query_int(db->sql, "SELECT count(*) FROM sqlite_schema", &ntables, err, errlen) < 0)
-        return RESULTS_EFAIL;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+        /* SQLITE_NOTADB, "file is not a database", is what a foreign file gets. */
+        snprintf(err, errlen, "%s: not an mcpsim results database (%s)", db->path,
+                 sqlite3_errmsg(db->sql));
+        return (rc & 0xff) == SQLITE_NOTADB ? RESULTS_EFOREIGN : RESULTS_EFAIL;
+    }
     *fresh = app == 0 && version == 0 && ntables == 0;
     if (*fresh)
         return 0;
@@ -180,6 +180,31 @@ static int create_schema(struct results_db *db, char *err, size_t errlen)
     return rc;
 }
 
+/* Switches the file to WAL (persistent: a no-op once done) and this connection to
+ * synchronous=NORMAL. Changing the journal mode needs an exclusive lock and SQLite returns
+ * SQLITE_BUSY at once instead of calling the busy handler when two workers open a new file
+ * together, so the change is retried here for as long as the busy timeout. */
+static int set_wal(struct results_db *db, char *err, size_t errlen)
+{
+    const struct timespec pause = { 0, 10 * 1000 * 1000 };
+    for (int waited_ms = 0;; waited_ms += 10) {
+        sqlite3_stmt *st;
+        if (results_prepare(db->sql, "PRAGMA journal_mode = WAL", &st, err, errlen) < 0)
+            return RESULTS_EFAIL;
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW)
+            break; /* "wal", or "memory" for an in-memory database */
+        if ((rc & 0xff) != SQLITE_BUSY || waited_ms >= RESULTS_BUSY_TIMEOUT_MS) {
+            snprintf(err, errlen, "%s: cannot switch to WAL mode: %s", db->path,
+                     sqlite3_errmsg(db->sql));
+            return RESULTS_EFAIL;
+        }
+        nanosleep(&pause, NULL);
+    }
+    return results_exec(db->sql, "PRAGMA synchronous = NORMAL", err, errlen);
+}
+
 static int db_open(const char *path, bool readonly, struct results_db **out, char *err,
                    size_t errlen)
 {
@@ -210,12 +235,8 @@ static int db_open(const char *path, bool readonly, struct results_db **out, cha
         /* WAL lets readers and one writer work at once, and a commit is one append; with
          * synchronous=NORMAL a committed run survives any process crash (not a power cut
          * in the last moments, which costs at most the last runs, never consistency). */
-        char jm[64];
-        if (results_exec(db->sql, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-                         jm, sizeof jm) < 0) {
-            snprintf(msg, sizeof msg, "%s: cannot switch to WAL mode: %s", path, jm);
+        if (set_wal(db, msg, sizeof msg) < 0)
             goto fail;
-        }
         if (fresh && (rc = create_schema(db, msg, sizeof msg)) < 0)
             goto fail_rc;
     }

@@ -6,9 +6,10 @@
  * deterministic simulator), and every such choice is reported. Runs still 'running' in a
  * part (a killed job) are never merged: their data is partial. Parts are read through their
  * own read-only connections and copied row by row into the output inside ONE transaction,
- * so a failure (a foreign or damaged part, a full disk) leaves the output exactly as it was;
- * ATTACH is not used because SQLite refuses to attach inside a transaction and limits the
- * number of attached files, while a Slurm array easily produces hundreds of parts.
+ * so a failure (a foreign or damaged part, a full disk) leaves the output exactly as it was.
+ * ATTACH is not used: a part read inside the transaction cannot be detached before it ends
+ * ("database is locked"), so every part would stay attached at once, and SQLite attaches at
+ * most 10 files by default, while a Slurm array easily produces hundreds of parts.
  */
 #ifndef MCPSIM_SIM_RESULTS_MERGE_H
 #define MCPSIM_SIM_RESULTS_MERGE_H

@@ -21,6 +21,19 @@
 #include "sim/results.h"
 #include "sim/results_impl.h"
 
+/* Room for one more element in an array of n elements of elem bytes with capacity *cap:
+ * returns the (possibly moved) array, or NULL when memory is short (the old one is kept). */
+static void *grow(void *arr, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap)
+        return arr;
+    size_t c = *cap ? 2 * *cap : 16;
+    void *a = realloc(arr, c * elem);
+    if (a)
+        *cap = c;
+    return a;
+}
+
 /* ---- rules ----------------------------------------------------------------------------- */
 
 static int parse_pattern(const char *pattern, enum rule_kind *kind, const char **glob,
@@ -80,15 +93,11 @@ static int add_rule(struct results_run *run, const char *pattern, bool on, sim_t
     int rc = parse_pattern(pattern, &kind, &glob, err, errlen);
     if (rc < 0)
         return rc;
-    if (run->nrules == run->caprules) {
-        size_t cap = run->caprules ? 2 * run->caprules : 8;
-        struct results_rule *r = realloc(run->rules, cap * sizeof *r);
-        if (!r)
-            goto nomem;
-        run->rules = r;
-        run->caprules = cap;
-    }
-    struct results_rule *r = &run->rules[run->nrules];
+    struct results_rule *rules = grow(run->rules, run->nrules, &run->caprules, sizeof *rules);
+    if (!rules)
+        goto nomem;
+    run->rules = rules;
+    struct results_rule *r = &rules[run->nrules];
     if (!(r->glob = strdup(glob)))
         goto nomem;
     r->kind = kind;
@@ -171,21 +180,6 @@ static bool copy_names(struct results_run *run, char **m, char **n, char **u,
     return false;
 }
 
-/* Appends p to the array *arr of *n elements (capacity *cap); false when memory is short. */
-static bool push_ptr(void ***arr, size_t *n, size_t *cap, void *p)
-{
-    if (*n == *cap) {
-        size_t c = *cap ? 2 * *cap : 16;
-        void **a = realloc(*arr, c * sizeof *a);
-        if (!a)
-            return false;
-        *arr = a;
-        *cap = c;
-    }
-    (*arr)[(*n)++] = p;
-    return true;
-}
-
 /* ---- batches --------------------------------------------------------------------------- */
 
 static void flush_batch(struct results_run *run)
@@ -209,17 +203,14 @@ void results_scalar(struct results_run *run, const char *module, const char *nam
     sim_time_t unused;
     if (!run || run->error[0] || !decide(run, RULE_SCALAR, module, name, &unused))
         return;
-    if (run->nscalars == run->capscalars) {
-        size_t c = run->capscalars ? 2 * run->capscalars : 64;
-        struct results_scalar_rec *a = realloc(run->scalars, c * sizeof *a);
-        if (!a) {
-            results_run_fail(run, "out of memory");
-            return;
-        }
-        run->scalars = a;
-        run->capscalars = c;
+    struct results_scalar_rec *a = grow(run->scalars, run->nscalars, &run->capscalars,
+                                        sizeof *a);
+    if (!a) {
+        results_run_fail(run, "out of memory");
+        return;
     }
-    struct results_scalar_rec *s = &run->scalars[run->nscalars];
+    run->scalars = a;
+    struct results_scalar_rec *s = &a[run->nscalars];
     if (!copy_names(run, &s->module, &s->name, &s->unit, module, name, unit))
         return;
     s->value = value;
@@ -240,17 +231,18 @@ struct results_vector *results_vector(struct results_run *run, const char *modul
         results_run_fail(run, "out of memory");
         return NULL;
     }
-    if (!copy_names(run, &v->module, &v->name, &v->unit, module, name, unit) ||
-        !push_ptr((void ***)&run->vectors, &run->nvectors, &run->capvectors, v)) {
-        free(v->module);
-        free(v->name);
-        free(v->unit);
-        free(v);
+    struct results_vector **all = grow(run->vectors, run->nvectors, &run->capvectors,
+                                       sizeof *all);
+    if (all)
+        run->vectors = all;
+    if (!all || !copy_names(run, &v->module, &v->name, &v->unit, module, name, unit)) {
+        free(v); /* copy_names freed what it copied */
         results_run_fail(run, "out of memory");
         return NULL;
     }
     v->run = run;
     v->interval = interval;
+    run->vectors[run->nvectors++] = v;
     return v;
 }
 
@@ -337,22 +329,20 @@ struct results_hist *results_histogram(struct results_run *run, const char *modu
                          "increasing edges", module, name);
         return NULL;
     }
-    struct results_hist *h = calloc(1, sizeof *h);
+    struct results_hist **all = grow(run->hists, run->nhists, &run->caphists, sizeof *all);
+    if (all)
+        run->hists = all;
+    struct results_hist *h = all ? calloc(1, sizeof *h) : NULL;
     if (!h || !(h->h = gsl_histogram_alloc(nbins)) ||
-        !copy_names(run, &h->module, &h->name, &h->unit, module, name, unit) ||
-        !push_ptr((void ***)&run->hists, &run->nhists, &run->caphists, h)) {
-        if (h) {
-            if (h->h)
-                gsl_histogram_free(h->h);
-            free(h->module);
-            free(h->name);
-            free(h->unit);
-        }
-        free(h);
+        !copy_names(run, &h->module, &h->name, &h->unit, module, name, unit)) {
+        if (h && h->h)
+            gsl_histogram_free(h->h);
+        free(h); /* copy_names freed what it copied */
         results_run_fail(run, "out of memory");
         return NULL;
     }
     gsl_histogram_set_ranges(h->h, edges, nbins + 1);
+    run->hists[run->nhists++] = h;
     h->run = run;
     h->min = (double)INFINITY;
     h->max = -(double)INFINITY;

@@ -115,8 +115,8 @@ static int cond_parse(const char *text, size_t len, struct cond *c, char *err, s
                  "= != < <= > >= (e.g. \"link.rate>=10Mbps\")", buf);
         return RESULTS_EQUERY;
     }
-    snprintf(c->name, sizeof c->name, "%s", name);
-    snprintf(c->value, sizeof c->value, "%s", value);
+    memcpy(c->name, name, strlen(name) + 1); /* lengths checked above */
+    memcpy(c->value, value, strlen(value) + 1);
     c->op = ops[i].sql;
     c->numeric = results_quantity_parse(value, &c->num, &c->unit) == 0;
     return 0;
@@ -160,33 +160,33 @@ static char *build_query(const struct stats_query *q, bool exact, const struct c
     sqlite3_str_appendf(s, "SELECT s.run_id, %s(s.value), count(*), min(s.unit), max(s.unit)",
                         agg_sql[q->agg]);
     for (size_t i = 0; i < q->nby; i++)
-        sqlite3_str_appendf(s, ", p%zu.value, p%zu.num, p%zu.unit", i, i, i);
+        sqlite3_str_appendf(s, ", p%d.value, p%d.num, p%d.unit", (int)i, (int)i, (int)i);
     sqlite3_str_appendall(s, " FROM scalars s JOIN runs r ON r.run_id = s.run_id"
                              " AND r.status = 'ok'");
     /* Parameters are bound as ?1..?nby, the metric after them, conditions last. */
     for (size_t i = 0; i < q->nby; i++)
-        sqlite3_str_appendf(s, " LEFT JOIN parameters p%zu ON p%zu.run_id = s.run_id"
-                            " AND p%zu.name = ?%zu", i, i, i, i + 1);
-    size_t arg = q->nby + 1;
+        sqlite3_str_appendf(s, " LEFT JOIN parameters p%d ON p%d.run_id = s.run_id"
+                            " AND p%d.name = ?%d", (int)i, (int)i, (int)i, (int)i + 1);
+    int arg = (int)q->nby + 1;
     if (exact) {
-        sqlite3_str_appendf(s, " WHERE s.module = ?%zu AND s.name = ?%zu", arg, arg + 1);
+        sqlite3_str_appendf(s, " WHERE s.module = ?%d AND s.name = ?%d", arg, arg + 1);
         arg += 2;
     } else {
-        sqlite3_str_appendf(s, " WHERE s.module || '.' || s.name GLOB ?%zu", arg++);
+        sqlite3_str_appendf(s, " WHERE s.module || '.' || s.name GLOB ?%d", arg++);
     }
     for (size_t i = 0; i < nconds; i++) {
         const struct cond *c = &conds[i];
         sqlite3_str_appendf(s, " AND EXISTS (SELECT 1 FROM parameters w WHERE"
-                            " w.run_id = s.run_id AND w.name = ?%zu AND ", arg);
+                            " w.run_id = s.run_id AND w.name = ?%d AND ", arg);
         if (c->numeric)
-            sqlite3_str_appendf(s, "w.unit = ?%zu AND w.num %s ?%zu)", arg + 1, c->op, arg + 2);
+            sqlite3_str_appendf(s, "w.unit = ?%d AND w.num %s ?%d)", arg + 1, c->op, arg + 2);
         else
-            sqlite3_str_appendf(s, "w.value %s ?%zu)", c->op, arg + 1);
+            sqlite3_str_appendf(s, "w.value %s ?%d)", c->op, arg + 1);
         arg += 3;
     }
     sqlite3_str_appendall(s, " GROUP BY s.run_id ORDER BY ");
     for (size_t i = 0; i < q->nby; i++)
-        sqlite3_str_appendf(s, "p%zu.num IS NULL, p%zu.num, p%zu.value, ", i, i, i);
+        sqlite3_str_appendf(s, "p%d.num IS NULL, p%d.num, p%d.value, ", (int)i, (int)i, (int)i);
     sqlite3_str_appendall(s, "s.run_id");
     return sqlite3_str_finish(s);
 }

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "sim/results.h"
 
@@ -60,6 +61,11 @@ struct stats_table {
 int results_stats(struct results_db *db, const struct stats_query *q, struct stats_table **out,
                   char *err, size_t errlen);
 void results_stats_free(struct stats_table *t);
+
+/* Prints what db holds: runs by status (and why a few failed), parameters with their values,
+ * and the metrics, vectors and histograms of completed runs, numbered modules folded into
+ * one pattern ("phone*.goodput  1000 modules"). 0 or RESULTS_EFAIL. */
+int results_describe(struct results_db *db, FILE *out);
 
 /* Parses a value with a sim/units.h unit ("50Mbps" -> 5e7 "bps", "10ms" -> 0.01 "s",
  * "1500B" -> 1500 "B") or a plain number (unit ""); -1 when it is neither. */

@@ -118,7 +118,7 @@ static void test_scalars_vectors_histograms_read_back(void)
     struct results_run *run = begin(db, "rec");
     results_scalar(run, "sink", "goodput", "bps", 12.5e6);
     results_scalar(run, "phone1.tcp", "retransmits", "pkt", 3);
-    results_scalar(run, "sink", "undefined", "", NAN);
+    results_scalar(run, "sink", "undefined", "", (double)NAN);
     struct results_vector *cwnd = results_vector(run, "phone1.tcp", "cwnd", "B");
     struct results_vector *q = results_vector(run, "r1.eth0", "qlen", "pkt");
     results_vector_set_mode(q, RESULTS_ON_CHANGE);
@@ -309,6 +309,39 @@ static void test_headline_scalars_come_back_in_recording_order(void)
     results_db_close(db);
 }
 
+static void test_large_runs_are_written_in_batches_without_loss(void)
+{
+    /* 10 000 scalars cross the scalar batch twice and 3 x 50 000 samples the sample batch
+     * (65 536) twice: every record must arrive once, in order. */
+    const char *path = fx_path("batches.db");
+    struct results_db *db = fx_open(path);
+    struct results_run *run = begin(db, "big");
+    struct results_vector *v[3];
+    for (int k = 0; k < 3; k++) {
+        char mod[8];
+        snprintf(mod, sizeof mod, "m%d", k);
+        v[k] = results_vector(run, mod, "x", "");
+    }
+    for (int i = 0; i < 50000; i++)
+        for (int k = 0; k < 3; k++)
+            results_vector_add(v[k], i, (double)(i * 3 + k));
+    for (int i = 0; i < 10000; i++) {
+        char mod[16];
+        snprintf(mod, sizeof mod, "flow%d", i);
+        results_scalar(run, mod, "bytes", "B", i);
+    }
+    CU_ASSERT_EQUAL(end_ok(run, 0), 0);
+    results_db_close(db);
+    CU_ASSERT_EQUAL(fx_query_int(path, "SELECT count(*) FROM run_vectors"), 150000);
+    CU_ASSERT_EQUAL(fx_query_int(path, "SELECT count(*) FROM run_vectors WHERE"
+                                       " value <> seq * 3 + CAST(substr(metric, 2, 1) AS INT)"
+                                       " OR t_ps <> seq"), 0);
+    CU_ASSERT_EQUAL(fx_query_int(path, "SELECT count(*) FROM (SELECT value, lag(value) OVER"
+                                       " (ORDER BY rowid) AS prev FROM scalars)"
+                                       " WHERE value <> prev + 1"), 0);
+    CU_ASSERT_EQUAL(fx_query_int(path, "SELECT count(*) FROM run_scalars"), 10000);
+}
+
 /* The child begins a run, commits a batch of samples (more than RESULTS_BATCH_SAMPLES),
  * tells the parent, and waits to be killed: the worst moment, with rows on disk. */
 static void crash_child(const char *path, int fd)
@@ -376,21 +409,27 @@ static void writer_child(const char *path, int who)
 {
     struct results_db *db;
     char err[256], id[32];
-    if (results_db_open(path, &db, err, sizeof err) != 0)
+    if (results_db_open(path, &db, err, sizeof err) != 0) {
+        fprintf(stderr, "writer %d: %s\n", who, err);
         _exit(1);
+    }
     for (int r = 0; r < 20; r++) {
         snprintf(id, sizeof id, "w%d-r%d", who, r);
         struct run_meta meta = { .run_id = id, .scenario_name = "c", .repetition = (unsigned)r };
         struct results_run *run;
-        if (results_run_begin(db, &meta, &run, err, sizeof err) != 0)
+        if (results_run_begin(db, &meta, &run, err, sizeof err) != 0) {
+            fprintf(stderr, "writer %d: %s\n", who, err);
             _exit(2);
+        }
         struct results_vector *v = results_vector(run, "m", "v", "");
         for (int i = 0; i < 500; i++)
             results_vector_add(v, i, who);
         results_scalar(run, "m", "who", "", who);
         struct run_end e = { .status = RUN_OK };
-        if (results_run_end(run, &e, err, sizeof err) != 0)
+        if (results_run_end(run, &e, err, sizeof err) != 0) {
+            fprintf(stderr, "writer %d: %s\n", who, err);
             _exit(3);
+        }
     }
     results_db_close(db);
     _exit(0);
@@ -432,5 +471,6 @@ SUITE(results, NULL, NULL,
       TEST(test_recording_mistakes_fail_the_run_with_the_reason),
       TEST(test_completed_run_is_kept_unless_replaced),
       TEST(test_headline_scalars_come_back_in_recording_order),
+      TEST(test_large_runs_are_written_in_batches_without_loss),
       TEST(test_killed_run_is_not_done_and_is_redone_cleanly),
       TEST(test_two_processes_write_one_database))
