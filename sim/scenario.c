@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/results.h"
 #include "sim/strdist.h"
 
 static const char *const top_keys[] = { "name", "duration", "seed", "nodes", "links",
@@ -184,12 +185,10 @@ static int record_rule(const struct sdoc_node *k, const struct sdoc_node *v,
 {
     static const char *const on[] = { "on", "true", "yes" }, *const off[] = { "off", "false",
                                                                                "no" };
+    char perr[256];
     r->pattern = k->scalar;
-    if (strchr(k->scalar, ':') && strncmp(k->scalar, "scalar:", 7) &&
-        strncmp(k->scalar, "vector:", 7) && strncmp(k->scalar, "histogram:", 10) &&
-        strncmp(k->scalar, "*:", 2))
-        return sdoc_error(k, err, errlen, "record: pattern \"%s\": the part before ':' must be "
-                          "scalar, vector or histogram", k->scalar);
+    if (results_pattern_check(k->scalar, perr, sizeof perr) < 0)
+        return sdoc_error(k, err, errlen, "%s", perr);
     if (v->type != SDOC_SCALAR)
         return sdoc_error(v, err, errlen, "record \"%s\": expected on, off or a sampling "
                           "interval (e.g. 10ms), found %s", k->scalar, sdoc_type_name(v->type));
@@ -234,7 +233,10 @@ static int parse_record(struct scenario *sc, char *err, size_t errlen)
     sc->rec.n = n->n;
     for (size_t i = 0; i < n->n; i++) {
         if (n->type == SDOC_SEQ) {
+            char perr[256];
             rules[i] = (struct scenario_record_rule){ .pattern = n->items[i]->scalar, .on = true };
+            if (results_pattern_check(rules[i].pattern, perr, sizeof perr) < 0)
+                return sdoc_error(n->items[i], err, errlen, "%s", perr);
             continue;
         }
         if (record_rule(n->keys[i], n->items[i], &rules[i], err, errlen) < 0)

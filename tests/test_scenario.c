@@ -50,6 +50,7 @@ static const struct {
     { "name_list.yaml", "4:11", "name cannot be a sweep list" },
     { "out_of_range.yaml", "9:11", "port = \"70000\" is out of range: expected 1 to 65535" },
     { "bad_record.yaml", "4:15", "expected on, off or a positive sampling interval" },
+    { "bad_record_pattern.yaml", "5:3", "record pattern \"vectr:*.qlen\": unknown kind \"vectr\"" },
     { "bad_index_expr.yaml", "10:11", "node \"a-{j}\" is not a node of this scenario" },
     { "not_a_mapping.yaml", "1:1", "expected a mapping with name, duration" },
     { "bad_seed.yaml", "3:7", "seed: expected a non-negative integer" },
