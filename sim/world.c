@@ -1,9 +1,8 @@
 /* world.c - building and running one run's model instances (see world.h).
  *
- * Instances are looked up by name through a sorted array built once after construction
- * (creation order is kept for the hooks). During construction, lookups scan the instances
- * built so far: worlds are built once per run, and a linear scan over the nodes is cheaper
- * than keeping a tree balanced for thousands of inserts.
+ * The plan gives every name before anything is built, so the name index (a sorted array,
+ * binary search) is made once up front; an instance not built yet is not found. Thousands
+ * of phones each looking up their links' ends cost O(n log n), not O(n^2).
  */
 #include "sim/world.h"
 
@@ -25,6 +24,7 @@ struct instance {
     char *name;
     const struct model_def *def;
     void *obj;
+    bool built;
 };
 
 struct shared {
@@ -93,29 +93,24 @@ static int by_name_cmp(const void *a, const void *b)
 void *model_ctx_lookup(struct model_ctx *ctx, const char *name, const struct model_def **def)
 {
     struct world *w = ctx->world;
-    struct instance *found = NULL;
-    if (w->by_name) {
-        size_t lo = 0, hi = w->ninst;
-        while (lo < hi && !found) {
-            size_t mid = (lo + hi) / 2;
-            int c = strcmp(name, w->by_name[mid]->name);
-            if (c == 0)
-                found = w->by_name[mid];
-            else if (c < 0)
-                hi = mid;
-            else
-                lo = mid + 1;
+    size_t lo = 0, hi = w->ninst;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(name, w->by_name[mid]->name);
+        if (c == 0) {
+            const struct instance *found = w->by_name[mid];
+            if (!found->built)
+                return NULL;
+            if (def)
+                *def = found->def;
+            return found->obj;
         }
-    } else {
-        for (size_t i = 0; i < w->ninst && !found; i++)
-            if (strcmp(w->inst[i].name, name) == 0)
-                found = &w->inst[i];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
-    if (!found)
-        return NULL;
-    if (def)
-        *def = found->def;
-    return found->obj;
+    return NULL;
 }
 
 void *model_ctx_shared(struct model_ctx *ctx, const char *key, size_t size,
@@ -166,6 +161,25 @@ int world_build(const struct scenario_plan *plan, const struct world_config *cfg
     w->ctx.duration = cfg->duration;
     w->ctx.pcap_dir = cfg->pcap_dir;
     w->ctx.world = w;
+    w->by_name = malloc((plan->n ? plan->n : 1) * sizeof *w->by_name);
+    if (!w->by_name) {
+        snprintf(err, errlen, "out of memory building the world");
+        world_free(w);
+        return -1;
+    }
+    /* Names are copied: the world outlives the plan. */
+    for (size_t i = 0; i < plan->n; i++) {
+        w->inst[i] = (struct instance){ strdup(plan->inst[i].name), plan->inst[i].def, NULL,
+                                        false };
+        w->by_name[i] = &w->inst[i];
+        w->ninst++;
+        if (!w->inst[i].name) {
+            snprintf(err, errlen, "out of memory building the world");
+            world_free(w);
+            return -1;
+        }
+    }
+    qsort(w->by_name, w->ninst, sizeof *w->by_name, by_name_cmp);
     for (size_t i = 0; i < plan->n; i++) {
         const struct plan_instance *pi = &plan->inst[i];
         char merr[512] = "";
@@ -176,23 +190,9 @@ int world_build(const struct scenario_plan *plan, const struct world_config *cfg
             world_free(w);
             return -1;
         }
-        /* The name is copied: the world outlives the plan. */
-        w->inst[w->ninst] = (struct instance){ strdup(pi->name), pi->def, obj };
-        if (!w->inst[w->ninst++].name) {
-            snprintf(err, errlen, "out of memory building the world");
-            world_free(w);
-            return -1;
-        }
+        w->inst[i].obj = obj;
+        w->inst[i].built = true;
     }
-    w->by_name = malloc((w->ninst ? w->ninst : 1) * sizeof *w->by_name);
-    if (!w->by_name) {
-        snprintf(err, errlen, "out of memory building the world");
-        world_free(w);
-        return -1;
-    }
-    for (size_t i = 0; i < w->ninst; i++)
-        w->by_name[i] = &w->inst[i];
-    qsort(w->by_name, w->ninst, sizeof *w->by_name, by_name_cmp);
     *out = w;
     return 0;
 }
