@@ -262,7 +262,8 @@ static int plot_run(int argc, char **argv)
         fprintf(stderr, "mcpsim plot: cannot run gnuplot (Debian package gnuplot-nox)\n");
     struct plot_spec spec = { .terminal = term ? term : "dumb", .output = name, .data = dat, .script = gp,
                               .title = o.title, .source = argv[optind], .by = o.by != NULL,
-                              .logx = o.logx, .logy = o.logy };
+                              .logx = o.logx, .logy = o.logy,
+                              .text = strcmp(o.format, "txt") == 0 };
     snprintf(path, sizeof path, "%s/%s", dir, dat);
     FILE *fd = fopen(path, "w");
     snprintf(path, sizeof path, "%s/%s", dir, gp);

@@ -131,7 +131,7 @@ int plot_write(const struct stats_table *t, const struct plot_spec *spec, FILE *
         snprintf(label, sizeof label, "%s", spec->title);
     else
         snprintf(label + strlen(label), sizeof label - strlen(label),
-                 " vs %s: mean, %g%% confidence interval", t->by[xi], t->level * 100);
+                 ": mean and %g%% confidence interval", t->level * 100);
     fputs("\nset title ", script);
     gp_quote(script, label);
     axis_label(label, sizeof label, t->by[xi], xunit);
@@ -140,7 +140,21 @@ int plot_write(const struct stats_table *t, const struct plot_spec *spec, FILE *
     axis_label(label, sizeof label, t->metric, yunit);
     fputs("\nset ylabel ", script);
     gp_quote(script, label);
-    fputs("\nset grid\nset key top left\nset pointsize 1\n"
+    /* The key names the --by parameter once, in its title, and each line by its value. A
+     * text plot has no room inside the frame (the key would hide points) nor below it (the
+     * key would overwrite the x label): its key goes to the right, titled with the last
+     * component of the name to keep the frame wide. */
+    if (!spec->by)
+        fputs("\nset grid\nset key off", script); /* one line: the title names it */
+    else
+        fprintf(script, "\nset grid\nset key %s",
+                spec->text ? "outside right top" : "outside top center horizontal");
+    if (spec->by) {
+        const char *dot = strrchr(t->by[0], '.');
+        fputs(" title ", script);
+        gp_quote(script, spec->text && dot && dot[1] ? dot + 1 : t->by[0]);
+    }
+    fputs("\nset pointsize 1\n"
           "# room left and right of the outermost points so their error bars show\n"
           "set offsets graph 0.05, graph 0.05, 0, 0\n", script);
     if (spec->logx && numeric)
@@ -167,9 +181,7 @@ int plot_write(const struct stats_table *t, const struct plot_spec *spec, FILE *
             gp_quote(script, spec->data);
         fprintf(script, " index %zu using 1:2:3 with yerrorlines pointtype 7 title ", s++);
         if (spec->by) {
-            snprintf(label, sizeof label, "%s=%s", t->by[0],
-                     t->groups[g].values[0] ? t->groups[g].values[0] : "-");
-            gp_quote(script, label);
+            gp_quote(script, t->groups[g].values[0] ? t->groups[g].values[0] : "-");
         } else {
             gp_quote(script, t->metric);
         }

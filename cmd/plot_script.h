@@ -23,6 +23,7 @@ struct plot_spec {
     const char *source;   /* the database, named in comments */
     bool by;              /* the table's first parameter names the series */
     bool logx, logy;
+    bool text;            /* a character-cell terminal (dumb): key below the frame */
 };
 
 /* Writes the data and the script for table t, whose last grouping parameter is the x axis

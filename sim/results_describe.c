@@ -99,6 +99,12 @@ static int list_stats(struct results_db *db, FILE *out, const char *title, const
 static int list_params(struct results_db *db, FILE *out)
 {
     sqlite3_stmt *st;
+    int width = 0;
+    if (results_prepare(db->sql, "SELECT max(length(name)) FROM parameters", &st, NULL, 0) < 0)
+        return RESULTS_EFAIL;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        width = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
     if (results_prepare(db->sql,
                         "SELECT p.name, p.value, count(*) OVER (PARTITION BY p.name)"
                         " FROM (SELECT DISTINCT name, value, num FROM parameters) p"
@@ -114,7 +120,7 @@ static int list_params(struct results_db *db, FILE *out)
         long long distinct = sqlite3_column_int64(st, 2);
         if (strcmp(n, name) != 0) {
             snprintf(name, sizeof name, "%s", n);
-            fprintf(out, "\n  %-24s", n);
+            fprintf(out, "\n  %-*s ", width, n);
             shown = 0;
             any = 1;
         }

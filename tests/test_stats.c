@@ -263,8 +263,8 @@ static void test_stats_without_metric_describes_the_database(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "10 runs: 9 ok, 1 failed, 0 unfinished"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "failed bad (link.rate=10Mbps): crashed"));
     /* Values in numeric order; the numbered phones folded into one usable pattern. */
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "link.rate                10Mbps 100Mbps 2Gbps\n"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(out, "qdisc                    droptail red\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "link.rate  10Mbps 100Mbps 2Gbps\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "qdisc      droptail red\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "phone*.goodput"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "2 modules"));
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "sink.goodput"));
