@@ -196,15 +196,24 @@ static void route_out(struct net_node *n, struct packet *p, const struct ipv4_ud
     ifc->ops->transmit(ifc, p);
 }
 
-void net_node_receive(struct net_node *n, struct packet *p)
+/* The IPv4 header is parsed once per hop; a malformed one is counted and the packet
+ * dropped. Returns the protocol or -1 (packet freed). */
+static int parse_or_drop(struct net_node *n, struct packet *p, struct ipv4_udp_fields *f)
 {
-    struct ipv4_udp_fields f;
-    int proto = ipv4_parse(p, &f);
+    int proto = ipv4_parse(p, f);
     if (proto < 0) {
         n->drop_malformed++;
         pkt_free(p);
-        return;
     }
+    return proto;
+}
+
+void net_node_receive(struct net_node *n, struct packet *p)
+{
+    struct ipv4_udp_fields f;
+    int proto = parse_or_drop(n, p, &f);
+    if (proto < 0)
+        return;
     if (f.dst == n->addr) {
         deliver(n, p, &f, proto);
         return;
@@ -222,13 +231,9 @@ void net_node_receive(struct net_node *n, struct packet *p)
 void net_node_send(struct net_node *n, struct packet *p)
 {
     struct ipv4_udp_fields f;
-    int proto = ipv4_parse(p, &f);
-    if (proto < 0) {
-        n->drop_malformed++;
-        pkt_free(p);
-        return;
-    }
-    route_out(n, p, &f, proto);
+    int proto = parse_or_drop(n, p, &f);
+    if (proto >= 0)
+        route_out(n, p, &f, proto);
 }
 
 struct net_node *net_node_find(struct model_ctx *ctx, const char *name, char *err,
