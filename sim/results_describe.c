@@ -77,7 +77,8 @@ static int list_stats(struct results_db *db, FILE *out, const char *title, const
         n++;
     }
     sqlite3_finalize(st);
-    qsort(f, n, sizeof *f, cmp_folded);
+    if (n)
+        qsort(f, n, sizeof *f, cmp_folded);
     fprintf(out, "%s:%s\n", title, n ? "" : " none");
     for (size_t i = 0, j; i < n; i = j) {
         for (j = i + 1; j < n && cmp_folded(&f[i], &f[j]) == 0; j++)

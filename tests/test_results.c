@@ -318,7 +318,7 @@ static void test_large_runs_are_written_in_batches_without_loss(void)
     struct results_run *run = begin(db, "big");
     struct results_vector *v[3];
     for (int k = 0; k < 3; k++) {
-        char mod[8];
+        char mod[16];
         snprintf(mod, sizeof mod, "m%d", k);
         v[k] = results_vector(run, mod, "x", "");
     }
