@@ -6,8 +6,8 @@
  * header. With the default role "none" the hook passes everything unchanged, so OUT holds the
  * same bytes and timestamps as IN (OUT is written with nanosecond timestamps): the test of
  * decode/encode identity on real traffic. MPTCP options go through their codec too
- * (models/wire/mptcp.h: parsed into structs and written back). A frame that is not IP, or whose IP header does not
- * decode, is copied as it is and counted per reason.
+ * (models/wire/mptcp.h: parsed into structs and written back). A frame that is not IP, or
+ * whose IP header does not decode, is copied as it is and counted per reason.
  * Roles are the extension point for the proxy datapath (uMCP/dMCP): a row in `roles` below.
  */
 #include <stdio.h>

@@ -94,7 +94,10 @@ static void f_frame_number(const struct decode_ctx *c, struct occ *o)
 {
     put(o, "%" PRIu64, c->frame->number);
 }
-static void f_frame_len(const struct decode_ctx *c, struct occ *o) { put(o, "%u", c->frame->wirelen); }
+static void f_frame_len(const struct decode_ctx *c, struct occ *o)
+{
+    put(o, "%u", c->frame->wirelen);
+}
 static void f_frame_cap_len(const struct decode_ctx *c, struct occ *o)
 {
     put(o, "%u", c->frame->caplen);
@@ -214,7 +217,10 @@ static void route_addrs(const struct decode_ctx *c, struct occ *o, enum rt_role 
 }
 static void f_ip_src_rt(const struct decode_ctx *c, struct occ *o) { route_addrs(c, o, RT_SRC); }
 static void f_ip_rec_rt(const struct decode_ctx *c, struct occ *o) { route_addrs(c, o, RT_REC); }
-static void f_ip_empty_rt(const struct decode_ctx *c, struct occ *o) { route_addrs(c, o, RT_EMPTY); }
+static void f_ip_empty_rt(const struct decode_ctx *c, struct occ *o)
+{
+    route_addrs(c, o, RT_EMPTY);
+}
 
 /* --- IPv6 -------------------------------------------------------------------------------- */
 
@@ -283,11 +289,17 @@ static void srh_addr(struct occ *o, const uint8_t *b, size_t n)
         put_ip6(o, b + IPV6_SRH_FIXED_LEN + 16 * k);
 }
 static void f_rt_type(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, rt_type); }
-static void f_rt_segleft(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, rt_segleft); }
+static void f_rt_segleft(const struct decode_ctx *c, struct occ *o)
+{
+    each_routing(c, o, rt_segleft);
+}
 static void f_rt_len(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, rt_len); }
 static void f_rt_nxt(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, rt_nxt); }
 static void f_srh_last(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, srh_last); }
-static void f_srh_flags(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, srh_flags); }
+static void f_srh_flags(const struct decode_ctx *c, struct occ *o)
+{
+    each_routing(c, o, srh_flags);
+}
 static void f_srh_tag(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, srh_tag); }
 static void f_srh_addr(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, srh_addr); }
 

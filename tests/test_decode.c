@@ -173,9 +173,10 @@ static void test_crafted_routes_and_options_match_tshark(void)
         set_ip_opts(p, ip_opts[i]);
         write_pkt(w, p, &ts);
     }
+    static const char sack_tfo_unknown[] = "01 01 05 12 00000064 000000c8 0000012c 00000190"
+                                           " 22 0a 0000000000000000 fd 04 aa bb 02 04 01 00";
     static const char *const tcp_opts[] = {
-        "01 01 05 12 00000064 000000c8 0000012c 00000190 22 0a 0000000000000000 fd 04 aa bb"
-        "02 04 01 00",
+        sack_tfo_unknown,
         "13 12 00000000000000000000000000000000 1d 10 000000000000000000000000",
         "02 04 05 b4 00 01 02 03", "00 00 00 00", "02 04 05 b4 00 00 00 00 03 03 0a 00",
     };
@@ -184,7 +185,8 @@ static void test_crafted_routes_and_options_match_tshark(void)
         set_tcp_opts(p, tcp_opts[i]);
         write_pkt(w, p, &ts);
     }
-    uint8_t seg[2][16] = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0a }, { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0b } };
+    uint8_t seg[2][16] = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0a },
+                           { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0b } };
     static const uint8_t hbh[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
     CU_ASSERT_EQUAL(wire_pkt_decode(raw6, n6, p), 0);
     CU_ASSERT_EQUAL(ipv6_ext_insert(&p->ip.v6, 0, IPV6_EXT_HOPOPTS, hbh, 8), 0);

@@ -313,7 +313,8 @@ static void test_every_capture_checksum_verifies_with_final_destination(void)
         struct pcapio_reader *r;
         struct pcapio_frame f;
         size_t tcp_checked = 0, frames = 0, ip_bad = 0, tcp_bad = 0;
-        CU_ASSERT_EQUAL_FATAL(pcapio_open_read(wt_capture_path(wt_captures[c]), &r, err, sizeof err), 0);
+        const char *path = wt_capture_path(wt_captures[c]);
+        CU_ASSERT_EQUAL_FATAL(pcapio_open_read(path, &r, err, sizeof err), 0);
         while (pcapio_read(r, &f, err, sizeof err) == 1) {
             frames++;
             CU_ASSERT_EQUAL(wire_pkt_decode(f.data + f.l3_off, f.caplen - f.l3_off, p), 0);
