@@ -73,7 +73,7 @@ struct replay_counts {
 static int mptcp_roundtrip(struct wire_pkt *pkt, struct replay_counts *c)
 {
     struct tcp_hdr *h = &pkt->tcp;
-    struct mptcp_ctx mc = { .tcp_flags = (uint8_t)h->flags, .version = 1,
+    struct mptcp_ctx mc = { .tcp_flags = (uint8_t)h->flags, .version = MPTCP_VERSION_ANY,
                             .has_payload = pkt->payload_len > 0 };
     for (size_t i = 0; i < h->nopts; i++) {
         const struct tcp_opt *o = &h->opts[i];

@@ -504,7 +504,7 @@ void decode_ctx_init(struct decode_ctx *ctx, const struct pcapio_frame *f,
     const struct tcp_hdr *h = tcp(ctx);
     if (!h)
         return;
-    struct mptcp_ctx mc = { .tcp_flags = (uint8_t)h->flags, .version = 1,
+    struct mptcp_ctx mc = { .tcp_flags = (uint8_t)h->flags, .version = MPTCP_VERSION_ANY,
                             .has_payload = pkt->payload_len > 0 };
     for (size_t i = 0; i < h->nopts && ctx->nmptcp < DECODE_MAX_MPTCP; i++) {
         const struct tcp_opt *op = &h->opts[i];

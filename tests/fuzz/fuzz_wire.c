@@ -36,7 +36,7 @@ static void exercise_tcp(const struct wire_pkt *pkt)
     (void)tcp_opt_get_tfo(h, &p, &n);
     (void)tcp_opt_get_raw(h, TCPOPT_AO, &p, &n);
     (void)wire_pkt_tcp_csum(pkt, &cs);
-    struct mptcp_ctx ctx = { .tcp_flags = (uint8_t)h->flags, .version = 1,
+    struct mptcp_ctx ctx = { .tcp_flags = (uint8_t)h->flags, .version = MPTCP_VERSION_ANY,
                              .has_payload = pkt->payload_len > 0 };
     for (size_t i = 0; i < h->nopts; i++) {
         const struct tcp_opt *o = &h->opts[i];
