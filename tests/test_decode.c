@@ -216,6 +216,9 @@ static void test_crafted_routes_and_options_match_tshark(void)
         "01 83 07 03 09090909",                   /* LSRR pointer before the address */
         "01 83 07 05 09090909",                   /* LSRR pointer inside the address */
         "07 07 04 00000000 01 00",                /* RR, then NOP and EOL */
+        "94 04 00 00 9e 04 01 02",                /* router alert, then an unknown type */
+        "01 83 09 04 01010101 0102",              /* LSRR length 9: not 3 + 4n */
+        "01 83 06 04 0101",                       /* LSRR too short for one address */
     };
     for (size_t i = 0; i < sizeof ip_opts / sizeof ip_opts[0]; i++) {
         CU_ASSERT_EQUAL(wire_pkt_decode(raw4, n4, p), 0);
