@@ -218,7 +218,37 @@ static void test_written_capture_passes_check_pcap(void)
     free(out);
 }
 
+/* libpcap also reads pcapng: the same frames and timestamps as the classic file (editcap
+ * converts; nanosecond resolution is kept by pcapng's if_tsresol). */
+static void test_pcapng_reads_like_the_classic_file(void)
+{
+    if (!harness_have_tool("editcap")) {
+        harness_skip("editcap not installed: pcapng reading not checked");
+        return;
+    }
+    char ng[512], cmd[2048], err[512];
+    const char *src = wt_capture_path("h-srv6-srh.pcap");
+    snprintf(ng, sizeof ng, "%s/h.pcapng", harness_tmpdir());
+    snprintf(cmd, sizeof cmd, "editcap -F pcapng '%s' '%s'", src, ng);
+    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, NULL), 0);
+    struct pcapio_reader *a, *b;
+    struct pcapio_frame fa, fb;
+    CU_ASSERT_EQUAL_FATAL(pcapio_open_read(src, &a, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(pcapio_open_read(ng, &b, err, sizeof err), 0);
+    size_t n = 0, diff = 0;
+    while (pcapio_read(a, &fa, err, sizeof err) == 1 && pcapio_read(b, &fb, err, sizeof err) == 1) {
+        n++;
+        diff += fa.ts_ns != fb.ts_ns || fa.caplen != fb.caplen || fa.l3_off != fb.l3_off ||
+                memcmp(fa.data, fb.data, fa.caplen) != 0;
+    }
+    CU_ASSERT_EQUAL(n, 1262);
+    CU_ASSERT_EQUAL(diff, 0);
+    pcapio_close_read(a);
+    pcapio_close_read(b);
+}
+
 SUITE(pcap, NULL, NULL,
+      TEST(test_pcapng_reads_like_the_classic_file),
       TEST(test_every_link_type_finds_the_ip_datagram),
       TEST(test_microsecond_file_reads_as_nanoseconds),
       TEST(test_snaplen_cut_frame_decodes_headers_with_virtual_payload),
