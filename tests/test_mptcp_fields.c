@@ -13,6 +13,7 @@
 
 #include "models/wire/mptcp.h"
 #include "tests/harness.h"
+#include "tests/wire_testutil.h"
 #include "tests/wire_util.h"
 
 enum { SYN = MPTCP_TCP_SYN, SYNACK = MPTCP_TCP_SYN | MPTCP_TCP_ACK, ACK = MPTCP_TCP_ACK,
@@ -232,7 +233,7 @@ static void write_synthetic(const char *path)
     for (size_t i = 0; i < sizeof synthetic / sizeof synthetic[0]; i++) {
         uint8_t f[14 + 20 + 60 + 100] = { [12] = 0x08, [13] = 0x00 };
         uint8_t *ip = f + 14, *tcp = ip + 20;
-        size_t olen = wire_unhex(synthetic[i].hex, tcp + 20, 40);
+        size_t olen = wt_hex(synthetic[i].hex, tcp + 20, 40);
         size_t pay = synthetic[i].payload ? 100 : 0;
         while (olen % 4)
             tcp[20 + olen++] = 1;                         /* NOP padding */

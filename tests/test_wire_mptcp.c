@@ -11,6 +11,7 @@
 
 #include "models/wire/bytes.h"
 #include "models/wire/mptcp.h"
+#include "tests/wire_testutil.h"
 #include "tests/wire_util.h"
 #include "tests/harness.h"
 
@@ -90,7 +91,7 @@ static const struct vec rfc_forms[] = {
 static void check_round_trip(const struct vec *v)
 {
     uint8_t in[64], out[64];
-    size_t n = wire_unhex(v->hex, in, sizeof in), w = 0;
+    size_t n = wt_hex(v->hex, in, sizeof in), w = 0;
     struct mptcp_ctx ctx = { v->tcp_flags, v->version, v->payload };
     struct mptcp_opt o;
     int rc = mptcp_opt_parse(in, n, &ctx, &o);
@@ -171,7 +172,7 @@ static void test_version_any_reads_v0_and_v1_layouts_per_option(void)
     CU_ASSERT_EQUAL(o.u.prio.addr_id, 7);
 
     uint8_t b[16];
-    size_t n = wire_unhex("1e0a34050a02020204d2", b, sizeof b);
+    size_t n = wt_hex("1e0a34050a02020204d2", b, sizeof b);
     struct mptcp_ctx v1 = { ACK, 1, false };
     CU_ASSERT_EQUAL(mptcp_opt_parse(b, n, &v1, &o), MPTCP_ERR_BAD_LENGTH);
 }
@@ -222,7 +223,7 @@ static void test_malformed_lengths_and_contexts_rejected(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t b[64];
-        size_t n = wire_unhex(bad[i].hex, b, sizeof b);
+        size_t n = wt_hex(bad[i].hex, b, sizeof b);
         struct mptcp_ctx ctx = { bad[i].flags, bad[i].version, bad[i].payload };
         struct mptcp_opt o;
         int rc = mptcp_opt_parse(b, n, &ctx, &o);
@@ -238,7 +239,7 @@ static void test_every_truncation_is_rejected(void)
 {
     for (size_t i = 0; i < sizeof captured / sizeof captured[0]; i++) {
         uint8_t full[64];
-        size_t n = wire_unhex(captured[i].hex, full, sizeof full);
+        size_t n = wt_hex(captured[i].hex, full, sizeof full);
         struct mptcp_ctx ctx = { captured[i].tcp_flags, 1, captured[i].payload };
         for (size_t k = 0; k < n; k++) {
             uint8_t part[64];

@@ -8,6 +8,7 @@
 
 #include "models/wire/bytes.h"
 #include "tests/harness.h"
+#include "tests/wire_testutil.h"
 
 long capture_walk(const char *path, capture_walk_fn fn, void *arg)
 {
@@ -46,27 +47,10 @@ long capture_walk(const char *path, capture_walk_fn fn, void *arg)
     return n;
 }
 
-size_t wire_unhex(const char *s, uint8_t *out, size_t cap)
-{
-    size_t n = 0;
-    unsigned b;
-    while (*s && n < cap) {
-        if (*s == ' ') {
-            s++;
-            continue;
-        }
-        if (sscanf(s, "%2x", &b) != 1)
-            break;
-        out[n++] = (uint8_t)b;
-        s += 2;
-    }
-    return n;
-}
-
 struct mptcp_opt wire_parse_hex(const char *hex, uint8_t tcp_flags, uint8_t version, bool payload)
 {
     uint8_t b[64];
-    size_t n = wire_unhex(hex, b, sizeof b);
+    size_t n = wt_hex(hex, b, sizeof b);
     struct mptcp_ctx ctx = { tcp_flags, version, payload };
     struct mptcp_opt o;
     memset(&o, 0, sizeof o);

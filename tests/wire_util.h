@@ -1,5 +1,5 @@
-/* wire_util.h - helpers shared by the wire-format suites: hex byte strings, and the TCP
- * options of every IPv4/IPv6 TCP packet of a capture.
+/* wire_util.h - helpers of the MPTCP suites: an option parsed from hex, and the TCP options
+ * of every IPv4/IPv6 TCP packet of a capture (wire_testutil.h has single frames and hex).
  *
  * The capture walker is deliberately small (Ethernet, IPv4 with options, IPv6 without
  * extension headers) so the MPTCP suites can sweep real captures without depending on the full
@@ -13,9 +13,6 @@
 #include <stdint.h>
 
 #include "models/wire/mptcp.h"
-
-/* Bytes of a hex string ("1e 04 0101": spaces ignored) into out; returns the count. */
-size_t wire_unhex(const char *hex, uint8_t *out, size_t cap);
 
 /* mptcp_opt_parse() of a hex option in the given packet context; the CUnit assertion fails
  * (and *o is zeroed) when it does not parse. */
