@@ -12,7 +12,6 @@
 #include "sim/pcap.h"
 #include "tests/harness.h"
 #include "tests/wire_testutil.h"
-#include "tests/wire_util.h"
 
 static const char all_fields[] =
     "frame.number,frame.len,frame.cap_len,ip.src,ip.dst,ip.len,ip.hdr_len,ip.id,ip.ttl,ip.proto,"
@@ -166,7 +165,7 @@ static void set_ip_opts(struct wire_pkt *p, const char *hex)
 {
     struct ipv4_hdr *h = &p->ip.v4;
     size_t old = ipv4_hdr_len(h);
-    h->optlen = (uint8_t)wire_unhex(hex, h->opt, sizeof h->opt);
+    h->optlen = (uint8_t)wt_hex(hex, h->opt, sizeof h->opt);
     ipv4_opts_parse(h);
     h->tot_len = (uint16_t)(h->tot_len - old + ipv4_hdr_len(h));
     ipv4_set_csum(h);
@@ -175,7 +174,7 @@ static void set_ip_opts(struct wire_pkt *p, const char *hex)
 static void set_tcp_opts(struct wire_pkt *p, const char *hex)
 {
     size_t old = tcp_hdr_len(&p->tcp);
-    p->tcp.optlen = (uint8_t)wire_unhex(hex, p->tcp.opt, sizeof p->tcp.opt);
+    p->tcp.optlen = (uint8_t)wt_hex(hex, p->tcp.opt, sizeof p->tcp.opt);
     tcp_opts_parse(&p->tcp);
     p->ip.v4.tot_len = (uint16_t)(p->ip.v4.tot_len - old + tcp_hdr_len(&p->tcp));
     ipv4_set_csum(&p->ip.v4);

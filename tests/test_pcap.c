@@ -12,7 +12,6 @@
 #include "sim/pcap.h"
 #include "tests/harness.h"
 #include "tests/wire_testutil.h"
-#include "tests/wire_util.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -55,7 +54,7 @@ static void test_every_link_type_finds_the_ip_datagram(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct lt_case *c = &cases[i];
         uint8_t frame[256];
-        size_t hl = wire_unhex(c->link_hex, frame, sizeof frame);
+        size_t hl = wt_hex(c->link_hex, frame, sizeof frame);
         const uint8_t *ip = c->v6 ? ip6 : ip4;
         size_t n = c->v6 ? n6 : n4;
         memcpy(frame + hl, ip, n);

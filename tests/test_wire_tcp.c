@@ -13,7 +13,6 @@
 #include "models/wire/wire_err.h"
 #include "tests/harness.h"
 #include "tests/wire_testutil.h"
-#include "tests/wire_util.h"
 
 /* SYN of capture a, frame 1 (TCP header, 44 bytes: MSS, SACK-P, TS, NOP, WS, MP_CAPABLE v1). */
 static const char syn_a1[] = "a3 fa 14 51 9f 3d 41 c7 00 00 00 00 b0 02 fa f0 25 8e 00 00"
@@ -30,7 +29,7 @@ static const char full_g6_4[] = "14 51 a1 5e 3a 80 3c a7 14 fc 0e f6 f0 10 00 3f
 
 static size_t decode_hex(const char *hex, uint8_t *b, struct tcp_hdr *h, int want)
 {
-    size_t n = wire_unhex(hex, b, 64);
+    size_t n = wt_hex(hex, b, 64);
     CU_ASSERT_EQUAL(tcp_decode(b, n, h), want);
     return n;
 }
@@ -119,7 +118,7 @@ static void test_full_option_space_refuses_one_more_byte(void)
 static void assert_option_bytes(struct tcp_hdr *h, const char *hex)
 {
     uint8_t want[40];
-    size_t n = wire_unhex(hex, want, sizeof want);
+    size_t n = wt_hex(hex, want, sizeof want);
     CU_ASSERT_EQUAL(h->optlen, n);
     CU_ASSERT(memcmp(h->opt, want, n) == 0);
     CU_ASSERT_EQUAL(h->nopts, 1);
@@ -223,7 +222,7 @@ static void baseline_syn(struct tcp_hdr *h)
 static int append_hex(struct tcp_hdr *h, const char *hex)
 {
     uint8_t b[40];
-    size_t n = wire_unhex(hex, b, sizeof b);
+    size_t n = wt_hex(hex, b, sizeof b);
     return tcp_opt_append_raw(h, b, n);
 }
 
@@ -313,7 +312,7 @@ static void test_malformed_option_lengths_give_opt_len_and_keep_bytes(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         uint8_t b[64] = { 0 };
         struct tcp_hdr h;
-        size_t optlen = wire_unhex(bad[i], b + 20, 40);
+        size_t optlen = wt_hex(bad[i], b + 20, 40);
         b[12] = (uint8_t)((20 + optlen) / 4 << 4);
         CU_ASSERT_EQUAL(tcp_decode(b, 20 + optlen, &h), WIRE_E_OPT_LEN);
         CU_ASSERT_EQUAL(h.nopts, good_before[i]);
@@ -325,7 +324,7 @@ static void test_bad_data_offset_and_short_buffers(void)
 {
     uint8_t b[64];
     struct tcp_hdr h;
-    size_t n = wire_unhex(syn_a1, b, sizeof b);
+    size_t n = wt_hex(syn_a1, b, sizeof b);
     CU_ASSERT_EQUAL(tcp_decode(b, 19, &h), WIRE_E_TRUNCATED);
     CU_ASSERT_EQUAL(tcp_decode(b, n - 1, &h), WIRE_E_TRUNCATED); /* options cut */
     b[12] = 0x40; /* data offset 4 words */
@@ -334,7 +333,7 @@ static void test_bad_data_offset_and_short_buffers(void)
     CU_ASSERT_EQUAL(tcp_decode(b, n, &h), WIRE_E_TRUNCATED);
     uint8_t small[30];
     size_t len;
-    wire_unhex(syn_a1, b, sizeof b);
+    wt_hex(syn_a1, b, sizeof b);
     CU_ASSERT_EQUAL(tcp_decode(b, n, &h), 0);
     CU_ASSERT_EQUAL(tcp_encode(&h, small, sizeof small, &len), WIRE_E_BUF);
 }
@@ -362,7 +361,7 @@ static void test_eol_tail_bytes_survive_reencoding(void)
 {
     uint8_t b[64] = { 0 };
     struct tcp_hdr h;
-    size_t optlen = wire_unhex("02 04 05 b4 00 01 02 03", b + 20, 40);
+    size_t optlen = wt_hex("02 04 05 b4 00 01 02 03", b + 20, 40);
     b[12] = 0x70;
     CU_ASSERT_EQUAL(tcp_decode(b, 20 + optlen, &h), 0);
     CU_ASSERT_EQUAL(h.nopts, 2);
@@ -396,7 +395,7 @@ static void test_strip_turns_option_into_nops_as_iptables_does(void)
     CU_ASSERT_EQUAL(h.optlen, 20);
     CU_ASSERT_EQUAL(tcp_opt_remove(&h, TCPOPT_TIMESTAMP), 1);
     uint8_t want[12];
-    wire_unhex("02 04 05 b4 04 02 01 03 03 0a 00 00", want, sizeof want);
+    wt_hex("02 04 05 b4 04 02 01 03 03 0a 00 00", want, sizeof want);
     CU_ASSERT_EQUAL(h.optlen, 12);
     CU_ASSERT(memcmp(h.opt, want, 12) == 0);
     free(a);

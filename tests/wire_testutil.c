@@ -1,6 +1,7 @@
 /* wire_testutil.c - capture access for the wire-related suites (wire_testutil.h). */
 #include "tests/wire_testutil.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,4 +45,21 @@ uint8_t *wt_frame_ip(const char *name, uint64_t number, size_t *len)
     }
     pcapio_close_read(r);
     return copy;
+}
+
+size_t wt_hex(const char *hex, uint8_t *out, size_t cap)
+{
+    size_t n = 0;
+    while (*hex && n < cap) {
+        if (isspace((unsigned char)*hex)) {
+            hex++;
+            continue;
+        }
+        unsigned v;
+        if (sscanf(hex, "%2x", &v) != 1)
+            break;
+        out[n++] = (uint8_t)v;
+        hex += 2;
+    }
+    return n;
 }
