@@ -109,6 +109,20 @@ int wire_pkt_encode(const struct wire_pkt *pkt, uint8_t *out, size_t cap, size_t
     return 0;
 }
 
+int wire_pkt_set_csums(struct wire_pkt *pkt)
+{
+    if (pkt->family == 4)
+        ipv4_set_csum(&pkt->ip.v4);
+    if (!pkt->has_tcp)
+        return 0;
+    uint16_t c;
+    int err = wire_pkt_tcp_csum(pkt, &c);
+    if (err)
+        return err;
+    pkt->tcp.csum = c;
+    return 0;
+}
+
 int wire_pkt_tcp_csum(const struct wire_pkt *pkt, uint16_t *csum)
 {
     if (!pkt->has_tcp)
