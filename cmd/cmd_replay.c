@@ -219,5 +219,7 @@ done:
     free(buf);
     if (status == EXIT_OK)
         print_counts(&cnt, out);
+    else
+        remove(out); /* a half-written capture would pass for a result */
     return status;
 }
