@@ -489,6 +489,8 @@ static size_t n_mptcp_fields(void)
     return n;
 }
 
+size_t decode_field_count(void) { return NFIELDS + n_mptcp_fields(); }
+
 int decode_field_find(const char *name)
 {
     for (size_t i = 0; i < NFIELDS; i++)
