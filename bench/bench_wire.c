@@ -64,7 +64,7 @@ static double run(const struct frames *fs, enum mode mode, size_t rounds, size_t
                 wire_pkt_encode(&pkt, out, sizeof out, &len);
                 *sink += len;
             } else if (mode == DECODE_MPTCP) {
-                struct mptcp_ctx ctx = { .tcp_flags = (uint8_t)pkt.tcp.flags, .version = 1,
+                struct mptcp_ctx ctx = { .tcp_flags = (uint8_t)pkt.tcp.flags, .version = MPTCP_VERSION_ANY,
                                          .has_payload = pkt.payload_len > 0 };
                 for (size_t j = 0; j < pkt.tcp.nopts; j++) {
                     struct mptcp_opt m;

@@ -34,43 +34,86 @@ static const char default_fields[] =
     "frame.number,ip.src,ip.dst,ipv6.src,ipv6.dst,tcp.srcport,tcp.dstport,tcp.flags,"
     "tcp.seq_raw,tcp.ack_raw,tcp.len,tcp.options.mss_val,tcp.options.wscale.shift";
 
-/* Runs both decoders on one file and compares; reports the first differing line. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    if (b) {
+        b[fread(b, 1, (size_t)n, f)] = '\0';
+    }
+    fclose(f);
+    return b;
+}
+
+/* Reports the first line where the two outputs differ. */
+static void assert_same_output(const char *path, const char *mine, const char *ref)
+{
+    if (strcmp(mine, ref) == 0)
+        return;
+    const char *a = mine, *b = ref;
+    int line = 1;
+    while (*a && *a == *b) {
+        line += *a == '\n';
+        a++, b++;
+    }
+    fprintf(stderr, "\n%s: mcpsim decode differs from tshark at line %d:\n  mcpsim: %.200s\n"
+            "  tshark: %.200s\n", path, line, a, b);
+    CU_FAIL("decode output differs from tshark");
+}
+
+/* Runs tshark and mcpsim decode on every file at once (a shell script with background jobs:
+ * tshark's start-up dominates the suite's time), then compares each pair of outputs. */
+static void compare_files_with_tshark(const char *const *paths, size_t n, const char *fields,
+                                      int pass_fields)
+{
+    const char *tmp = harness_tmpdir();
+    char script[512], cmd[1024], out[512];
+    snprintf(script, sizeof script, "%s/compare.sh", tmp);
+    FILE *f = fopen(script, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "tshark -r '%s' -T fields -E header=y -E separator=/t -E occurrence=a "
+                "-E aggregator=,", paths[i]);
+        for (const char *p = fields; *p;) {
+            size_t len = strcspn(p, ",");
+            fprintf(f, " -e %.*s", (int)len, p);
+            p += len + (p[len] == ',');
+        }
+        fprintf(f, " > '%s/%zu.ref' 2>/dev/null &\n", tmp, i);
+        fprintf(f, "'%s' decode '%s'", harness_mcpsim(), paths[i]);
+        if (pass_fields)
+            fprintf(f, " --fields '%s'", fields);
+        fprintf(f, " > '%s/%zu.out' 2>&1; echo $? > '%s/%zu.rc' &\n", tmp, i, tmp, i);
+    }
+    fprintf(f, "wait\n");
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "sh '%s'", script);
+    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, NULL), 0);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(out, sizeof out, "%s/%zu.rc", tmp, i);
+        char *rc = slurp(out);
+        snprintf(out, sizeof out, "%s/%zu.out", tmp, i);
+        char *mine = slurp(out);
+        snprintf(out, sizeof out, "%s/%zu.ref", tmp, i);
+        char *ref = slurp(out);
+        CU_ASSERT_FATAL(rc && mine && ref);
+        CU_ASSERT_STRING_EQUAL(rc, "0\n");
+        CU_ASSERT(strlen(ref) > 100); /* tshark did decode the file */
+        assert_same_output(paths[i], mine, ref);
+        free(rc);
+        free(mine);
+        free(ref);
+    }
+}
+
 static void compare_file_with_tshark(const char *path, const char *fields, int pass_fields)
 {
-    const char *capture = path;
-    size_t cap = 64 * 1024;
-    char *cmd = malloc(cap), *mine = NULL, *ref = NULL;
-    /* harness_run appends 2>&1: the subshell keeps tshark's root warning out of the output */
-    int n = snprintf(cmd, cap, "(tshark -r '%s' -T fields -E header=y -E separator=/t "
-                     "-E occurrence=a -E aggregator=, ", path);
-    const char *p = fields;
-    while (*p) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        n += snprintf(cmd + n, cap - (size_t)n, " -e %.*s", (int)len, p);
-        p += len + (comma ? 1 : 0);
-    }
-    snprintf(cmd + n, cap - (size_t)n, " 2>/dev/null)");
-    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, &ref), 0);
-    if (pass_fields)
-        snprintf(cmd, cap, "%s decode '%s' --fields '%s'", harness_mcpsim(), path, fields);
-    else
-        snprintf(cmd, cap, "%s decode '%s'", harness_mcpsim(), path);
-    CU_ASSERT_EQUAL(harness_run(cmd, &mine), 0);
-    if (strcmp(mine, ref) != 0) {
-        const char *a = mine, *b = ref;
-        int line = 1;
-        while (*a && *a == *b) {
-            line += *a == '\n';
-            a++, b++;
-        }
-        fprintf(stderr, "\n%s: mcpsim decode differs from tshark at line %d:\n  mcpsim: %.200s\n"
-                "  tshark: %.200s\n", capture, line, a, b);
-        CU_FAIL("decode output differs from tshark");
-    }
-    free(cmd);
-    free(mine);
-    free(ref);
+    compare_files_with_tshark(&path, 1, fields, pass_fields);
 }
 
 static void compare_with_tshark(const char *capture, const char *fields, int pass_fields)
@@ -84,8 +127,14 @@ static void test_every_field_matches_tshark_on_every_capture(void)
         harness_skip("tshark not installed: mcpsim decode not compared with tshark");
         return;
     }
-    for (size_t i = 0; wt_captures[i]; i++)
-        compare_with_tshark(wt_captures[i], all_fields, 1);
+    static char buf[16][512]; /* wt_capture_path's buffer is reused: keep copies */
+    const char *paths[16];
+    size_t n = 0;
+    for (; wt_captures[n] && n < 16; n++) {
+        snprintf(buf[n], sizeof buf[n], "%s", wt_capture_path(wt_captures[n]));
+        paths[n] = buf[n];
+    }
+    compare_files_with_tshark(paths, n, all_fields, 1);
 }
 
 static void test_default_fields_match_tshark(void)
@@ -94,7 +143,6 @@ static void test_default_fields_match_tshark(void)
         harness_skip("tshark not installed: default decode fields not compared with tshark");
         return;
     }
-    compare_with_tshark("i-ipv4-lsrr.pcap", default_fields, 0);
     compare_with_tshark("h-srv6-srh.pcap", default_fields, 0);
 }
 
@@ -167,15 +215,19 @@ static void test_crafted_routes_and_options_match_tshark(void)
         "01 83 07 03 09090909",                   /* LSRR pointer before the address */
         "01 83 07 05 09090909",                   /* LSRR pointer inside the address */
         "07 07 04 00000000 01 00",                /* RR, then NOP and EOL */
+        "94 04 00 00 9e 04 01 02",                /* router alert, then an unknown type */
+        "01 83 09 04 01010101 0102",              /* LSRR length 9: not 3 + 4n */
+        "01 83 06 04 0101",                       /* LSRR too short for one address */
     };
     for (size_t i = 0; i < sizeof ip_opts / sizeof ip_opts[0]; i++) {
         CU_ASSERT_EQUAL(wire_pkt_decode(raw4, n4, p), 0);
         set_ip_opts(p, ip_opts[i]);
         write_pkt(w, p, &ts);
     }
+    static const char sack_tfo_unknown[] = "01 01 05 12 00000064 000000c8 0000012c 00000190"
+                                           " 22 0a 0000000000000000 fd 04 aa bb 02 04 01 00";
     static const char *const tcp_opts[] = {
-        "01 01 05 12 00000064 000000c8 0000012c 00000190 22 0a 0000000000000000 fd 04 aa bb"
-        "02 04 01 00",
+        sack_tfo_unknown,
         "13 12 00000000000000000000000000000000 1d 10 000000000000000000000000",
         "02 04 05 b4 00 01 02 03", "00 00 00 00", "02 04 05 b4 00 00 00 00 03 03 0a 00",
     };
@@ -184,11 +236,16 @@ static void test_crafted_routes_and_options_match_tshark(void)
         set_tcp_opts(p, tcp_opts[i]);
         write_pkt(w, p, &ts);
     }
-    uint8_t seg[2][16] = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0a }, { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0b } };
+    uint8_t seg[2][16] = { { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0a },
+                           { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x0b } };
     static const uint8_t hbh[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
     CU_ASSERT_EQUAL(wire_pkt_decode(raw6, n6, p), 0);
     CU_ASSERT_EQUAL(ipv6_ext_insert(&p->ip.v6, 0, IPV6_EXT_HOPOPTS, hbh, 8), 0);
     CU_ASSERT_EQUAL(ipv6_srh_insert(&p->ip.v6, (const uint8_t(*)[16])seg, 2), 0);
+    struct ipv6_srh srh;
+    CU_ASSERT_EQUAL_FATAL(ipv6_srh_get(&p->ip.v6, &srh), 0);
+    uint8_t *sb = p->ip.v6.ext + p->ip.v6.exts[srh.ext_index].off;
+    sb[5] = 0x80, sb[6] = 0xab, sb[7] = 0xcd; /* flags and tag: pins their hex formats */
     write_pkt(w, p, &ts);
     CU_ASSERT_EQUAL(ipv6_srh_process(&p->ip.v6, seg[0]), 0);
     write_pkt(w, p, &ts);
@@ -197,6 +254,28 @@ static void test_crafted_routes_and_options_match_tshark(void)
     free(p);
     free(raw4);
     free(raw6);
+}
+
+/* The captures' README suggests `editcap -C 14 -T rawip4` for frames without Ethernet: the
+ * raw-IP link types (LINKTYPE_IPV4 and DLT_RAW; LINKTYPE_IPV6 is covered by test_pcap.c) decode as tshark decodes them. */
+static void test_raw_ip_link_types_from_editcap_match_tshark(void)
+{
+    if (!harness_have_tool("tshark") || !harness_have_tool("editcap")) {
+        harness_skip("tshark/editcap not installed: raw-IP captures not compared with tshark");
+        return;
+    }
+    static const struct { const char *capture, *encap; } cases[] = {
+        { "i-ipv4-lsrr.pcap", "rawip4" },
+        { "h-srv6-srh.pcap", "rawip" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[512], cmd[2048];
+        snprintf(out, sizeof out, "%s/%s-%s", harness_tmpdir(), cases[i].encap, cases[i].capture);
+        snprintf(cmd, sizeof cmd, "editcap -C 14 -T %s '%s' '%s'", cases[i].encap,
+                 wt_capture_path(cases[i].capture), out);
+        CU_ASSERT_EQUAL_FATAL(harness_run(cmd, NULL), 0);
+        compare_file_with_tshark(out, all_fields, 1);
+    }
 }
 
 static void test_unknown_field_lists_the_supported_ones(void)
@@ -237,5 +316,6 @@ SUITE(decode, NULL, NULL,
       TEST(test_every_field_matches_tshark_on_every_capture),
       TEST(test_default_fields_match_tshark),
       TEST(test_crafted_routes_and_options_match_tshark),
+      TEST(test_raw_ip_link_types_from_editcap_match_tshark),
       TEST(test_unknown_field_lists_the_supported_ones),
       TEST(test_damaged_file_gives_one_line_naming_file_and_frame))

@@ -78,6 +78,20 @@ static void test_replay_command_line_errors(void)
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 1);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "absent.pcap"));
     free(out);
+    /* A damaged input stops the replay, names the frame and leaves no half-written output. */
+    char cut[512], dst[512];
+    snprintf(cut, sizeof cut, "%s/cut-b.pcap", harness_tmpdir());
+    snprintf(dst, sizeof dst, "%s/cut-b-out.pcap", harness_tmpdir());
+    snprintf(cmd, sizeof cmd, "head -c 2000 '%s' > '%s'", in, cut);
+    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, NULL), 0);
+    snprintf(cmd, sizeof cmd, "%s replay '%s' -o '%s' 2>&1", harness_mcpsim(), cut, dst);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "cut-b.pcap: frame "));
+    free(out);
+    FILE *f = fopen(dst, "rb");
+    CU_ASSERT_PTR_NULL(f);
+    if (f)
+        fclose(f);
 }
 
 SUITE(replay, NULL, NULL,

@@ -341,7 +341,8 @@ static void test_bad_data_offset_and_short_buffers(void)
 static void test_wrong_length_for_kind_is_reported_by_readers(void)
 {
     struct tcp_hdr h = { 0 };
-    static const uint8_t mss3[] = { 2, 3, 5 }, ws4[] = { 3, 4, 1, 2 }, sack7[] = { 5, 7, 0, 0, 0, 0, 0 };
+    static const uint8_t mss3[] = { 2, 3, 5 }, ws4[] = { 3, 4, 1, 2 };
+    static const uint8_t sack7[] = { 5, 7, 0, 0, 0, 0, 0 };
     tcp_opt_append_raw(&h, mss3, 3);
     tcp_opt_append_raw(&h, ws4, 4);
     tcp_opt_append_raw(&h, sack7, 7);
@@ -352,7 +353,8 @@ static void test_wrong_length_for_kind_is_reported_by_readers(void)
     CU_ASSERT_EQUAL(tcp_opt_get_mss(&h, &mss), WIRE_E_OPT_LEN);
     CU_ASSERT_EQUAL(tcp_opt_get_wscale(&h, &ws), WIRE_E_OPT_LEN);
     CU_ASSERT_EQUAL(tcp_opt_get_sack(&h, blk, &n), WIRE_E_OPT_LEN);
-    CU_ASSERT_EQUAL(tcp_opt_get_timestamp(&h, &(uint32_t){ 0 }, &(uint32_t){ 0 }), WIRE_E_NOT_FOUND);
+    uint32_t tsval, tsecr;
+    CU_ASSERT_EQUAL(tcp_opt_get_timestamp(&h, &tsval, &tsecr), WIRE_E_NOT_FOUND);
 }
 
 static void test_eol_tail_bytes_survive_reencoding(void)

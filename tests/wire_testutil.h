@@ -16,7 +16,7 @@ const char *wt_capture_path(const char *name);
  * length. NULL if the frame does not exist. The caller frees. */
 uint8_t *wt_frame_ip(const char *name, uint64_t number, size_t *len);
 
-/* Parses "0a 01 ff" style hex into out; returns the byte count. */
+/* Parses "0a 01 ff" style hex (spaces allowed) into out; returns the byte count. */
 size_t wt_hex(const char *hex, uint8_t *out, size_t cap);
 
 #endif

@@ -6,13 +6,15 @@
  *     (replay identity, even with malformed options);
  *   - every MPTCP option that parses is written back to the same bytes;
  *   - the helpers that read decoded state (routes, SRH, typed TCP options, checksums, ICMP)
- *     never fail in any way other than an error code.
+ *     and every `mcpsim decode` field formatter never fail in any way other than an error
+ *     code or an empty value.
  * Built and run by `make fuzz` (clang -fsanitize=fuzzer) with seeds from tests/fuzz/seeds-wire.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/decode_fields.h"
 #include "models/wire/icmp.h"
 #include "models/wire/mptcp.h"
 #include "models/wire/packet.h"
@@ -36,7 +38,7 @@ static void exercise_tcp(const struct wire_pkt *pkt)
     (void)tcp_opt_get_tfo(h, &p, &n);
     (void)tcp_opt_get_raw(h, TCPOPT_AO, &p, &n);
     (void)wire_pkt_tcp_csum(pkt, &cs);
-    struct mptcp_ctx ctx = { .tcp_flags = (uint8_t)h->flags, .version = 1,
+    struct mptcp_ctx ctx = { .tcp_flags = (uint8_t)h->flags, .version = MPTCP_VERSION_ANY,
                              .has_payload = pkt->payload_len > 0 };
     for (size_t i = 0; i < h->nopts; i++) {
         const struct tcp_opt *o = &h->opts[i];
@@ -75,6 +77,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (pkt.has_tcp)
         exercise_tcp(&pkt);
+    static struct decode_ctx ctx;
+    static struct dbuf row;
+    struct pcapio_frame f = { .number = 1, .caplen = (uint32_t)size, .wirelen = (uint32_t)size,
+                              .data = data, .l3_family = pkt.family };
+    decode_ctx_init(&ctx, &f, &pkt);
+    row.len = 0;
+    for (size_t i = 0; i < decode_field_count(); i++)
+        decode_field_format((int)i, &ctx, &row);
     struct icmp_msg m;
     if (pkt.proto == IPPROTO_NUM_ICMP)
         (void)icmp_decode(pkt.l4, pkt.l4_caplen, &m);
