@@ -103,8 +103,12 @@ fuzz: | $(DEPS_OK)
 	    $(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" \
 	        build/fuzz/$$n || exit 1; \
 	    mkdir -p build/fuzz/corpus-$$n; \
-	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
-	        build/fuzz/corpus-$$n tests/fuzz/seeds-$${n#fuzz_} || exit 1; \
+	    if build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        build/fuzz/corpus-$$n tests/fuzz/seeds-$${n#fuzz_} >build/fuzz/$$n.log 2>&1; then \
+	        echo "fuzz: $$n: $$(grep -o 'Done [0-9]* runs' build/fuzz/$$n.log) in $(FUZZ_SECONDS) s, no crash"; \
+	    else \
+	        tail -40 build/fuzz/$$n.log; echo "fuzz: $$n FAILED (log: build/fuzz/$$n.log)"; exit 1; \
+	    fi; \
 	done
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJS)
@@ -113,7 +117,9 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_OBJS)
 install: $(BUILD)/mcpsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/mcpsim
 	install -m 755 $(BUILD)/mcpsim $(DESTDIR)$(PREFIX)/bin/mcpsim
-	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/mcpsim/
+	install -m 644 README.md $(DESTDIR)$(PREFIX)/share/doc/mcpsim/README.md
+	install -d $(DESTDIR)$(PREFIX)/share/doc/mcpsim/docs
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/mcpsim/docs/
 
 clean:
 	rm -rf build

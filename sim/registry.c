@@ -67,6 +67,7 @@ const char *param_type_name(enum param_type t)
     case PARAM_SIZE: return "size";
     case PARAM_STRING: return "string";
     case PARAM_ENUM: return "choice";
+    case PARAM_NODE: return "node name";
     }
     return "?";
 }
@@ -177,6 +178,7 @@ int param_set(const struct param_def *p, void *config, const char *value, char *
         }
         return check_bounds(p, (double)*(bytes_t *)field, value, err, errlen);
     case PARAM_STRING:
+    case PARAM_NODE:
         if (strlen(value) >= PARAM_STRING_MAX) {
             snprintf(err, errlen, "%s: value longer than %d characters", p->name,
                      PARAM_STRING_MAX - 1);
@@ -221,7 +223,8 @@ int param_format(const struct param_def *p, const void *config, char *buf, size_
     case PARAM_TIME: return time_format(*(const sim_time_t *)field, buf, len);
     case PARAM_RATE: return rate_format(*(const bps_t *)field, buf, len);
     case PARAM_SIZE: return size_format(*(const bytes_t *)field, buf, len);
-    case PARAM_STRING: return snprintf(buf, len, "%s", field);
+    case PARAM_STRING:
+    case PARAM_NODE: return snprintf(buf, len, "%s", field);
     case PARAM_ENUM: {
         int idx = *(const int *)field, i = 0;
         const char *c = p->choices;

@@ -30,6 +30,8 @@ enum param_type {
     PARAM_SIZE,   /* bytes_t, string with a size unit */
     PARAM_STRING, /* char[PARAM_STRING_MAX] */
     PARAM_ENUM,   /* int: index into choices "a|b|c" */
+    PARAM_NODE,   /* char[PARAM_STRING_MAX]: the name of a node instance of the scenario; the
+                   * loader checks that it exists (file:line:col error otherwise) */
 };
 
 #define PARAM_STRING_MAX 128
