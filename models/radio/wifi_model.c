@@ -5,19 +5,33 @@
  * SIFS 16 us, DIFS = SIFS + 2 slots = 34 us, CWmin 15, CWmax 1023, retry limit 7
  * (dot11ShortRetryLimit), PLCP preamble + SIGNAL 20 us, MAC header 24 B + LLC/SNAP 8 B +
  * FCS 4 B = 36 B, ACK 14 B. tests/test_wifi.c sets Bianchi's FHSS parameters explicitly.
+ *
+ * In a scenario the channel joins the access point node `ap` to the station nodes listed in
+ * `stations` (radio_attach.h); the number of stations is the length of that list. Scalars,
+ * module LINK.STATION: up_/down_ delivered_packets, delivered_bytes, attempts, failures,
+ * retry_drops, queue_drops, outage_drops; module LINK: successes, collisions, busy (the
+ * fraction of time the medium was busy).
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "models/radio/radio_attach.h"
 #include "models/radio/wifi.h"
 #include "sim/registry.h"
 
-#define F(field) offsetof(struct wifi_config, field)
+struct wifi_model_config {
+    struct wifi_config radio;
+    struct radio_attach_config at;
+};
+
+#define F(field) offsetof(struct wifi_model_config, radio.field)
+#define A(field) offsetof(struct wifi_model_config, at.field)
 
 static const struct param_def wifi_params[] = {
-    { "stations", PARAM_UINT, F(stations), "1", "number of stations besides the AP", NULL, 1,
-      1e6 },
+    { "ap", PARAM_NODE, A(hub), NULL, "the access point node", NULL, 0, 0 },
+    { "stations", PARAM_STRING, A(terminals), NULL, "the station nodes, comma-separated; "
+      "phone-0..9 stands for phone-0 to phone-9", NULL, 0, 0 },
     { "slot", PARAM_TIME, F(slot), "9us", "slot time (aSlotTime)", NULL, 0, 0 },
     { "sifs", PARAM_TIME, F(sifs), "16us", "short interframe space before an ACK", NULL, 0,
       0 },
@@ -48,6 +62,12 @@ static const struct param_def wifi_params[] = {
       "the AP, in packets (0: none)", NULL, 0, 0 },
     { "queue_bytes", PARAM_SIZE, F(queue_bytes), "0B", "FIFO limit per station and at the "
       "AP, in bytes (0B: none)", NULL, 0, 0 },
+    { "outage_schedule", PARAM_STRING, A(outage_schedule), "", "down intervals of every "
+      "station, START-END,... (e.g. 10s-12s,30s-31s)", NULL, 0, 0 },
+    { "outage_mean_up", PARAM_TIME, A(outage_mean_up), "0s", "random on/off outages of "
+      "every station: mean time up (0s: none)", NULL, 0, 0 },
+    { "outage_mean_down", PARAM_TIME, A(outage_mean_down), "0s", "random on/off outages: "
+      "mean time down", NULL, 0, 0 },
 };
 
 static int wifi_create(struct model_ctx *ctx, const char *name, const void *config,
@@ -61,29 +81,119 @@ static const struct model_def wifi_model = {
             "and a FIFO per station; defaults are 802.11a/g at 54 Mbit/s.",
     .params = wifi_params,
     .nparams = sizeof wifi_params / sizeof wifi_params[0],
-    .config_size = sizeof(struct wifi_config),
+    .config_size = sizeof(struct wifi_model_config),
     .create = wifi_create,
 };
 MODEL_REGISTER(wifi_model)
 
-static int wifi_create(struct model_ctx *ctx, const char *name, const void *config,
-                       void **out, char *err, size_t errlen)
-{
-    (void)ctx;
-    (void)out;
-    if (wifi_config_check(config, err, errlen) < 0)
-        return -1;
-    snprintf(err, errlen, "%s: a wifi channel is attached to node interfaces by the network "
-             "work; until then it is built with wifi_new() (docs/models-radio.md)", name);
-    return -1;
-}
-
 void wifi_config_default(struct wifi_config *c)
 {
+    struct wifi_model_config m;
     char err[200];
-    *c = (struct wifi_config){ 0 };
-    if (param_defaults(&wifi_model, c, err, sizeof err) < 0) {
+    if (param_defaults(&wifi_model, &m, err, sizeof err) < 0) {
         fprintf(stderr, "wifi: %s\n", err); /* a malformed default is a bug in the table */
         abort();
     }
+    *c = m.radio;
+    c->stations = 1;
+}
+
+/* ---- in a scenario ---------------------------------------------------------------- */
+
+struct wifi_instance {
+    struct wifi *w;
+    struct radio_attach *at;
+    char name[PARAM_STRING_MAX];
+};
+
+static int op_enqueue(void *radio, uint32_t t, enum radio_dir d, struct packet *p)
+{
+    return wifi_enqueue(radio, t, d, p);
+}
+
+static void op_set_deliver(void *radio, uint32_t t, enum radio_dir d, radio_deliver_fn fn,
+                           void *ctx)
+{
+    wifi_set_deliver(radio, t, d, fn, ctx);
+}
+
+static const struct radio_ops wifi_ops = { op_enqueue, op_set_deliver, wifi_link_set_up };
+
+static void record_dir(struct results_run *r, const char *module, const char *dir,
+                       const struct wifi_stats *st)
+{
+    char name[64];
+#define REC(field, unit)                                                   \
+    snprintf(name, sizeof name, "%s_" #field, dir);                        \
+    results_scalar(r, module, name, unit, (double)st->field)
+    REC(delivered_packets, "pkt");
+    REC(delivered_bytes, "B");
+    REC(attempts, "frames");
+    REC(failures, "frames");
+    REC(retry_drops, "pkt");
+    REC(queue_drops, "pkt");
+    REC(outage_drops, "pkt");
+#undef REC
+}
+
+static void wifi_finish(void *obj, struct model_ctx *ctx)
+{
+    struct wifi_instance *x = obj;
+    char module[2 * PARAM_STRING_MAX + 2];
+    for (uint32_t i = 0; i < wifi_stations(x->w); i++) {
+        struct wifi_stats st;
+        snprintf(module, sizeof module, "%s.%s", x->name, radio_attach_terminal(x->at, i));
+        wifi_get_stats(x->w, i, RADIO_UP, &st);
+        record_dir(ctx->results, module, "up", &st);
+        wifi_get_stats(x->w, i, RADIO_DOWN, &st);
+        record_dir(ctx->results, module, "down", &st);
+    }
+    struct wifi_channel_stats ch;
+    wifi_get_channel_stats(x->w, &ch);
+    sim_time_t now = sched_now(ctx->sched);
+    results_scalar(ctx->results, x->name, "successes", "frames", (double)ch.successes);
+    results_scalar(ctx->results, x->name, "collisions", "rounds", (double)ch.collisions);
+    results_scalar(ctx->results, x->name, "busy", "",
+                   now > 0 ? (double)ch.busy_ps / (double)now : 0.0);
+}
+
+static void wifi_release(void *obj, struct model_ctx *ctx)
+{
+    struct wifi_instance *x = obj;
+    (void)ctx;
+    wifi_free(x->w);
+    free(x);
+}
+
+static int wifi_create(struct model_ctx *ctx, const char *name, const void *config,
+                       void **out, char *err, size_t errlen)
+{
+    struct wifi_model_config c = *(const struct wifi_model_config *)config;
+    int n = radio_attach_count(c.at.terminals, err, errlen);
+    if (n < 0)
+        return -1;
+    c.radio.stations = (uint64_t)n;
+    struct wifi_instance *x = calloc(1, sizeof *x);
+    if (!x) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(x->name, sizeof x->name, "%s", name);
+    if (wifi_new(ctx->sched, &c.radio, name, ctx->seed, ctx->run, &x->w, err, errlen) < 0) {
+        free(x);
+        return -1;
+    }
+    if (model_ctx_on_free(ctx, wifi_release, x) < 0) {
+        wifi_release(x, ctx);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (radio_attach_new(ctx, name, &c.at, &wifi_ops, x->w, &x->at, err, errlen) < 0)
+        return -1;
+    if (model_ctx_on_finish(ctx, wifi_finish, x) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    *out = x;
+    return 0;
 }
