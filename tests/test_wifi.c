@@ -34,6 +34,7 @@
 
 #include "models/radio/wifi.h"
 #include "sim/packet.h"
+#include "sim/rng.h"
 #include "sim/sched.h"
 #include "tests/harness.h"
 
@@ -339,6 +340,64 @@ static void test_two_stations_starting_in_the_same_slot_collide_then_both_delive
     sched_free(s);
 }
 
+struct late {
+    struct wifi *w;
+    struct pkt_pool *pool;
+};
+
+static void offer_station_1(struct sched *s, void *ctx, void *arg)
+{
+    struct late *l = ctx;
+    (void)s;
+    (void)arg;
+    CU_ASSERT_EQUAL(wifi_enqueue(l->w, 1, RADIO_UP, payload(l->pool, 1000)), 0);
+}
+
+/* Frozen backoff, checked exactly. The model's draws are predicted from its documented
+ * stream ("w/backoff" of seed, run 0): station 0 sends at t = 0 (idle medium, immediate
+ * access) and draws d0 for its second frame; station 1 gets a frame at 10 us, while the
+ * medium is busy, and draws d1. Both count from cs1 (end of the first exchange + DIFS);
+ * the smaller counter wins after min(d0, d1) slots; the loser's counter, frozen during the
+ * winner's exchange, has |d0 - d1| slots left from cs2 (end of the second exchange + DIFS).
+ * Restarting instead of freezing would put the third frame elsewhere. */
+static void test_backoff_counter_freezes_while_medium_is_busy(void)
+{
+    struct wifi_config c;
+    wifi_config_default(&c);
+    c.stations = 2;
+    struct sched *s = sched_new();
+    struct pkt_pool *pool = pool_new();
+    struct wifi *w = NULL;
+    char err[200];
+    CU_ASSERT_EQUAL_FATAL(wifi_new(s, &c, "w", 2, 0, &w, err, sizeof err), 0);
+    struct rng *twin = rng_new(2, 0, "w/backoff");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(twin);
+    int64_t d0 = rng_uniform_int(twin, (uint32_t)c.cw_min + 1);
+    int64_t d1 = rng_uniform_int(twin, (uint32_t)c.cw_min + 1);
+    CU_ASSERT_NOT_EQUAL_FATAL(d0, d1); /* seed 2 chosen so that no collision intervenes */
+    struct timed t = { .s = s };
+    wifi_set_deliver(w, 0, RADIO_UP, stamp, &t);
+    wifi_set_deliver(w, 1, RADIO_UP, stamp, &t);
+    CU_ASSERT_EQUAL(wifi_enqueue(w, 0, RADIO_UP, payload(pool, 1000)), 0);
+    CU_ASSERT_EQUAL(wifi_enqueue(w, 0, RADIO_UP, payload(pool, 1000)), 0);
+    struct late l = { w, pool };
+    sched_at(s, time_from_us(10), offer_station_1, &l, NULL);
+    sched_run(s);
+    sim_time_t data = wifi_data_time(&c, 1000), air = data + c.prop_delay;
+    sim_time_t exchange = air + c.sifs + wifi_ack_time(&c) + c.prop_delay + c.difs;
+    int64_t lo = d0 < d1 ? d0 : d1, gap = d0 < d1 ? d1 - d0 : d0 - d1;
+    sim_time_t cs1 = exchange;
+    sim_time_t cs2 = cs1 + lo * c.slot + exchange;
+    CU_ASSERT_EQUAL(t.n, 3);
+    CU_ASSERT_EQUAL(t.at[0], air);
+    CU_ASSERT_EQUAL(t.at[1], cs1 + lo * c.slot + air);
+    CU_ASSERT_EQUAL(t.at[2], cs2 + gap * c.slot + air);
+    rng_free(twin);
+    wifi_free(w);
+    pkt_pool_free(pool);
+    sched_free(s);
+}
+
 static void test_same_seed_reproduces_and_other_seed_differs(void)
 {
     double a = simulate_saturation(10, time_from_s(5), 3);
@@ -369,5 +428,6 @@ SUITE(wifi, NULL, NULL,
       TEST(test_full_queue_drops_arrivals_and_counts_them),
       TEST(test_frame_dropped_after_retry_limit_failed_attempts),
       TEST(test_two_stations_starting_in_the_same_slot_collide_then_both_deliver),
+      TEST(test_backoff_counter_freezes_while_medium_is_busy),
       TEST(test_same_seed_reproduces_and_other_seed_differs),
       TEST(test_inconsistent_config_is_refused_with_the_parameter_named))
