@@ -5,6 +5,11 @@
  * freed and counted. Models the per-station transmit queue of a WiFi MAC and the per-phone
  * buffers of an LTE base station; queue disciplines other than drop-tail belong to the
  * network layer's qdiscs in front of the radio, not here.
+ *
+ * Why not models/net/droptail.h: the radios must remove one terminal's packets from a
+ * shared queue when it goes down (the AP's downlink FIFO), and they count drops per
+ * terminal rather than per queue; droptail has neither (it integrates occupancy over
+ * time instead). If droptail gains a remove-if, the radios should use it.
  */
 #ifndef MCPSIM_MODELS_RADIO_RADIO_QUEUE_H
 #define MCPSIM_MODELS_RADIO_RADIO_QUEUE_H
