@@ -221,6 +221,8 @@ void mcp_flow_remove(struct mcp_flow_table *t, uint32_t idx)
         t->e[f->peer].peer == idx)
         t->e[f->peer].peer = MCP_FLOW_NONE;
     list_unlink(t, idx);
+    if (t->cfg.on_remove)
+        t->cfg.on_remove(t->cfg.on_remove_arg, f);
     memset(f, 0, sizeof *f);
     f->next = t->free_head;
     t->free_head = idx;

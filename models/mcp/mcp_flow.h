@@ -64,7 +64,10 @@ struct mcp_flow {
     /* Datapath annotations, opaque to the table. */
     uint8_t kind;                /* what the datapath decided for this flow */
     uint8_t flags;
+    uint8_t seq_delta;           /* bytes the uMCP put in the SYN payload (Convert) */
+    uint8_t spare;
     uint16_t map_port;           /* dst-rewrite: original destination port / pool port */
+    uint16_t map_port2;          /* address sharing: the pool port */
     uint8_t map_addr[16];        /* dst-rewrite: original destination address */
 };
 
@@ -73,6 +76,10 @@ struct mcp_flow_config {
     uint32_t halfopen_max;       /* at most this many SYN-state entries (<= capacity) */
     mcp_ns_t timeout_ns[MCP_FS_COUNT];
     uint64_t hash_secret;        /* keys the index hashes */
+    /* Called for every entry leaving the table (expiry, eviction, removal), before it is
+     * cleared; may be NULL. Lets the owner release what the entry held (a pending slot). */
+    void (*on_remove)(void *arg, const struct mcp_flow *f);
+    void *on_remove_arg;
 };
 
 struct mcp_flow_table;

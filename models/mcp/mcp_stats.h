@@ -34,6 +34,7 @@
     X(SYN_MPC_SIGNALLED, "syn-mpc-signalled") /* MP_CAPABLE with proxy signal */          \
     X(SYN_SIGNAL_INSERTED, "syn-signal-inserted")                                        \
     X(SYN_SIGNAL_NO_SPACE, "syn-signal-no-space") /* option space exhausted */            \
+    X(SYN_STEERED, "syn-steered")             /* steered without a signal (none/hello) */ \
     X(SYN_CAPABLE_CACHED, "syn-capable-cached")   /* server known MPTCP: bypass */        \
     X(SYN_JOIN_KNOWN, "syn-join-known")       /* MP_JOIN, token found */                  \
     X(SYN_JOIN_UNKNOWN, "syn-join-unknown")   /* MP_JOIN, token not ours */               \
