@@ -143,6 +143,9 @@ int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t l
 /* Appends option bytes to the TCP header, fixing lengths and the TCP checksum
  * incrementally. WIRE_E_OPT_SPACE if it does not fit (unchanged). */
 int mcp_pkt_opt_append(struct mcp *m, struct mcp_pkt *p, const uint8_t *opt, size_t len);
+/* The same, inserted in front of the option at offset at (-1: at the end). */
+int mcp_pkt_opt_insert(struct mcp *m, struct mcp_pkt *p, int at, const uint8_t *opt,
+                       size_t len);
 /* Deletes the option at offset off of w.tcp.opt (its whole length), same fixes. */
 int mcp_pkt_opt_delete(struct mcp *m, struct mcp_pkt *p, uint8_t off);
 /* Overwrites len bytes of the TCP header at offset hoff (from the start of the TCP header,

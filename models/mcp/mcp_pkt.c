@@ -143,26 +143,37 @@ static void trim_eol(struct tcp_hdr *h)
     }
 }
 
-int mcp_pkt_opt_append(struct mcp *m, struct mcp_pkt *p, const uint8_t *opt, size_t len)
+int mcp_pkt_opt_insert(struct mcp *m, struct mcp_pkt *p, int at, const uint8_t *opt,
+                       size_t len)
 {
     struct tcp_hdr old = p->w.tcp;
     struct tcp_hdr *h = &p->w.tcp;
     trim_eol(h);
-    /* Keep 4-byte alignment of what follows with NOPs, as Linux lays options out. */
-    size_t pad = (4 - (h->optlen + len) % 4) % 4;
+    if (at < 0 || at > h->optlen)
+        at = h->optlen;
+    /* NOPs in front keep what follows on its 4-byte alignment, as Linux lays options out. */
+    size_t pad = (4 - len % 4) % 4;
     if (h->optlen + len + pad > TCP_MAX_OPT_LEN) {
         p->w.tcp = old;
         return WIRE_E_OPT_SPACE;
     }
-    for (size_t i = 0; i < pad; i++)
-        tcp_opt_append_nop(h);
-    int err = tcp_opt_append_raw(h, opt, len);
-    if (err) {
+    size_t tail = (size_t)h->optlen - (size_t)at;
+    memmove(h->opt + at + pad + len, h->opt + at, tail);
+    memset(h->opt + at, TCPOPT_NOP, pad);
+    memcpy(h->opt + at + pad, opt, len);
+    h->optlen = (uint8_t)(h->optlen + pad + len);
+    if (tcp_opts_parse(h) != 0) {
         p->w.tcp = old;
-        return err;
+        return WIRE_E_OPT_LEN;
     }
+    tcp_opts_pad(h);
     tcp_changed(m, p, &old);
     return 0;
+}
+
+int mcp_pkt_opt_append(struct mcp *m, struct mcp_pkt *p, const uint8_t *opt, size_t len)
+{
+    return mcp_pkt_opt_insert(m, p, -1, opt, len);
 }
 
 int mcp_pkt_opt_delete(struct mcp *m, struct mcp_pkt *p, uint8_t off)
@@ -177,8 +188,13 @@ int mcp_pkt_opt_delete(struct mcp *m, struct mcp_pkt *p, uint8_t off)
         return WIRE_E_NOT_FOUND;
     memmove(h->opt + off, h->opt + off + len, (size_t)h->optlen - off - len);
     h->optlen = (uint8_t)(h->optlen - len);
-    /* The option area was a multiple of 4; alignment NOPs left at its end (the ones an
-     * appender put before the option) go too, then EOL pads what remains. */
+    /* The option area was a multiple of 4: NOPs an inserter put in front of the option for
+     * alignment go too, then trailing ones, then EOL pads what remains. */
+    while (h->optlen % 4 && off > 0 && h->opt[off - 1] == TCPOPT_NOP) {
+        memmove(h->opt + off - 1, h->opt + off, (size_t)h->optlen - off);
+        h->optlen--;
+        off--;
+    }
     while (h->optlen % 4 && h->opt[h->optlen - 1] == TCPOPT_NOP)
         h->optlen--;
     tcp_opts_parse(h);
