@@ -145,6 +145,19 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
         set(v, MCP_D_PASS, MCP_R_SYN_MPC_NATIVE);
         return;
     }
+    /* Steering first: if it cannot be applied (a route already in the packet, no room for
+     * the carrier) the SYN goes out untouched and unproxied rather than half-steered. */
+    m->saved = p->w;
+    int32_t saved_delta = p->delta;
+    if (m->steer->apply(m, p, f) < 0) {
+        p->w = m->saved;
+        p->delta = saved_delta;
+        p->changed = false;
+        p->carrier_len = p->tunnel_family = 0;
+        m->st.anomalies[MCP_A_OPTION_OVERFLOW]++;
+        set(v, MCP_D_PASS, MCP_R_SYN_SIGNAL_NO_SPACE);
+        return;
+    }
     int rc = m->sig->mark_syn(m, p);
     if (rc == WIRE_E_OPT_SPACE && m->cfg.no_space == MCP_NOSPACE_DROP_TS) {
         const struct tcp_opt *ts = tcp_opt_find(&p->w.tcp, TCPOPT_TIMESTAMP);
@@ -156,13 +169,16 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
         if (m->cfg.no_space == MCP_NOSPACE_DROP) {
             mcp_flow_remove(m->flows, idx);
             set(v, MCP_D_DROP, MCP_R_SYN_SIGNAL_NO_SPACE);
-        } else {
-            set(v, MCP_D_PASS, MCP_R_SYN_SIGNAL_NO_SPACE); /* not proxied, end-to-end */
+            return;
         }
+        /* Not proxied: the SYN leaves as it came, end-to-end. */
+        p->w = m->saved;
+        p->delta = saved_delta;
+        p->changed = false;
+        p->carrier_len = p->tunnel_family = 0;
+        set(v, MCP_D_PASS, MCP_R_SYN_SIGNAL_NO_SPACE);
         return;
     }
-    if (m->steer->apply(m, p, f) < 0)
-        m->st.anomalies[MCP_A_OPTION_OVERFLOW]++;
     if (p->carrier_len)
         link_other_leg(m, p, idx, &p->k);
     f = mcp_flow_get(m->flows, idx);

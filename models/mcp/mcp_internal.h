@@ -105,6 +105,7 @@ struct mcp {
     size_t last_state_bytes;
     struct mcp_pkt pkt;       /* scratch, reused: no allocation per packet */
     struct wire_pkt reply;    /* cookie SYN/ACK being built */
+    struct wire_pkt saved;    /* a SYN before its edits, to undo them when one fails */
     uint8_t reply_buf[256];
 };
 

@@ -152,8 +152,22 @@ static int carrier_read(const struct mcp *m, struct mcp_pkt *p)
     return 1;
 }
 
+/* A packet that still follows a source route: its header destination is a waypoint, so a
+ * destination rewrite would break the route (and the checksum's final destination). */
+static bool route_pending(const struct mcp_pkt *p)
+{
+    if (p->w.family == 4) {
+        struct ipv4_route r;
+        return ipv4_route_get(&p->w.ip.v4, 0, &r) == 0 && ipv4_route_pending(&r);
+    }
+    struct ipv6_srh s;
+    return ipv6_srh_get(&p->w.ip.v6, &s) == 0 && s.segleft > 0;
+}
+
 static int rewrite_apply(struct mcp *m, struct mcp_pkt *p, struct mcp_flow *f)
 {
+    if (route_pending(p))
+        return WIRE_E_ARG;
     if (p->tflags & TCP_FLAG_SYN) {
         uint8_t pay[sizeof p->payload];
         size_t n;
