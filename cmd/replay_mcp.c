@@ -22,7 +22,7 @@
 #include "models/proxy/mcp_params.h"
 #include "models/wire/bytes.h"
 
-#define CLIENTS 65536
+#define CLIENTS REPLAY_SIDE_CLIENTS
 
 struct replay_timer {
     mcp_timer_fn fn;
@@ -39,11 +39,7 @@ struct replay_mcp {
     size_t peak_state;
     uint8_t *out;
     size_t outcap;
-    struct {
-        uint8_t addr[16];
-        uint16_t port;
-        uint8_t used;
-    } clients[CLIENTS];
+    struct replay_sides sides;
 };
 
 static mcp_ns_t rp_now(void *ctx) { return ((struct replay_mcp *)ctx)->now; }
@@ -130,7 +126,7 @@ static int src_endpoint(const uint8_t *p, size_t len, uint8_t addr[16], uint16_t
     return 0;
 }
 
-static enum mcp_side side_of(struct replay_mcp *r, const uint8_t *p, size_t len)
+enum mcp_side replay_side_of(struct replay_sides *r, const uint8_t *p, size_t len)
 {
     uint8_t addr[16], flags = 0;
     uint16_t port = 0;
@@ -202,7 +198,7 @@ int replay_mcp_packet(void *state, struct wire_pkt *pkt, const uint8_t *ip, size
     }
     struct mcp_verdict v;
     size_t outlen;
-    enum mcp_side side = side_of(r, ip, len);
+    enum mcp_side side = replay_side_of(&r->sides, ip, len);
     mcp_process(r->dp, ip, len, side, side == MCP_SIDE_CUSTOMER ? 0 : 1, r->out, r->outcap,
                 &outlen, &v);
     if (r->decisions)

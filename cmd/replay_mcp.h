@@ -6,7 +6,21 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "models/mcp/mcp_platform.h"
 #include "models/wire/packet.h"
+
+/* Which side a captured packet arrived from: the source endpoint of every SYN (without ACK)
+ * is a client; packets from a client endpoint, or IP-in-IP packets (from the uMCP), come
+ * from the customer side, all others from the network side. */
+#define REPLAY_SIDE_CLIENTS 65536
+struct replay_sides {
+    struct {
+        uint8_t addr[16];
+        uint16_t port;
+        uint8_t used;
+    } clients[REPLAY_SIDE_CLIENTS];
+};
+enum mcp_side replay_side_of(struct replay_sides *s, const uint8_t *ip, size_t len);
 
 /* Options of `mcpsim replay` that a role may use. */
 struct replay_args {
