@@ -137,8 +137,11 @@ size_t mcpt_syn4(uint8_t *buf, uint32_t src, uint16_t sport, uint32_t dst, uint1
         tcp_opt_append_nop(t);
         tcp_opt_append_wscale(t, 7);
     }
-    if (extra_len)
-        tcp_opt_append_raw(t, extra, extra_len);
+    for (size_t i = 0; i < extra_len;) { /* one option at a time */
+        size_t ol = extra[i] <= TCPOPT_NOP ? 1 : extra[i + 1];
+        tcp_opt_append_raw(t, extra + i, ol);
+        i += ol ? ol : 1;
+    }
     tcp_opts_pad(t);
     size_t tl = tcp_hdr_len(t);
     struct ipv4_hdr *ip = &w.ip.v4;
