@@ -78,10 +78,15 @@ struct mcp_verdict mcpt_run(struct mcpt *t, const uint8_t *pkt, size_t len,
 
 int mcpt_load(const char *shared_rel, struct mcpt_capture *c)
 {
+    return mcpt_load_path(harness_shared(shared_rel), c);
+}
+
+int mcpt_load_path(const char *path, struct mcpt_capture *c)
+{
     char err[512];
     struct pcapio_reader *r;
     memset(c, 0, sizeof *c);
-    if (pcapio_open_read(harness_shared(shared_rel), &r, err, sizeof err) < 0)
+    if (pcapio_open_read(path, &r, err, sizeof err) < 0)
         return -1;
     static struct replay_sides sides;
     memset(&sides, 0, sizeof sides);

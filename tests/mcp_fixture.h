@@ -39,6 +39,7 @@ struct mcpt_capture {
     size_t n;
 };
 int mcpt_load(const char *shared_rel, struct mcpt_capture *c);
+int mcpt_load_path(const char *path, struct mcpt_capture *c);
 void mcpt_free(struct mcpt_capture *c);
 
 /* Builds an IPv4 SYN (src/dst host order) with Linux's baseline options (MSS, SACK-P+TS,
