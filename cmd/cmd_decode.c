@@ -51,7 +51,8 @@ static int parse_fields(const char *list, int *idx, const char **names, size_t *
     }
     strcpy(copy, list);
     *n = 0;
-    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
         int f = decode_field_find(tok);
         if (f < 0) {
             fprintf(stderr, "mcpsim decode: unknown field \"%s\"; supported fields: ", tok);

@@ -6,8 +6,8 @@
  * header. With the default role "none" the hook passes everything unchanged, so OUT holds the
  * same bytes and timestamps as IN (OUT is written with nanosecond timestamps): the test of
  * decode/encode identity on real traffic. MPTCP options go through their codec too
- * (models/wire/mptcp.h: parsed into structs and written back). A frame that is not IP, or whose IP header does not
- * decode, is copied as it is and counted per reason.
+ * (models/wire/mptcp.h: parsed into structs and written back). A frame that is not IP, or
+ * whose IP header does not decode, is copied as it is and counted per reason.
  * Roles are the extension point for the proxy datapath (uMCP/dMCP): a row in `roles` below.
  */
 #include <stdio.h>
@@ -108,7 +108,7 @@ struct replay_counts {
 static int mptcp_roundtrip(struct wire_pkt *pkt, struct replay_counts *c)
 {
     struct tcp_hdr *h = &pkt->tcp;
-    struct mptcp_ctx mc = { .tcp_flags = (uint8_t)h->flags, .version = 1,
+    struct mptcp_ctx mc = { .tcp_flags = (uint8_t)h->flags, .version = MPTCP_VERSION_ANY,
                             .has_payload = pkt->payload_len > 0 };
     for (size_t i = 0; i < h->nopts; i++) {
         const struct tcp_opt *o = &h->opts[i];
@@ -278,5 +278,7 @@ done:
     if (role->destroy)
         role->destroy(state);
     free(buf);
+    if (status != EXIT_OK)
+        remove(out); /* a half-written capture would pass for a result */
     return status;
 }

@@ -94,7 +94,10 @@ static void f_frame_number(const struct decode_ctx *c, struct occ *o)
 {
     put(o, "%" PRIu64, c->frame->number);
 }
-static void f_frame_len(const struct decode_ctx *c, struct occ *o) { put(o, "%u", c->frame->wirelen); }
+static void f_frame_len(const struct decode_ctx *c, struct occ *o)
+{
+    put(o, "%u", c->frame->wirelen);
+}
 static void f_frame_cap_len(const struct decode_ctx *c, struct occ *o)
 {
     put(o, "%u", c->frame->caplen);
@@ -102,12 +105,58 @@ static void f_frame_cap_len(const struct decode_ctx *c, struct occ *o)
 
 /* --- IPv4 -------------------------------------------------------------------------------- */
 
-/* Wireshark's reading of a source route: the first LSRR/SSRR whose pointer is valid (>= 4,
- * multiple of 4, <= length) makes its last address the destination (ip.dst) and the header's
- * destination the current hop (ip.cur_rt). */
-static int pending_route(const struct ipv4_hdr *h, struct ipv4_route *r)
+/* Wireshark reads a source route in two steps (packet-ip.c):
+ *  1. the header: if the first LSRR/SSRR has a usable pointer (>= 4, multiple of 4, <= its
+ *     length), the header's destination is shown as ip.cur_rt instead of ip.dst;
+ *  2. the option: walking its 4-byte slots, the last slot (at length - 4) is the final
+ *     destination, shown as ip.dst while the route is pending; slots before the pointer are
+ *     ip.rec_rt, the others ip.src_rt; once the pointer is past the end all are ip.rec_rt.
+ * A route whose length is not 3 + 4n never reaches a slot at length - 4, so it shows no
+ * ip.dst at all: reproduced, as tshark is the reference. */
+static int usable_ptr(uint8_t ptr) { return ptr >= IPOPT_ROUTE_MIN_PTR && ptr % 4 == 0; }
+static int is_source_route(uint8_t t) { return t == IPOPT_LSRR || t == IPOPT_SSRR; }
+
+static int header_shows_cur_rt(const struct ipv4_hdr *h)
 {
-    return ipv4_route_get(h, 0, r) == 0 && r->ptr <= r->len && r->naddr > 0;
+    for (size_t i = 0; i < h->nopts; i++) {
+        const struct ipv4_opt *op = &h->opts[i];
+        if (is_source_route(op->type))
+            return op->len >= 3 && usable_ptr(h->opt[op->off + 2]) &&
+                   h->opt[op->off + 2] <= op->len;
+    }
+    return 0;
+}
+
+/* Route addresses by role, as Wireshark's route-option dissectors assign them. */
+enum rt_role { RT_DST, RT_SRC, RT_REC, RT_EMPTY };
+
+static int is_route_type(uint8_t t) { return is_source_route(t) || t == IPOPT_RR; }
+
+static void route_addrs(const struct decode_ctx *c, struct occ *o, enum rt_role want)
+{
+    const struct ipv4_hdr *h = v4(c);
+    for (size_t i = 0; h && i < h->nopts; i++) {
+        const struct ipv4_opt *op = &h->opts[i];
+        if (!is_route_type(op->type) || op->len < 3)
+            continue;
+        const uint8_t *b = h->opt + op->off;
+        uint8_t ptr = b[2], len = op->len;
+        if (!usable_ptr(ptr))
+            continue; /* Wireshark flags the pointer and shows no address */
+        for (size_t off = 3; off + 4 <= len; off += 4) {
+            enum rt_role role;
+            if (op->type == IPOPT_RR)
+                role = (ptr > len || off + 1 < ptr) ? RT_REC : RT_EMPTY;
+            else if (ptr > len)
+                role = RT_REC;
+            else if (off == (size_t)len - 4)
+                role = RT_DST;
+            else
+                role = off + 1 < ptr ? RT_REC : RT_SRC;
+            if (role == want)
+                put_ip4(o, rd32(b + off));
+        }
+    }
 }
 
 static void f_ip_src(const struct decode_ctx *c, struct occ *o)
@@ -118,15 +167,14 @@ static void f_ip_src(const struct decode_ctx *c, struct occ *o)
 static void f_ip_dst(const struct decode_ctx *c, struct occ *o)
 {
     const struct ipv4_hdr *h = v4(c);
-    struct ipv4_route r;
-    if (h)
-        put_ip4(o, pending_route(h, &r) ? r.addr[r.naddr - 1] : h->dst);
+    if (h && !header_shows_cur_rt(h))
+        put_ip4(o, h->dst);
+    route_addrs(c, o, RT_DST);
 }
 static void f_ip_cur_rt(const struct decode_ctx *c, struct occ *o)
 {
     const struct ipv4_hdr *h = v4(c);
-    struct ipv4_route r;
-    if (h && pending_route(h, &r))
+    if (h && header_shows_cur_rt(h))
         put_ip4(o, h->dst);
 }
 static void f_ip_len(const struct decode_ctx *c, struct occ *o)
@@ -160,19 +208,31 @@ static void f_ip_checksum(const struct decode_ctx *c, struct occ *o)
         put(o, "0x%04x", v4(c)->csum);
 }
 
-static int is_route_type(uint8_t t) { return t == IPOPT_LSRR || t == IPOPT_SSRR || t == IPOPT_RR; }
+
+/* Option types Wireshark 4.0 has a dissector for: only those show ip.opt.type/ip.opt.len
+ * (an unknown type is a bare "Unknown (0x..)" subtree). */
+static int ws_known_ipopt(uint8_t t)
+{
+    static const uint8_t known[] = { 0, 1, 7, 11, 12, 25, 68, 82, 130, 131, 133, 134, 136, 137,
+                                     148, 149 };
+    for (size_t i = 0; i < sizeof known; i++)
+        if (known[i] == t)
+            return 1;
+    return 0;
+}
 
 static void f_ip_opt_type(const struct decode_ctx *c, struct occ *o)
 {
     const struct ipv4_hdr *h = v4(c);
     for (size_t i = 0; h && i < h->nopts; i++)
-        put(o, "%u", h->opts[i].type);
+        if (ws_known_ipopt(h->opts[i].type))
+            put(o, "%u", h->opts[i].type);
 }
 static void f_ip_opt_len(const struct decode_ctx *c, struct occ *o)
 {
     const struct ipv4_hdr *h = v4(c);
     for (size_t i = 0; h && i < h->nopts; i++)
-        if (h->opts[i].len > 1)
+        if (h->opts[i].len > 1 && ws_known_ipopt(h->opts[i].type))
             put(o, "%u", h->opts[i].len);
 }
 static void f_ip_opt_ptr(const struct decode_ctx *c, struct occ *o)
@@ -183,38 +243,12 @@ static void f_ip_opt_ptr(const struct decode_ctx *c, struct occ *o)
             put(o, "%u", h->opt[h->opts[i].off + 2]);
 }
 
-/* Route addresses by role, as Wireshark's route-option dissector assigns them. */
-enum rt_role { RT_SRC, RT_REC, RT_EMPTY };
-
-static void route_addrs(const struct decode_ctx *c, struct occ *o, enum rt_role want)
-{
-    const struct ipv4_hdr *h = v4(c);
-    for (size_t i = 0; h && i < h->nopts; i++) {
-        const struct ipv4_opt *op = &h->opts[i];
-        if (!is_route_type(op->type) || op->len < 3)
-            continue;
-        const uint8_t *b = h->opt + op->off;
-        uint8_t ptr = b[2], len = op->len;
-        if (ptr < 4 || ptr % 4)
-            continue; /* Wireshark flags the pointer and shows no address */
-        for (size_t off = 3; off + 4 <= len; off += 4) {
-            enum rt_role role;
-            if (op->type == IPOPT_RR)
-                role = (ptr > len || off + 1 < ptr) ? RT_REC : RT_EMPTY;
-            else if (ptr > len)
-                role = RT_REC;
-            else if (off == (size_t)len - 4)
-                continue; /* the destination: shown as ip.dst */
-            else
-                role = off + 1 < ptr ? RT_REC : RT_SRC;
-            if (role == want)
-                put_ip4(o, rd32(b + off));
-        }
-    }
-}
 static void f_ip_src_rt(const struct decode_ctx *c, struct occ *o) { route_addrs(c, o, RT_SRC); }
 static void f_ip_rec_rt(const struct decode_ctx *c, struct occ *o) { route_addrs(c, o, RT_REC); }
-static void f_ip_empty_rt(const struct decode_ctx *c, struct occ *o) { route_addrs(c, o, RT_EMPTY); }
+static void f_ip_empty_rt(const struct decode_ctx *c, struct occ *o)
+{
+    route_addrs(c, o, RT_EMPTY);
+}
 
 /* --- IPv6 -------------------------------------------------------------------------------- */
 
@@ -283,11 +317,17 @@ static void srh_addr(struct occ *o, const uint8_t *b, size_t n)
         put_ip6(o, b + IPV6_SRH_FIXED_LEN + 16 * k);
 }
 static void f_rt_type(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, rt_type); }
-static void f_rt_segleft(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, rt_segleft); }
+static void f_rt_segleft(const struct decode_ctx *c, struct occ *o)
+{
+    each_routing(c, o, rt_segleft);
+}
 static void f_rt_len(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, rt_len); }
 static void f_rt_nxt(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, rt_nxt); }
 static void f_srh_last(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, srh_last); }
-static void f_srh_flags(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, srh_flags); }
+static void f_srh_flags(const struct decode_ctx *c, struct occ *o)
+{
+    each_routing(c, o, srh_flags);
+}
 static void f_srh_tag(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, srh_tag); }
 static void f_srh_addr(const struct decode_ctx *c, struct occ *o) { each_routing(c, o, srh_addr); }
 
@@ -343,11 +383,18 @@ static void f_tcp_urg(const struct decode_ctx *c, struct occ *o)
     if (tcp(c))
         put(o, "%u", tcp(c)->urg);
 }
+/* tshark lists the options up to the first EOL, then one more EOL per zero byte after it,
+ * stopping at the first non-zero byte (which it flags as "non-zero bytes after EOL"). */
 static void f_tcp_option_kind(const struct decode_ctx *c, struct occ *o)
 {
     const struct tcp_hdr *h = tcp(c);
-    for (size_t i = 0; h && i < h->nopts; i++)
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->nopts; i++)
         put(o, "%u", h->opts[i].kind);
+    if (h->nopts && h->opts[h->nopts - 1].kind == TCPOPT_EOL)
+        for (size_t k = h->opts[h->nopts - 1].off + 1u; k < h->optlen && h->opt[k] == 0; k++)
+            put(o, "0");
 }
 /* Every option of a kind with its required length: tshark shows only those values. */
 static void each_opt(const struct decode_ctx *c, struct occ *o, uint8_t kind, uint8_t len,
@@ -442,6 +489,8 @@ static size_t n_mptcp_fields(void)
     return n;
 }
 
+size_t decode_field_count(void) { return NFIELDS + n_mptcp_fields(); }
+
 int decode_field_find(const char *name)
 {
     for (size_t i = 0; i < NFIELDS; i++)
@@ -485,7 +534,7 @@ void decode_ctx_init(struct decode_ctx *ctx, const struct pcapio_frame *f,
     const struct tcp_hdr *h = tcp(ctx);
     if (!h)
         return;
-    struct mptcp_ctx mc = { .tcp_flags = (uint8_t)h->flags, .version = 1,
+    struct mptcp_ctx mc = { .tcp_flags = (uint8_t)h->flags, .version = MPTCP_VERSION_ANY,
                             .has_payload = pkt->payload_len > 0 };
     for (size_t i = 0; i < h->nopts && ctx->nmptcp < DECODE_MAX_MPTCP; i++) {
         const struct tcp_opt *op = &h->opts[i];

@@ -40,6 +40,9 @@ void dbuf_free(struct dbuf *b);
 void decode_ctx_init(struct decode_ctx *ctx, const struct pcapio_frame *f,
                      const struct wire_pkt *pkt);
 
+/* Number of supported fields: indexes 0 .. count-1. */
+size_t decode_field_count(void);
+
 /* Index of a field name, or -1 when unsupported. */
 int decode_field_find(const char *name);
 

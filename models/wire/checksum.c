@@ -52,8 +52,7 @@ uint16_t csum_transport(uint32_t pseudo, const uint8_t *seg, size_t len, size_t 
     /* csum_off is even for TCP (16), UDP (6) and ICMP (2): both chunks stay word aligned. */
     uint32_t s = csum_add(pseudo, seg, csum_off);
     s = csum_add(s, seg + csum_off + 2, len - csum_off - 2);
-    uint16_t c = csum_fold(s);
-    return c;
+    return csum_fold(s);
 }
 
 uint16_t csum_update16(uint16_t csum, uint16_t old_word, uint16_t new_word)

@@ -58,9 +58,14 @@ const char *mptcp_strerror(int err);
  * and MP_PRIO layouts on the negotiated version, MP_TCPRST is only valid on an RST. */
 struct mptcp_ctx {
     uint8_t tcp_flags;   /* MPTCP_TCP_* bits of the segment */
-    uint8_t version;     /* negotiated version of the connection: 0 or 1 (use 1 when unknown) */
+    uint8_t version;     /* negotiated version: 0, 1, or MPTCP_VERSION_ANY */
     bool has_payload;    /* the segment carries data */
 };
+
+/* For a reader without connection state (`mcpsim decode`): decide per option as Wireshark
+ * does: an ADD_ADDR whose IPVer nibble is 4 or 6 is read as v0, otherwise as v1; MP_PRIO may
+ * have the v0 address id. A stack or proxy that knows the version passes 0 or 1. */
+#define MPTCP_VERSION_ANY 0xff
 
 /* MP_CAPABLE flag bits (RFC 8684 §3.1; A = most significant bit). */
 #define MPTCP_CAP_A_CSUM 0x80   /* checksum required */

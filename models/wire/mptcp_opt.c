@@ -145,10 +145,14 @@ static int dss_base_len(uint8_t flags)
  * kept so the option is rewritten intact. */
 static int parse_dss(const uint8_t *p, uint8_t len, struct mptcp_opt *o)
 {
-    uint8_t flags = p[3] & 0x1f;
-    int base = dss_base_len(flags);
+    uint8_t flags;
+    int base;
     const uint8_t *q = p + 4;
 
+    if (len < 4)
+        return MPTCP_ERR_BAD_LENGTH;
+    flags = p[3] & 0x1f;
+    base = dss_base_len(flags);
     if (len != base && len != base + 2)
         return MPTCP_ERR_BAD_LENGTH;
     memset(&o->u.dss, 0, sizeof o->u.dss);
@@ -183,7 +187,7 @@ static int parse_add_addr(const uint8_t *p, uint8_t len, const struct mptcp_ctx 
     int alen, rest;
 
     memset(&o->u.add_addr, 0, sizeof o->u.add_addr);
-    if (ctx->version == 0) {
+    if (ctx->version == 0 || (ctx->version == MPTCP_VERSION_ANY && (nib == 4 || nib == 6))) {
         if (nib != 4 && nib != 6)
             return MPTCP_ERR_BAD_LENGTH;
         alen = nib == 4 ? 4 : 16;
@@ -255,7 +259,7 @@ int mptcp_opt_parse(const uint8_t *opt, size_t avail, const struct mptcp_ctx *ct
         return 0;
     case MPTCP_SUB_PRIO:
         /* RFC 6824 §3.3.8 allowed an optional address id; RFC 8684 §3.3.8 removed it. */
-        if (len != LEN_PRIO && !(ctx->version == 0 && len == LEN_PRIO_V0_ID))
+        if (len != LEN_PRIO && !(ctx->version != 1 && len == LEN_PRIO_V0_ID))
             return MPTCP_ERR_BAD_LENGTH;
         out->rsv = (uint16_t)((opt[2] & 0x0e) << 8);
         out->u.prio.backup = opt[2] & 0x01;

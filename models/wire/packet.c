@@ -109,6 +109,20 @@ int wire_pkt_encode(const struct wire_pkt *pkt, uint8_t *out, size_t cap, size_t
     return 0;
 }
 
+int wire_pkt_set_csums(struct wire_pkt *pkt)
+{
+    if (pkt->family == 4)
+        ipv4_set_csum(&pkt->ip.v4);
+    if (!pkt->has_tcp)
+        return 0;
+    uint16_t c;
+    int err = wire_pkt_tcp_csum(pkt, &c);
+    if (err)
+        return err;
+    pkt->tcp.csum = c;
+    return 0;
+}
+
 int wire_pkt_tcp_csum(const struct wire_pkt *pkt, uint16_t *csum)
 {
     if (!pkt->has_tcp)
@@ -128,9 +142,9 @@ int wire_pkt_tcp_csum(const struct wire_pkt *pkt, uint16_t *csum)
         ipv6_final_dst(&pkt->ip.v6, dst);
         ph = csum_pseudo_v6(pkt->ip.v6.src, dst, IPPROTO_NUM_TCP, seg_len);
     }
-    /* The header has an even length: summing header then payload equals summing the whole. */
-    uint32_t s = csum_add(ph, hdr, 16);
-    s = csum_add(s, hdr + 18, hlen - 18);
-    *csum = csum_fold(csum_add(s, pkt->payload, pkt->payload_len));
+    /* The checksum field counts as zero; the header has an even length, so summing header
+     * then payload equals summing the whole segment. */
+    hdr[16] = hdr[17] = 0;
+    *csum = csum_fold(csum_add(csum_add(ph, hdr, hlen), pkt->payload, pkt->payload_len));
     return 0;
 }

@@ -54,4 +54,9 @@ size_t wire_pkt_hdr_len(const struct wire_pkt *pkt);
  * whole payload captured (WIRE_E_TRUNCATED otherwise) and a TCP packet (WIRE_E_PROTO). */
 int wire_pkt_tcp_csum(const struct wire_pkt *pkt, uint16_t *csum);
 
+/* After a rewrite: recomputes the IPv4 header checksum and, when the whole payload is present,
+ * the TCP checksum (stored in the model). WIRE_E_TRUNCATED when the payload is virtual: the
+ * caller then updates the TCP checksum incrementally (checksum.h), as a proxy does. */
+int wire_pkt_set_csums(struct wire_pkt *pkt);
+
 #endif

@@ -148,9 +148,9 @@ int tcp_opt_append_ao(struct tcp_hdr *h, uint8_t keyid, uint8_t rnextkeyid, cons
  * building (appending after it fails with WIRE_E_ARG). Never fails: 40 is a multiple of 4. */
 void tcp_opts_pad(struct tcp_hdr *h);
 
-/* Removes every option of this kind. NOP-fill keeps the header length and every other
- * option's offset (what a middlebox such as iptables TCPOPTSTRIP does); compact closes the
- * gap and re-pads. Returns the number of options removed. */
+/* Removes every option of this kind (not NOP/EOL: WIRE_E_ARG). NOP-fill keeps the header
+ * length and every other option's offset (what a middlebox such as iptables TCPOPTSTRIP
+ * does); compact closes the gap and re-pads. Returns the number of options removed. */
 int tcp_opt_strip_nop(struct tcp_hdr *h, uint8_t kind);
 int tcp_opt_remove(struct tcp_hdr *h, uint8_t kind);
 

@@ -278,8 +278,10 @@ void tcp_opts_clear(struct tcp_hdr *h)
 int tcp_opt_strip_nop(struct tcp_hdr *h, uint8_t kind)
 {
     int n = 0;
+    if (kind == TCPOPT_NOP || kind == TCPOPT_EOL)
+        return WIRE_E_ARG;
     for (size_t i = 0; i < h->nopts; i++) {
-        if (h->opts[i].kind != kind || kind == TCPOPT_NOP)
+        if (h->opts[i].kind != kind)
             continue;
         memset(h->opt + h->opts[i].off, TCPOPT_NOP, h->opts[i].len);
         n++;
