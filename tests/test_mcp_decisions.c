@@ -312,6 +312,13 @@ static void test_malformed_packets_are_counted_never_trusted(void)
     CU_ASSERT_EQUAL(v.decision, MCP_D_PASS);
     CU_ASSERT_EQUAL(v.reason, MCP_R_BAD_OPTIONS);
     CU_ASSERT(ol == n && memcmp(out, in, n) == 0);
+    /* Not TCP (UDP, protocol 17): forwarded untouched, never classified as a SYN. */
+    n = syn_with(MPC_V1_SYN, 4, NULL, 0, 45002);
+    in[9] = 17;
+    v = mcpt_run(&t, in, n, MCP_SIDE_CUSTOMER, out, &ol);
+    CU_ASSERT_EQUAL(v.decision, MCP_D_PASS);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_NOT_TCP);
+    CU_ASSERT_EQUAL(mcp_flows(t.dp), 0);
     /* Random bytes never crash the datapath and never grow its state. */
     uint32_t x = 12345;
     for (int i = 0; i < 20000; i++) {

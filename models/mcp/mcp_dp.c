@@ -201,10 +201,11 @@ int mcp_process(struct mcp *m, const uint8_t *pkt, size_t len, enum mcp_side fro
     if (m->steer->outer && m->cfg.role == MCP_ROLE_DMCP && from == MCP_SIDE_CUSTOMER)
         p->outer_len = (uint8_t)m->steer->outer(m, pkt, len);
     mcp_cost_add(m->cost, MCP_OP_PARSE);
-    int rc = mcp_pkt_decode(m, p, pkt + p->outer_len, len - p->outer_len);
+    enum mcp_reason why;
+    int rc = mcp_pkt_decode(m, p, pkt + p->outer_len, len - p->outer_len, &why);
     v->decision = MCP_D_PASS;
     if (rc < 0) {
-        v->reason = (enum mcp_reason)-rc;
+        v->reason = why;
         if (v->reason == MCP_R_BAD_IP)
             v->decision = MCP_D_DROP;
         if (v->reason == MCP_R_BAD_OPTIONS || v->reason == MCP_R_BAD_TCP ||

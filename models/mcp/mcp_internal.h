@@ -138,9 +138,10 @@ int mcp_pool_port(struct mcp *m, const struct mcp_pkt *p, uint16_t *port);
 
 /* ---- packet editing helpers (mcp_pkt.c) ---- */
 
-/* Decodes and extracts tuple, flags and the MPTCP options of interest. 0 or a negative
- * reason (-MCP_R_BAD_IP, -MCP_R_NOT_TCP, -MCP_R_BAD_TCP, -MCP_R_BAD_OPTIONS). */
-int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t len);
+/* Decodes and extracts tuple, flags and the MPTCP options of interest. 0, or -1 with the
+ * reason in *why (BAD_IP, NOT_TCP, BAD_TCP, BAD_OPTIONS). */
+int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t len,
+                   enum mcp_reason *why);
 /* Appends option bytes to the TCP header, fixing lengths and the TCP checksum
  * incrementally. WIRE_E_OPT_SPACE if it does not fit (unchanged). */
 int mcp_pkt_opt_append(struct mcp *m, struct mcp_pkt *p, const uint8_t *opt, size_t len);

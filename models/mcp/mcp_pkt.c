@@ -39,7 +39,8 @@ static void addr_bytes(const struct wire_pkt *w, bool dst, uint8_t out[16])
     }
 }
 
-int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t len)
+int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t len,
+                   enum mcp_reason *why)
 {
     (void)m;
     p->in = in;
@@ -50,15 +51,20 @@ int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t l
     p->carrier_len = 0;
     p->mpc_off = p->join_off = -1;
     wire_pkt_decode(in, len, &p->w);
-    if (p->w.family == 0)
-        return -MCP_R_BAD_IP;
-    if (p->w.proto != IPPROTO_NUM_TCP)
-        return -MCP_R_NOT_TCP;
-    if (!p->w.has_tcp)
-        return (p->w.family == 4 && ipv4_is_later_fragment(&p->w.ip.v4)) ||
-                       (p->w.family == 6 && p->w.ip.v6.later_fragment)
-                   ? -MCP_R_NOT_TCP
-                   : -MCP_R_BAD_TCP;
+    if (p->w.family == 0) {
+        *why = MCP_R_BAD_IP;
+        return -1;
+    }
+    if (p->w.proto != IPPROTO_NUM_TCP) {
+        *why = MCP_R_NOT_TCP;
+        return -1;
+    }
+    if (!p->w.has_tcp) {
+        bool later = (p->w.family == 4 && ipv4_is_later_fragment(&p->w.ip.v4)) ||
+                     (p->w.family == 6 && p->w.ip.v6.later_fragment);
+        *why = later ? MCP_R_NOT_TCP : MCP_R_BAD_TCP;
+        return -1;
+    }
     struct mcp_tuple *k = &p->k;
     k->family = p->w.family;
     addr_bytes(&p->w, false, k->src);
@@ -67,8 +73,9 @@ int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t l
     k->dport = p->w.tcp.dport;
     p->k_in = *k;
     p->tflags = p->w.tcp.flags;
+    *why = MCP_R_BAD_OPTIONS;
     if (p->w.tcp_err)
-        return -MCP_R_BAD_OPTIONS;
+        return -1;
     struct mptcp_ctx ctx = { .tcp_flags = (uint8_t)(p->tflags & 0xff), .version = 1,
                              .has_payload = p->w.payload_len > 0 };
     const struct tcp_hdr *h = &p->w.tcp;
@@ -78,7 +85,7 @@ int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t l
             continue;
         struct mptcp_opt mo;
         if (mptcp_opt_parse(h->opt + o->off, (size_t)h->optlen - o->off, &ctx, &mo) != 0)
-            return -MCP_R_BAD_OPTIONS;
+            return -1;
         if (mo.subtype == MPTCP_SUB_CAPABLE && p->mpc_off < 0) {
             p->mpc_off = o->off;
             p->mpc = mo;

@@ -174,6 +174,8 @@ static int rewrite_apply(struct mcp *m, struct mcp_pkt *p, struct mcp_flow *f)
         int err = carrier_write(m, p, pay, sizeof pay, &n);
         if (err)
             return err;
+        if (p->w.payload_caplen != p->w.payload_len)
+            return WIRE_E_TRUNCATED; /* cannot carry bytes we do not have */
         if (n + p->w.payload_len > sizeof pay)
             return WIRE_E_BUF;
         memcpy(pay + n, p->w.payload, p->w.payload_len);
