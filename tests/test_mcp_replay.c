@@ -150,11 +150,11 @@ static void test_replay_rejects_bad_parameters_with_status_2(void)
     int rc = replay(harness_shared(CAP_B), "x.pcap", "umcp", "--set mcp.steer=carrier-pigeon",
                     &out);
     CU_ASSERT_EQUAL(rc, 2);
-    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "carrier-pigeon"));
+    CU_ASSERT(out && strstr(out, "carrier-pigeon"));
     free(out);
     rc = replay(harness_shared(CAP_B), "x.pcap", "dmcp", "--set mcp.dmcp4=10.0.0.300", &out);
     CU_ASSERT_EQUAL(rc, 2);
-    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "dmcp4"));
+    CU_ASSERT(out && strstr(out, "dmcp4"));
     free(out);
     rc = replay(harness_shared(CAP_B), "x.pcap", "umcp", "--set mcp.nonsense=1", &out);
     CU_ASSERT_EQUAL(rc, 2);
