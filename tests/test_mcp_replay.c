@@ -161,7 +161,23 @@ static void test_replay_rejects_bad_parameters_with_status_2(void)
     free(out);
 }
 
+static void test_mcp_table_reports_measured_bytes_per_design(void)
+{
+    /* Capture b: Linux SYN with 24 option bytes (MSS, SACK-P+TS, WS, MP_CAPABLE v1). */
+    char *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s mcp-table %s", harness_mcpsim(), harness_shared(CAP_B));
+    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "prefer-proxy                           24 B ->  28 B        12 B  yes"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "flag                                   24 B ->  24 B        16 B  yes"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "srcroute                                8            8.0      0.53%"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "tunnel                                 20           20.0      1.33%"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s mcp-table /nonexistent.pcap", harness_mcpsim());
+    CU_ASSERT_EQUAL(harness_run(cmd, NULL), 1);
+}
+
 SUITE(mcp_replay, NULL, NULL,
+      TEST(test_mcp_table_reports_measured_bytes_per_design),
       TEST(test_replay_prefer_proxy_lsrr_is_decoded_by_tshark_and_round_trips),
       TEST(test_replay_flag_srh_tunnel_and_rewrite_decode_in_tshark),
       TEST(test_replay_rejects_bad_parameters_with_status_2))
