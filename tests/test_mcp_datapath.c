@@ -36,15 +36,15 @@ struct rt_result {
     struct mcp_stats u, d;
 };
 
-static void round_trip(const char *capture, const char *sig, const char *steer,
-                       struct rt_result *r)
+static void round_trip_with(const char *capture, const char *sig, const char *steer,
+                            void (*tweak)(struct mcp_config *), struct rt_result *r)
 {
     struct mcpt_capture c;
     memset(r, 0, sizeof *r);
     CU_ASSERT_EQUAL_FATAL(mcpt_load(capture, &c), 0);
     struct mcpt u, d;
-    mcpt_create(&u, MCP_ROLE_UMCP, sig, steer, NULL);
-    mcpt_create(&d, MCP_ROLE_DMCP, sig, steer, NULL);
+    mcpt_create(&u, MCP_ROLE_UMCP, sig, steer, tweak);
+    mcpt_create(&d, MCP_ROLE_DMCP, sig, steer, tweak);
     static uint8_t mid[70000], fin[70000], a[70000];
     for (size_t i = 0; i < c.n; i++) {
         struct mcpt_frame *f = &c.f[i];
@@ -80,6 +80,12 @@ static void round_trip(const char *capture, const char *sig, const char *steer,
     mcpt_destroy(&u);
     mcpt_destroy(&d);
     mcpt_free(&c);
+}
+
+static void round_trip(const char *capture, const char *sig, const char *steer,
+                       struct rt_result *r)
+{
+    round_trip_with(capture, sig, steer, NULL, r);
 }
 
 static void test_every_design_round_trips_capture_a_byte_for_byte(void)
@@ -155,7 +161,39 @@ static void test_plain_and_fallback_captures_are_never_broken(void)
         }
 }
 
+static void carry_convert(struct mcp_config *c) { c->carry = MCP_CARRY_CONVERT; }
+static void carry_convert_shared(struct mcp_config *c)
+{
+    c->carry = MCP_CARRY_CONVERT;
+    c->addr_mode = MCP_ADDR_SHARE;
+}
+
+static void test_rfc8803_convert_carrier_and_address_sharing_round_trip(void)
+{
+    /* Preservation: client->server identical; server->client differ only in the masked
+     * fields. Sharing: the server leg runs from the pool address and port, so the
+     * client->server packets leaving the dMCP differ in source address and port (and the
+     * checksums): counted as differing, all of them. The captured server->client packets
+     * are addressed to the client, not to the pool, so they match no mapping and pass
+     * untouched (the return mapping is tested on built packets in mcp_decisions). */
+    struct rt_result r;
+    round_trip_with("testdata/pcaps/a-mptcp-join-addaddr.pcap", "flag", "rewrite",
+                    carry_convert, &r);
+    CU_ASSERT_EQUAL(r.differ, 0);
+    CU_ASSERT_EQUAL(r.masked_equal, 2188);
+    CU_ASSERT_EQUAL(r.u.bytes_added, 3 * 24); /* one Connect per SYN (1 + 2 joins) */
+    round_trip_with("testdata/pcaps/g6-mptcp-ipv6-join.pcap", "flag", "rewrite", carry_convert,
+                    &r);
+    CU_ASSERT_EQUAL(r.differ, 0);
+    round_trip_with("testdata/pcaps/a-mptcp-join-addaddr.pcap", "flag", "rewrite",
+                    carry_convert_shared, &r);
+    CU_ASSERT_EQUAL(r.differ, 2130);
+    CU_ASSERT_EQUAL(r.identical, 2188);
+    CU_ASSERT_EQUAL(r.d.reasons[MCP_R_SYN_MPC_SIGNALLED], 1);
+}
+
 SUITE(mcp_datapath, NULL, NULL,
+      TEST(test_rfc8803_convert_carrier_and_address_sharing_round_trip),
       TEST(test_every_design_round_trips_capture_a_byte_for_byte),
       TEST(test_ipv6_capture_round_trips_with_srh_and_tunnel),
       TEST(test_uMCP_signals_steers_and_counts_what_it_added),

@@ -334,7 +334,66 @@ static void test_malformed_packets_are_counted_never_trusted(void)
     mcpt_destroy(&t);
 }
 
+static void share_convert(struct mcp_config *c)
+{
+    c->addr_mode = MCP_ADDR_SHARE;
+    c->carry = MCP_CARRY_CONVERT;
+    c->pool_port_min = 5000;
+    c->pool_port_max = 5001;
+}
+
+static void test_address_sharing_maps_the_server_reply_back_to_the_client(void)
+{
+    /* uMCP rewrites C:46000 -> S:80 to C:46000 -> dMCP:80 with a Connect TLV; the dMCP opens
+     * pool:5000 -> S:80; S answers pool:5000; the dMCP turns that into dMCP:80 -> C:46000
+     * with the acknowledgment shifted back by the 24 carrier bytes; the uMCP restores S. */
+    struct mcpt u, d;
+    mcpt_create(&u, MCP_ROLE_UMCP, "flag", "rewrite", share_convert);
+    mcpt_create(&d, MCP_ROLE_DMCP, "flag", "rewrite", share_convert);
+    size_t n = syn_with(MPC_V1_SYN, 4, NULL, 0, 46000), ml, ol;
+    struct mcp_verdict v = mcpt_run(&u, in, n, MCP_SIDE_CUSTOMER, out, &ml);
+    CU_ASSERT_EQUAL(v.bytes_delta, 24);
+    v = mcpt_run(&d, out, ml, MCP_SIDE_CUSTOMER, out2, &ol);
+    CU_ASSERT_EQUAL(v.decision, MCP_D_TERMINATE);
+    static struct wire_pkt w;
+    CU_ASSERT_EQUAL_FATAL(wire_pkt_decode(out2, ol, &w), 0);
+    CU_ASSERT_EQUAL(w.ip.v4.src, 0xc6336401u); /* 198.51.100.1 */
+    CU_ASSERT_EQUAL(w.tcp.sport, 5000);
+    CU_ASSERT_EQUAL(w.ip.v4.dst, S1);
+    CU_ASSERT_EQUAL(w.payload_len, 0);
+    CU_ASSERT(mcpt_csum_ok(out2, ol));
+    /* The server's SYN/ACK to the pool. */
+    static uint8_t sa[2048];
+    uint8_t mpc[12] = { 30, 12, 0x01, 0x01, 1, 2, 3, 4, 5, 6, 7, 8 };
+    size_t sl = mcpt_syn4(sa, S1, 80, 0xc6336401u, 5000, 0x012, 5000, 1001, mpc, 12, 1);
+    v = mcpt_run(&d, sa, sl, MCP_SIDE_NETWORK, out, &ml);
+    CU_ASSERT_EQUAL(v.decision, MCP_D_TERMINATE);
+    CU_ASSERT_EQUAL_FATAL(wire_pkt_decode(out, ml, &w), 0);
+    CU_ASSERT_EQUAL(w.ip.v4.src, 0xc0000202u); /* dMCP 192.0.2.2 */
+    CU_ASSERT_EQUAL(w.ip.v4.dst, C1);
+    CU_ASSERT_EQUAL(w.tcp.dport, 46000);
+    CU_ASSERT_EQUAL(w.tcp.ack, 1001 + 24);
+    CU_ASSERT(mcpt_csum_ok(out, ml));
+    v = mcpt_run(&u, out, ml, MCP_SIDE_NETWORK, out2, &ol);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_SYNACK_MPC);
+    CU_ASSERT_EQUAL_FATAL(wire_pkt_decode(out2, ol, &w), 0);
+    CU_ASSERT_EQUAL(w.ip.v4.src, S1);
+    CU_ASSERT_EQUAL(w.tcp.ack, 1001);
+    CU_ASSERT(mcpt_csum_ok(out2, ol));
+    /* A two-port pool: the third concurrent connection finds no port and is dropped. */
+    for (uint16_t i = 1; i <= 2; i++) {
+        n = syn_with(MPC_V1_SYN, 4, NULL, 0, (uint16_t)(46000 + i));
+        mcpt_run(&u, in, n, MCP_SIDE_CUSTOMER, out, &ml);
+        v = mcpt_run(&d, out, ml, MCP_SIDE_CUSTOMER, out2, &ol);
+        enum mcp_decision want = i == 1 ? MCP_D_TERMINATE : MCP_D_DROP;
+        CU_ASSERT_EQUAL(v.decision, want);
+    }
+    mcpt_destroy(&u);
+    mcpt_destroy(&d);
+}
+
 SUITE(mcp_decisions, NULL, NULL,
+      TEST(test_address_sharing_maps_the_server_reply_back_to_the_client),
       TEST(test_v1_tfo_and_prefer_proxy_fill_the_40_bytes_exactly),
       TEST(test_signal_that_does_not_fit_leaves_the_syn_untouched),
       TEST(test_no_space_policies_drop_timestamps_or_the_syn),

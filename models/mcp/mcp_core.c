@@ -102,11 +102,6 @@ int mcp_create(const struct mcp_config *cfg, const struct mcp_platform *plat, st
     }
     if (proposal_params_check(&cfg->prop, err, errlen) != 0)
         return -1;
-    if (cfg->carry != MCP_CARRY_MPCONVERT && strcmp(cfg->steer, "rewrite") == 0) {
-        snprintf(err, errlen, "mcp.carry: only mp-convert (MP_CONVERT IE in the SYN payload) is "
-                              "implemented by this datapath");
-        return -1;
-    }
     if (cfg->pool_port_min == 0 || cfg->pool_port_min > cfg->pool_port_max) {
         snprintf(err, errlen, "mcp pool ports %u..%u: expected 1 <= min <= max",
                  cfg->pool_port_min, cfg->pool_port_max);

@@ -8,8 +8,9 @@
  *             the uMCP to every client->server packet, removed by the dMCP (which must be the
  *             header destination: a route somebody else put there is left alone).
  *   rewrite   destination rewritten to the dMCP; the original destination travels once, in
- *             the SYN payload (MP_CONVERT information element, proposals.h), and later packets
- *             carry nothing. Because the carrier takes sequence space, the uMCP shifts the
+ *             the SYN payload (MP_CONVERT information element, proposals.h, or RFC 8803
+ *             Convert Connect TLV, convert.h: parameter `carry`), and later packets carry
+ *             nothing. Because the carrier takes sequence space, the uMCP shifts the
  *             client's sequence numbers by its length and the dMCP shifts them back (and the
  *             acknowledgments the other way), as a splicing proxy does. At the dMCP the
  *             server leg uses the client's address (preservation, the dMCP must be on the
@@ -23,6 +24,7 @@
 
 #include "models/mcp/mcp_internal.h"
 #include "models/wire/bytes.h"
+#include "models/wire/convert.h"
 #include "models/wire/wire_err.h"
 
 static size_t ip_hdr_len(const struct mcp_pkt *p)
@@ -124,12 +126,50 @@ static uint32_t srcroute_bytes(const struct mcp *m, uint8_t family)
 
 /* ---- rewrite ---- */
 
+/* The original destination travels once, at the start of the SYN payload: as an
+ * MP_CONVERT information element (proposals.h, [U] layout) or as RFC 8803 Convert messages
+ * (fixed header + Connect TLV, 24 bytes, IPv4 as IPv4-mapped IPv6). */
 static int carrier_write(const struct mcp *m, const struct mcp_pkt *p, uint8_t *buf, size_t cap,
                          size_t *n)
 {
+    size_t alen = p->w.family == 4 ? 4 : 16;
+    if (m->cfg.carry == MCP_CARRY_CONVERT) {
+        struct convert_msg msg;
+        memset(&msg, 0, sizeof msg);
+        msg.present = CONVERT_HAS_CONNECT;
+        msg.connect.port = p->k_in.dport;
+        if (p->w.family == 4)
+            convert_addr_from_v4(p->k_in.dst, msg.connect.addr);
+        else
+            memcpy(msg.connect.addr, p->k_in.dst, 16);
+        return convert_encode(&msg, buf, cap, n) == 0 ? 0 : WIRE_E_ARG;
+    }
     struct mp_convert_ie ie = { .flags = 0, .port = p->k_in.dport, .family = p->w.family };
-    memcpy(ie.addr, p->k_in.dst, p->w.family == 4 ? 4 : 16);
+    memcpy(ie.addr, p->k_in.dst, alen);
     return mp_convert_ie_write(&m->cfg.prop, &ie, buf, cap, n) == 0 ? 0 : WIRE_E_ARG;
+}
+
+/* Convert messages at the start of the payload: 1 with the destination, 0 when the payload
+ * is not Convert, WIRE_E_OPT_LEN when malformed or without a usable Connect TLV. */
+static int convert_read(struct mcp_pkt *p)
+{
+    struct convert_msg msg;
+    size_t used;
+    int rc = convert_decode(p->w.payload, p->w.payload_len, &msg, &used);
+    if (rc == CONVERT_ERR_MAGIC || (rc == CONVERT_ERR_TRUNCATED && p->w.payload_len < 4))
+        return 0;
+    if (rc != 0 || !(msg.present & CONVERT_HAS_CONNECT) ||
+        !convert_connect_addr_ok(msg.connect.addr) ||
+        convert_addr_is_v4mapped(msg.connect.addr) != (p->w.family == 4))
+        return WIRE_E_OPT_LEN;
+    memset(p->orig_addr, 0, 16);
+    if (p->w.family == 4)
+        memcpy(p->orig_addr, msg.connect.addr + 12, 4);
+    else
+        memcpy(p->orig_addr, msg.connect.addr, 16);
+    p->orig_port = msg.connect.port;
+    p->carrier_len = (uint8_t)used;
+    return 1;
 }
 
 /* 1 and the original destination in p when the payload starts with a carrier, 0 when it
@@ -138,8 +178,10 @@ static int carrier_read(const struct mcp *m, struct mcp_pkt *p)
 {
     struct mp_convert_ie ie;
     size_t used;
-    if (p->w.payload_caplen < p->w.payload_len)
+    if (p->w.payload_caplen < p->w.payload_len || p->w.payload_len == 0)
         return 0;
+    if (m->cfg.carry == MCP_CARRY_CONVERT)
+        return convert_read(p);
     int rc = mp_convert_ie_parse(&m->cfg.prop, p->w.payload, p->w.payload_len, &ie, &used);
     if (rc == PROPOSAL_NOT_FOUND)
         return 0;
@@ -261,7 +303,8 @@ static int rewrite_ret_remove(struct mcp *m, struct mcp_pkt *p, struct mcp_flow 
 
 static uint32_t rewrite_syn_bytes(const struct mcp *m, uint8_t family)
 {
-    (void)m;
+    if (m->cfg.carry == MCP_CARRY_CONVERT)
+        return CONVERT_HDR_LEN + CONVERT_CONNECT_BASE_LEN;
     return family == 4 ? MP_CONVERT_IE_LEN_V4 : MP_CONVERT_IE_LEN_V6;
 }
 

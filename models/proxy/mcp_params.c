@@ -38,8 +38,9 @@ const struct param_def mcp_param_defs[] = {
     { "umcp6", PARAM_STRING, F(umcp6), "2001:db8::1", "uMCP IPv6 address (tunnel source)",
       NULL, 0, 0 },
     { "carry", PARAM_ENUM, F(carry), "mp-convert",
-      "rewrite: how the original destination travels (MP_CONVERT IE in the SYN payload)",
-      "mp-convert", 0, 0 },
+      "rewrite: how the original destination travels in the SYN payload: MP_CONVERT IE [U] "
+      "or RFC 8803 Convert (header + Connect TLV, 24 bytes)",
+      "mp-convert|convert", 0, 0 },
     { "addr_mode", PARAM_ENUM, F(addr_mode), "preserve",
       "rewrite: server leg from the client's address or from a pool (RFC 8803 4.4)",
       "preserve|share", 0, 0 },
@@ -162,7 +163,7 @@ int mcp_params_to_config(const struct mcp_params *p, struct mcp_config *c, char 
         addr("pool4", p->pool4, 4, c->pool4, err, errlen) ||
         addr("pool6", p->pool6, 6, c->pool6, err, errlen))
         return -1;
-    c->carry = MCP_CARRY_MPCONVERT;
+    c->carry = p->carry == 1 ? MCP_CARRY_CONVERT : MCP_CARRY_MPCONVERT;
     c->addr_mode = p->addr_mode ? MCP_ADDR_SHARE : MCP_ADDR_PRESERVE;
     c->pool_port_min = (uint16_t)p->pool_port_min;
     c->pool_port_max = (uint16_t)p->pool_port_max;
