@@ -198,6 +198,37 @@ static void test_hello_announcement_is_learnt_and_next_syn_asks_for_the_proxy(vo
     mcpt_destroy(&d);
 }
 
+static void phone_cache(struct mcp_config *c) { c->cache = MCP_CACHE_PHONE; }
+
+static void test_phone_cache_learns_per_interface(void)
+{
+    /* The phone placement (H10): a proxy announced on WiFi (interface 0) makes the next SYN
+     * on WiFi ask for it, while LTE (interface 2) starts cold and goes unmarked. */
+    struct mcpt u;
+    mcpt_create(&u, MCP_ROLE_UMCP, "hello", "ssr", phone_cache);
+    struct mcp_verdict v;
+    size_t n = syn_with(MPC_V1_SYN, 4, NULL, 0, 47000), ol;
+    mcp_process(u.dp, in, n, MCP_SIDE_CUSTOMER, 0, out, sizeof out, &ol, &v);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_SYN_MPC_NATIVE);
+    /* The dMCP's SYN/ACK with HI_I_AM_A_PROXY, built by a dMCP of the same design. */
+    struct mcpt d;
+    mcpt_create(&d, MCP_ROLE_DMCP, "hello", "ssr", NULL);
+    mcpt_run(&d, in, n, MCP_SIDE_CUSTOMER, out2, &ol);
+    static uint8_t sa[2048];
+    size_t sl = synack_mpc(sa, 47000, 99), ml;
+    mcpt_run(&d, sa, sl, MCP_SIDE_NETWORK, out2, &ml);
+    mcp_process(u.dp, out2, ml, MCP_SIDE_NETWORK, 1, out, sizeof out, &ol, &v);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_SYNACK_HELLO_SEEN);
+    n = syn_with(MPC_V1_SYN, 4, NULL, 0, 47001);
+    mcp_process(u.dp, in, n, MCP_SIDE_CUSTOMER, 0, out, sizeof out, &ol, &v);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_SYN_SIGNAL_INSERTED);
+    n = syn_with(MPC_V1_SYN, 4, NULL, 0, 47002);
+    mcp_process(u.dp, in, n, MCP_SIDE_CUSTOMER, 2, out, sizeof out, &ol, &v);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_SYN_MPC_NATIVE);
+    mcpt_destroy(&u);
+    mcpt_destroy(&d);
+}
+
 static void with_cookies(struct mcp_config *c) { c->cookies = true; }
 
 static void test_cookies_keep_no_state_until_a_valid_third_ack(void)
@@ -400,6 +431,7 @@ SUITE(mcp_decisions, NULL, NULL,
       TEST(test_ipv6_destination_fits_only_in_the_syn_payload),
       TEST(test_far_end_syns_pass_or_are_refused_never_proxied),
       TEST(test_hello_announcement_is_learnt_and_next_syn_asks_for_the_proxy),
+      TEST(test_phone_cache_learns_per_interface),
       TEST(test_cookies_keep_no_state_until_a_valid_third_ack),
       TEST(test_per_client_pending_limit_forwards_the_rest_unproxied),
       TEST(test_known_capable_server_is_bypassed_end_to_end),

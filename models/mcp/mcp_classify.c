@@ -14,9 +14,12 @@ static void set(struct mcp_verdict *v, enum mcp_decision d, enum mcp_reason r)
     v->reason = r;
 }
 
-static uint32_t cache_iface(const struct mcp *m, const struct mcp_pkt *p)
+/* Cache key of the interface: 0 for the shared (proxy) placement; the phone placement keys
+ * by the interface the connection's SYN used, so what was learnt on WiFi says nothing about
+ * LTE (thread-2017-03.txt, H10). */
+static uint32_t cache_iface(const struct mcp *m, uint32_t ifindex)
 {
-    return m->cfg.cache == MCP_CACHE_PHONE ? p->ifindex + 1 : 0;
+    return m->cfg.cache == MCP_CACHE_PHONE ? ifindex + 1 : 0;
 }
 
 static enum mcp_cap cache_get(struct mcp *m, const struct mcp_pkt *p, const uint8_t *server,
@@ -25,16 +28,19 @@ static enum mcp_cap cache_get(struct mcp *m, const struct mcp_pkt *p, const uint
     if (!m->cache)
         return MCP_CAP_UNKNOWN;
     mcp_cost_add(m->cost, MCP_OP_LOOKUP);
-    return mcp_capcache_get(m->cache, cache_iface(m, p), p->w.family, server, port, m->now);
+    return mcp_capcache_get(m->cache, cache_iface(m, p->ifindex), p->w.family, server, port,
+                            m->now);
 }
 
-static void cache_put(struct mcp *m, const struct mcp_pkt *p, const uint8_t *server,
-                      uint16_t port, enum mcp_cap what)
+/* f: the flow the answer belongs to (its SYN's interface), or NULL (this packet's). */
+static void cache_put(struct mcp *m, const struct mcp_pkt *p, const struct mcp_flow *f,
+                      const uint8_t *server, uint16_t port, enum mcp_cap what)
 {
     if (!m->cache)
         return;
     mcp_cost_add(m->cost, MCP_OP_INSERT);
-    mcp_capcache_put(m->cache, cache_iface(m, p), p->w.family, server, port, what, m->now);
+    mcp_capcache_put(m->cache, cache_iface(m, f ? f->iface : p->ifindex), p->w.family, server,
+                     port, what, m->now);
 }
 
 /* For a rewritten flow: remember the mapping and index the other leg (tuple k) as an alias. */
@@ -190,19 +196,19 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
 static void umcp_synack(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
 {
     set(v, MCP_D_PASS, p->mpc_off >= 0 ? MCP_R_SYNACK_MPC : MCP_R_SYNACK_PLAIN);
-    if (m->sig->take_synack && m->sig->take_synack(m, p) == 1) {
-        cache_put(m, p, p->k.src, p->k.sport, MCP_CAP_PROXY_SEEN);
-        v->reason = MCP_R_SYNACK_HELLO_SEEN;
-    }
     bool alias;
     uint32_t idx;
     struct mcp_flow *f = mcp_dp_flow_of(m, &p->k, m->now, &alias, &idx);
+    if (m->sig->take_synack && m->sig->take_synack(m, p) == 1) {
+        cache_put(m, p, f, p->k.src, p->k.sport, MCP_CAP_PROXY_SEEN);
+        v->reason = MCP_R_SYNACK_HELLO_SEEN;
+    }
     if (!f)
         return;
     mcp_dp_learn_token(m, p, f->conn);
     /* Only an end-to-end (unsteered) handshake tells what the server is. */
     if (f->kind == MCP_FK_TRACKED && v->reason != MCP_R_SYNACK_HELLO_SEEN)
-        cache_put(m, p, p->k.src, p->k.sport,
+        cache_put(m, p, f, p->k.src, p->k.sport,
                   p->mpc_off >= 0 ? MCP_CAP_MPTCP : MCP_CAP_TCP_ONLY);
     if (alias && m->steer->ret_remove)
         m->steer->ret_remove(m, p, f);
@@ -339,7 +345,8 @@ static void dmcp_synack(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
     if (!f || p->from != MCP_SIDE_NETWORK)
         return;
     mcp_dp_learn_token(m, p, f->conn);
-    cache_put(m, p, p->k.src, p->k.sport, p->mpc_off >= 0 ? MCP_CAP_MPTCP : MCP_CAP_TCP_ONLY);
+    cache_put(m, p, f, p->k.src, p->k.sport,
+              p->mpc_off >= 0 ? MCP_CAP_MPTCP : MCP_CAP_TCP_ONLY);
     mcp_dp_release_pending(m, f);
     if ((f->flags & MCP_FF_HELLO) && p->mpc_off >= 0 && m->sig->announce_synack) {
         if (m->sig->announce_synack(m, p) == 0)

@@ -110,6 +110,7 @@ struct mcp_flow *mcp_dp_flow_new(struct mcp *m, const struct mcp_tuple *k, bool 
     struct mcp_flow *f = mcp_flow_get(m->flows, *idx);
     if (pending)
         f->flags |= MCP_FF_PENDING;
+    f->iface = (uint8_t)m->pkt.ifindex;
     return f;
 }
 

@@ -65,7 +65,7 @@ struct mcp_flow {
     uint8_t kind;                /* what the datapath decided for this flow */
     uint8_t flags;
     uint8_t seq_delta;           /* bytes the uMCP put in the SYN payload (Convert) */
-    uint8_t spare;
+    uint8_t iface;               /* interface the opening SYN arrived on (per-interface cache) */
     uint16_t map_port;           /* dst-rewrite: original destination port / pool port */
     uint16_t map_port2;          /* address sharing: the pool port */
     uint8_t map_addr[16];        /* dst-rewrite: original destination address */
