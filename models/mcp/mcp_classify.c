@@ -190,7 +190,7 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
     f = mcp_flow_get(m->flows, idx);
     f->kind = MCP_FK_STEERED;
     set(v, MCP_D_REWRITE,
-        strcmp(m->sig->name, "none") != 0 ? MCP_R_SYN_SIGNAL_INSERTED : MCP_R_SYN_STEERED);
+        m->sig->marks ? MCP_R_SYN_SIGNAL_INSERTED : MCP_R_SYN_STEERED);
 }
 
 static void umcp_synack(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
@@ -244,7 +244,7 @@ static void umcp_segment(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v
 
 static void dmcp_syn_from_network(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
 {
-    if (m->cfg.addr_mode == MCP_ADDR_SHARE && strcmp(m->steer->name, "rewrite") == 0 &&
+    if (m->cfg.addr_mode == MCP_ADDR_SHARE && m->steer->rewrites_dst &&
         memcmp(p->k.dst, p->w.family == 4 ? m->cfg.pool4 : m->cfg.pool6,
                p->w.family == 4 ? 4 : 16) == 0) {
         /* Address sharing: an unsolicited SYN to the pool matches no mapping (RFC 8803
@@ -253,7 +253,7 @@ static void dmcp_syn_from_network(struct mcp *m, struct mcp_pkt *p, struct mcp_v
         return;
     }
     set(v, MCP_D_PASS, MCP_R_SYN_FAR_END);
-    if (p->mpc_off >= 0 && strcmp(m->sig->name, "none") != 0 && m->sig->take_syn(m, p) == 1 &&
+    if (p->mpc_off >= 0 && m->sig->marks && m->sig->take_syn(m, p) == 1 &&
         !mcp_limits_side_allowed(m->limits, p->from)) {
         /* A proxy request from the Internet side is refused (RFC 8803 9); the mark is
          * stripped so that it cannot reach a server that would misread it (H2). */

@@ -170,12 +170,8 @@ size_t mcp_alloc_bytes(const struct mcp *m)
 void mcp_design_cost(const struct mcp *m, uint8_t family, struct mcp_design_cost *c)
 {
     c->syn_option_bytes = 0;
-    if (m->sig->syn_bytes) {
-        struct proposal_opt o = { .kind = strcmp(m->sig->name, "prefer-proxy") == 0
-                                              ? PROPOSAL_PREFER_PROXY
-                                          : strcmp(m->sig->name, "intercepted") == 0
-                                              ? PROPOSAL_INTERCEPTED
-                                              : PROPOSAL_PLEASE_INSERT };
+    if (m->sig->option >= 0) {
+        struct proposal_opt o = { .kind = (uint8_t)m->sig->option };
         int n = proposal_opt_wire_len(&m->cfg.prop, &o);
         c->syn_option_bytes = n > 0 ? ((uint32_t)n + 3) / 4 * 4 : 0;
     }
@@ -185,7 +181,7 @@ void mcp_design_cost(const struct mcp *m, uint8_t family, struct mcp_design_cost
 
 int mcp_routes_needed(const struct mcp *m, char *buf, size_t len)
 {
-    if (strcmp(m->steer->name, "ssr") != 0) {
+    if (!m->steer->needs_routes) {
         if (len)
             buf[0] = 0;
         return 0;

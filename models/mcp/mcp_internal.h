@@ -66,8 +66,10 @@ struct mcp_signal_ops {
      * announcement off (1 if it was there). */
     int (*announce_synack)(struct mcp *m, struct mcp_pkt *p);
     int (*take_synack)(struct mcp *m, struct mcp_pkt *p);
-    /* Option bytes the signal adds to a SYN. */
-    uint32_t syn_bytes;
+    /* The MPTCP option the signal adds to a SYN (enum proposal_kind), or -1 for none. */
+    int option;
+    /* Whether the uMCP puts anything on the SYN at all (false only for "none"). */
+    bool marks;
 };
 
 struct mcp_steer_ops {
@@ -87,6 +89,8 @@ struct mcp_steer_ops {
     /* Per-packet and SYN-only bytes for a family. */
     uint32_t (*per_packet)(const struct mcp *m, uint8_t family);
     uint32_t (*syn_extra)(const struct mcp *m, uint8_t family);
+    bool rewrites_dst;  /* the server leg may use the address-sharing pool */
+    bool needs_routes;  /* source-specific routes in the network instead of bytes */
 };
 
 struct mcp {

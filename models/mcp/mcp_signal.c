@@ -140,11 +140,13 @@ static int hello_take_synack(struct mcp *m, struct mcp_pkt *p)
 }
 
 static const struct mcp_signal_ops signal_ops[] = {
-    { "none", none_mark, none_take, NULL, NULL, 0 },
-    { "prefer-proxy", prefer_mark, prefer_take, NULL, NULL, 4 },
-    { "flag", flag_mark, flag_take, NULL, NULL, 0 },
-    { "intercepted", intercepted_mark, intercepted_take, NULL, NULL, 4 },
-    { "hello", hello_mark, hello_take, hello_announce, hello_take_synack, 4 },
+    { "none", none_mark, none_take, NULL, NULL, -1, false },
+    { "prefer-proxy", prefer_mark, prefer_take, NULL, NULL, PROPOSAL_PREFER_PROXY, true },
+    { "flag", flag_mark, flag_take, NULL, NULL, -1, true },
+    { "intercepted", intercepted_mark, intercepted_take, NULL, NULL, PROPOSAL_INTERCEPTED,
+      true },
+    { "hello", hello_mark, hello_take, hello_announce, hello_take_synack,
+      PROPOSAL_PLEASE_INSERT, true },
 };
 
 const char *const mcp_signal_names[] = { "none", "prefer-proxy", "flag", "intercepted", "hello",

@@ -347,13 +347,13 @@ static uint32_t tunnel_bytes(const struct mcp *m, uint8_t family)
 }
 
 static const struct mcp_steer_ops steer_ops[] = {
-    { "ssr", ssr_apply, ssr_remove, NULL, NULL, NULL, zero_bytes, zero_bytes },
+    { "ssr", ssr_apply, ssr_remove, NULL, NULL, NULL, zero_bytes, zero_bytes, false, true },
     { "srcroute", srcroute_apply, srcroute_remove, NULL, NULL, NULL, srcroute_bytes,
-      zero_bytes },
+      zero_bytes, false, false },
     { "rewrite", rewrite_apply, rewrite_remove, rewrite_ret_apply, rewrite_ret_remove, NULL,
-      zero_bytes, rewrite_syn_bytes },
+      zero_bytes, rewrite_syn_bytes, true, false },
     { "tunnel", tunnel_apply, tunnel_remove, NULL, NULL, tunnel_outer, tunnel_bytes,
-      zero_bytes },
+      zero_bytes, false, false },
 };
 
 const char *const mcp_steer_names[] = { "ssr", "srcroute", "rewrite", "tunnel", NULL };
