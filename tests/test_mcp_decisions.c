@@ -411,14 +411,33 @@ static void test_address_sharing_maps_the_server_reply_back_to_the_client(void)
     CU_ASSERT_EQUAL(w.ip.v4.src, S1);
     CU_ASSERT_EQUAL(w.tcp.ack, 1001);
     CU_ASSERT(mcpt_csum_ok(out2, ol));
-    /* A two-port pool: the third concurrent connection finds no port and is dropped. */
+    /* A two-port pool: the third concurrent connection finds no port; the dMCP answers
+     * with an RFC 8803 Error TLV, Resource Exceeded (64), value 0 = "at least 30 s". */
     for (uint16_t i = 1; i <= 2; i++) {
         n = syn_with(MPC_V1_SYN, 4, NULL, 0, (uint16_t)(46000 + i));
         mcpt_run(&u, in, n, MCP_SIDE_CUSTOMER, out, &ml);
         v = mcpt_run(&d, out, ml, MCP_SIDE_CUSTOMER, out2, &ol);
-        enum mcp_decision want = i == 1 ? MCP_D_TERMINATE : MCP_D_DROP;
+        enum mcp_decision want = i == 1 ? MCP_D_TERMINATE : MCP_D_REPLY;
         CU_ASSERT_EQUAL(v.decision, want);
     }
+    CU_ASSERT_EQUAL(v.reason, MCP_R_TABLE_FULL);
+    CU_ASSERT_EQUAL_FATAL(wire_pkt_decode(d.emitted, d.emitted_len, &w), 0);
+    CU_ASSERT(mcpt_csum_ok(d.emitted, d.emitted_len));
+    CU_ASSERT_EQUAL(w.ip.v4.src, 0xc0000202u);
+    CU_ASSERT_EQUAL(w.tcp.dport, 46002);
+    static const uint8_t err64[] = { 1, 2, 0x22, 0x63, 30, 1, 64, 0 };
+    CU_ASSERT(w.payload_len >= 7 && memcmp(w.payload, err64, 7) == 0);
+    /* The uMCP drops that SYN/ACK, backs off, and sends new SYNs end-to-end for 30 s. */
+    v = mcpt_run(&u, d.emitted, d.emitted_len, MCP_SIDE_NETWORK, out, &ol);
+    CU_ASSERT_EQUAL(v.decision, MCP_D_DROP);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_RESOURCE_EXCEEDED);
+    n = syn_with(MPC_V1_SYN, 4, NULL, 0, 46002);
+    v = mcpt_run(&u, in, n, MCP_SIDE_CUSTOMER, out, &ml);
+    CU_ASSERT_EQUAL(v.decision, MCP_D_PASS);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_BACKOFF);
+    u.now += 31 * MCP_NS_PER_S;
+    v = mcpt_run(&u, in, n, MCP_SIDE_CUSTOMER, out, &ml);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_SYN_SIGNAL_INSERTED);
     mcpt_destroy(&u);
     mcpt_destroy(&d);
 }

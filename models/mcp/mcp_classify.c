@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "models/mcp/mcp_internal.h"
+#include "models/wire/convert.h"
 #include "models/wire/wire_err.h"
 
 static void set(struct mcp_verdict *v, enum mcp_decision d, enum mcp_reason r)
@@ -95,6 +96,12 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
     enum mcp_reason why;
     if (p->from == MCP_SIDE_NETWORK) {
         set(v, MCP_D_PASS, MCP_R_SYN_FAR_END); /* on-path: far-end SYNs just pass (H11) */
+        return;
+    }
+    if (p->mpc_off >= 0 && mcp_limits_in_backoff(m->limits, m->now)) {
+        /* The converter said Resource Exceeded: new connections go end-to-end until the
+         * announced delay has passed (RFC 8803 6.2.8, error 64). */
+        set(v, MCP_D_PASS, MCP_R_BACKOFF);
         return;
     }
     if (syn_again(m, p, v))
@@ -199,6 +206,18 @@ static void umcp_synack(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
     bool alias;
     uint32_t idx;
     struct mcp_flow *f = mcp_dp_flow_of(m, &p->k, m->now, &alias, &idx);
+    uint8_t code;
+    uint32_t value;
+    if (f && alias && f->seq_delta && mcp_dp_convert_error_of(p, &code, &value)) {
+        /* The converter refused the connection: the client's retransmitted SYN is decided
+         * again, unproxied while a back-off runs. */
+        bool busy = code == CONVERT_E_RESOURCE_EXCEEDED || code == CONVERT_E_NETWORK_FAILURE;
+        if (busy)
+            mcp_limits_note_resource_exceeded(m->limits, value, m->now);
+        mcp_flow_remove(m->flows, idx);
+        set(v, MCP_D_DROP, busy ? MCP_R_RESOURCE_EXCEEDED : MCP_R_CONVERTER_ERROR);
+        return;
+    }
     if (m->sig->take_synack && m->sig->take_synack(m, p) == 1) {
         cache_put(m, p, f, p->k.src, p->k.sport, MCP_CAP_PROXY_SEEN);
         v->reason = MCP_R_SYNACK_HELLO_SEEN;
@@ -275,12 +294,16 @@ static void dmcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
     int rc = m->steer->remove(m, p, NULL);
     if (rc == -ENOSPC) {
         set(v, MCP_D_DROP, MCP_R_TABLE_FULL); /* address pool exhausted */
+        if (m->cfg.carry == MCP_CARRY_CONVERT)
+            mcp_dp_convert_error(m, p, v, CONVERT_E_RESOURCE_EXCEEDED);
         return;
     }
     if (rc < 0) {
         m->st.anomalies[MCP_A_MALFORMED]++;
         set(v, MCP_D_DROP, MCP_R_SYN_BAD_CONVERT);
-        if (!mcp_limits_error_allowed(m->limits, m->now))
+        if (m->cfg.carry == MCP_CARRY_CONVERT && m->steer->rewrites_dst)
+            mcp_dp_convert_error(m, p, v, CONVERT_E_MALFORMED_MESSAGE);
+        else if (!mcp_limits_error_allowed(m->limits, m->now))
             v->reason = MCP_R_ERROR_RATE_LIMITED;
         return;
     }
@@ -325,8 +348,11 @@ static void dmcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
     struct mcp_flow *f = mcp_dp_flow_new(m, &k_mid, true, &idx, &why);
     if (!f) {
         /* Cannot terminate: forward it unsignalled (end-to-end MPTCP or fallback) unless the
-         * steering took its destination away, which nothing but us can map back. */
+         * steering took its destination away, which nothing but us can map back; a Convert
+         * client is told Resource Exceeded so that it backs off. */
         set(v, rc == 1 && p->carrier_len ? MCP_D_DROP : MCP_D_PASS, why);
+        if (rc == 1 && p->carrier_len && m->cfg.carry == MCP_CARRY_CONVERT)
+            mcp_dp_convert_error(m, p, v, CONVERT_E_RESOURCE_EXCEEDED);
         return;
     }
     f->kind = MCP_FK_TERMINATED;

@@ -134,6 +134,11 @@ void mcp_dp_arm_sweep(struct mcp *m);
 /* SYN cookies (mcp_synproxy.c): answer a signalled SYN statelessly; validate the ACK. */
 void mcp_dp_cookie_reply(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v);
 bool mcp_dp_cookie_ack(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v);
+/* RFC 8803 error answer to a Convert SYN the dMCP refuses (REPLY, or DROP when the error
+ * rate limit says no); and the error a SYN/ACK's payload carries (1 with code and value). */
+void mcp_dp_convert_error(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v,
+                          uint8_t code);
+int mcp_dp_convert_error_of(const struct mcp_pkt *p, uint8_t *code, uint32_t *value);
 void mcp_dp_cancel_sweep(struct mcp *m);
 
 /* Address sharing: a free pool port for the server leg of p (original destination known);

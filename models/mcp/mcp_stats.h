@@ -52,7 +52,10 @@
     X(COOKIE_SENT, "cookie-sent")             /* stateless SYN/ACK answered */            \
     X(COOKIE_OK, "cookie-ok")                 /* ACK validated a cookie */                \
     X(COOKIE_BAD, "cookie-bad")               /* ACK with a bad/expired cookie */         \
-    X(ERROR_RATE_LIMITED, "error-rate-limited") /* an error reply was suppressed */
+    X(ERROR_RATE_LIMITED, "error-rate-limited") /* an error reply was suppressed */         \
+    X(RESOURCE_EXCEEDED, "resource-exceeded") /* uMCP: the converter is full: back off */ \
+    X(CONVERTER_ERROR, "converter-error")     /* uMCP: another RFC 8803 error: refused */ \
+    X(BACKOFF, "backoff")                     /* uMCP: not proxying during a back-off */
 
 #define MCP_ANOMALIES(X) X(MALFORMED, "malformed") X(TOKEN_COLLISION, "token-collision") \
     X(EVICTED_HALFOPEN, "evicted-halfopen") X(EXPIRED, "expired")                         \

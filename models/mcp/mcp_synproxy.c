@@ -16,10 +16,15 @@
 #include "models/mcp/mcp_internal.h"
 #include "models/wire/bytes.h"
 #include "models/wire/checksum.h"
+#include "models/wire/convert.h"
 #include "models/wire/mptcp_crypto.h"
+#include "models/wire/wire_err.h"
 
-static int build_synack(struct mcp *m, const struct mcp_pkt *p, uint32_t cookie, uint16_t mss,
-                        uint64_t key, uint8_t *out, size_t cap, size_t *len)
+/* A SYN/ACK answering the SYN p, from k's destination to k's source (k: the SYN's tuple as
+ * it arrived or as the steering left it), with an optional payload (a Convert error). */
+static int build_synack(struct mcp *m, const struct mcp_pkt *p, const struct mcp_tuple *k,
+                        uint32_t isn, uint16_t mss, uint64_t key, const uint8_t *payload,
+                        size_t plen, uint8_t *out, size_t cap, size_t *len)
 {
     struct wire_pkt *r = &m->reply;
     memset(r, 0, sizeof *r);
@@ -27,9 +32,9 @@ static int build_synack(struct mcp *m, const struct mcp_pkt *p, uint32_t cookie,
     r->has_tcp = 1;
     r->proto = IPPROTO_NUM_TCP;
     struct tcp_hdr *t = &r->tcp;
-    t->sport = p->k.dport;
-    t->dport = p->k.sport;
-    t->seq = cookie;
+    t->sport = k->dport;
+    t->dport = k->sport;
+    t->seq = isn;
     t->ack = p->w.tcp.seq + 1;
     t->flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
     t->window = 65535;
@@ -49,33 +54,39 @@ static int build_synack(struct mcp *m, const struct mcp_pkt *p, uint32_t cookie,
             tcp_opt_append_raw(t, buf, n);
     }
     tcp_opts_pad(t);
-    size_t tl = tcp_hdr_len(t);
+    size_t tl = tcp_hdr_len(t), sl = tl + plen;
     uint32_t pseudo;
     if (r->family == 4) {
         struct ipv4_hdr *ip = &r->ip.v4;
-        ip->tot_len = (uint16_t)(IPV4_HDR_MIN_LEN + tl);
+        ip->tot_len = (uint16_t)(IPV4_HDR_MIN_LEN + sl);
         ip->frag = IPV4_FLAG_DF;
         ip->ttl = 64;
         ip->proto = IPPROTO_NUM_TCP;
-        ip->src = rd32(p->k.dst);
-        ip->dst = rd32(p->k.src);
+        ip->src = rd32(k->dst);
+        ip->dst = rd32(k->src);
         ipv4_set_csum(ip);
-        pseudo = csum_pseudo_v4(ip->src, ip->dst, IPPROTO_NUM_TCP, (uint32_t)tl);
+        pseudo = csum_pseudo_v4(ip->src, ip->dst, IPPROTO_NUM_TCP, (uint32_t)sl);
     } else {
         struct ipv6_hdr *ip = &r->ip.v6;
         ip->vtcfl = 6u << 28;
-        ip->plen = (uint16_t)tl;
+        ip->plen = (uint16_t)sl;
         ip->nh = ip->proto = IPPROTO_NUM_TCP;
         ip->hlim = 64;
-        memcpy(ip->src, p->k.dst, 16);
-        memcpy(ip->dst, p->k.src, 16);
-        pseudo = csum_pseudo_v6(ip->src, ip->dst, IPPROTO_NUM_TCP, (uint32_t)tl);
+        memcpy(ip->src, k->dst, 16);
+        memcpy(ip->dst, k->src, 16);
+        pseudo = csum_pseudo_v6(ip->src, ip->dst, IPPROTO_NUM_TCP, (uint32_t)sl);
     }
-    uint8_t seg[60];
+    uint8_t seg[60 + 64];
     size_t n;
+    if (plen > 64)
+        return WIRE_E_BUF;
     t->csum = 0;
-    tcp_encode(t, seg, sizeof seg, &n);
-    t->csum = csum_transport(pseudo, seg, n, 16);
+    tcp_encode(t, seg, 60, &n);
+    memcpy(seg + n, payload, plen);
+    t->csum = csum_transport(pseudo, seg, n + plen, 16);
+    r->payload = payload;
+    r->payload_len = r->payload_caplen = (uint32_t)plen;
+    r->ip_len = (uint32_t)((r->family == 4 ? IPV4_HDR_MIN_LEN : IPV6_HDR_LEN) + sl);
     return wire_pkt_encode(r, out, cap, len);
 }
 
@@ -95,8 +106,8 @@ void mcp_dp_cookie_reply(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v
     mcp_cost_add(m->cost, MCP_OP_CSUM);
     v->decision = MCP_D_REPLY;
     v->reason = MCP_R_COOKIE_SENT;
-    if (build_synack(m, p, cookie, mcp_cookie_mss_round(mss), key, m->reply_buf,
-                     sizeof m->reply_buf, &len) == 0 &&
+    if (build_synack(m, p, &p->k, cookie, mcp_cookie_mss_round(mss), key, NULL, 0,
+                     m->reply_buf, sizeof m->reply_buf, &len) == 0 &&
         m->plat.emit)
         m->plat.emit(m->plat.ctx, m->reply_buf, len, p->from, p->ifindex);
 }
@@ -137,4 +148,50 @@ bool mcp_dp_cookie_ack(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
     v->decision = MCP_D_TERMINATE;
     v->reason = MCP_R_COOKIE_OK;
     return true;
+}
+
+void mcp_dp_convert_error(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v,
+                          uint8_t code)
+{
+    /* RFC 8803 6.2.8: the converter answers with a SYN/ACK whose payload is an Error TLV and
+     * the client resets; rate-limited (section 9) so that a flood is not reflected. */
+    if (!mcp_limits_error_allowed(m->limits, m->now)) {
+        v->decision = MCP_D_DROP;
+        v->reason = MCP_R_ERROR_RATE_LIMITED;
+        return;
+    }
+    uint8_t value[1] = { (uint8_t)mcp_limits_backoff_delay_s(m->limits) };
+    struct convert_msg msg;
+    memset(&msg, 0, sizeof msg);
+    msg.present = CONVERT_HAS_ERROR;
+    msg.error.code = code;
+    msg.error.value = value;
+    msg.error.len = code == CONVERT_E_RESOURCE_EXCEEDED ? 1 : 0;
+    uint8_t pay[64];
+    size_t plen, len;
+    uint16_t mss = 536;
+    tcp_opt_get_mss(&p->w.tcp, &mss);
+    mcp_cost_add(m->cost, MCP_OP_REWRITE);
+    mcp_cost_add(m->cost, MCP_OP_CSUM);
+    v->decision = MCP_D_REPLY;
+    if (convert_encode(&msg, pay, sizeof pay, &plen) == 0 &&
+        build_synack(m, p, &p->k_in, p->w.tcp.seq ^ 0x5a5a5a5au, mss, 0, pay, plen,
+                     m->reply_buf, sizeof m->reply_buf, &len) == 0 &&
+        m->plat.emit)
+        m->plat.emit(m->plat.ctx, m->reply_buf, len, p->from, p->ifindex);
+}
+
+int mcp_dp_convert_error_of(const struct mcp_pkt *p, uint8_t *code, uint32_t *value)
+{
+    struct convert_msg msg;
+    size_t used;
+    if (p->w.payload_len == 0 || p->w.payload_caplen < p->w.payload_len ||
+        convert_decode(p->w.payload, p->w.payload_len, &msg, &used) != 0 ||
+        !(msg.present & CONVERT_HAS_ERROR))
+        return 0;
+    *code = msg.error.code;
+    *value = 0;
+    for (size_t i = 0; i < msg.error.len && i < 4; i++)
+        *value = *value << 8 | msg.error.value[i];
+    return 1;
 }
