@@ -82,7 +82,8 @@ static int build_synack(struct mcp *m, const struct mcp_pkt *p, const struct mcp
         return WIRE_E_BUF;
     t->csum = 0;
     tcp_encode(t, seg, 60, &n);
-    memcpy(seg + n, payload, plen);
+    if (plen)
+        memcpy(seg + n, payload, plen);
     t->csum = csum_transport(pseudo, seg, n + plen, 16);
     r->payload = payload;
     r->payload_len = r->payload_caplen = (uint32_t)plen;
