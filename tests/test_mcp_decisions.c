@@ -307,6 +307,25 @@ static void test_per_client_pending_limit_forwards_the_rest_unproxied(void)
     mcpt_destroy(&d);
 }
 
+static void test_foreign_flag_is_counted_as_a_leak_at_the_dMCP(void)
+{
+    /* H2: a proxy flag the dMCP does not use (it expects MP_PREFER_PROXY) is forwarded to
+     * the server, which, if Linux v1, will ignore MP_CAPABLE: counted. The uMCP counts a SYN
+     * that arrives already marked. */
+    static const uint8_t mpc_flag[4] = { 30, 4, 0x01, 0x11 };
+    struct mcpt t;
+    mcpt_create(&t, MCP_ROLE_DMCP, "prefer-proxy", "ssr", NULL);
+    size_t n = syn_with(mpc_flag, 4, NULL, 0, 48000), ol;
+    struct mcp_verdict v = mcpt_run(&t, in, n, MCP_SIDE_CUSTOMER, out, &ol);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_SYN_MPC_NATIVE);
+    CU_ASSERT_EQUAL(mcp_stats(t.dp)->anomalies[MCP_A_FLAG_LEAK], 1);
+    mcpt_destroy(&t);
+    mcpt_create(&t, MCP_ROLE_UMCP, "flag", "ssr", NULL);
+    mcpt_run(&t, in, n, MCP_SIDE_CUSTOMER, out, &ol);
+    CU_ASSERT_EQUAL(mcp_stats(t.dp)->anomalies[MCP_A_UNEXPECTED_SIGNAL], 1);
+    mcpt_destroy(&t);
+}
+
 static void test_known_capable_server_is_bypassed_end_to_end(void)
 {
     /* An unproxied connection (no room for the signal) learns from the server's SYN/ACK
@@ -454,4 +473,5 @@ SUITE(mcp_decisions, NULL, NULL,
       TEST(test_cookies_keep_no_state_until_a_valid_third_ack),
       TEST(test_per_client_pending_limit_forwards_the_rest_unproxied),
       TEST(test_known_capable_server_is_bypassed_end_to_end),
+      TEST(test_foreign_flag_is_counted_as_a_leak_at_the_dMCP),
       TEST(test_malformed_packets_are_counted_never_trusted))

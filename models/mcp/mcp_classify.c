@@ -44,6 +44,14 @@ static void cache_put(struct mcp *m, const struct mcp_pkt *p, const struct mcp_f
                      port, what, m->now);
 }
 
+/* An MP_CAPABLE whose flags a strict receiver refuses (a spare bit set: Linux v1 then
+ * ignores MP_CAPABLE and the connection silently becomes plain TCP, protocol.md 1.3). */
+static bool mpc_flags_refused(const struct mcp_pkt *p)
+{
+    return p->mpc_off >= 0 &&
+           mptcp_mpc_flags_check(p->mpc.u.mpc.version, p->mpc.u.mpc.flags) != 0;
+}
+
 /* For a rewritten flow: remember the mapping and index the other leg (tuple k) as an alias. */
 static void link_other_leg(struct mcp *m, struct mcp_pkt *p, uint32_t idx,
                            const struct mcp_tuple *k)
@@ -142,6 +150,8 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
         set(v, MCP_D_TERMINATE, MCP_R_SYN_PLAIN);
         return;
     }
+    if (mpc_flags_refused(p)) /* the SYN comes marked already: a second MCP, or a loop */
+        m->st.anomalies[MCP_A_UNEXPECTED_SIGNAL]++;
     enum mcp_cap known = cache_get(m, p, p->k.dst, p->k.dport);
     if (known == MCP_CAP_MPTCP) {
         set(v, MCP_D_PASS, MCP_R_SYN_CAPABLE_CACHED); /* end-to-end MPTCP: bypass */
@@ -333,6 +343,8 @@ static void dmcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
     }
     if (m->sig->take_syn(m, p) != 1) {
         set(v, MCP_D_PASS, MCP_R_SYN_MPC_NATIVE);
+        if (mpc_flags_refused(p)) /* someone else's mark goes on to the server: H2 */
+            m->st.anomalies[MCP_A_FLAG_LEAK]++;
         if (m->sig->announce_synack) {
             struct mcp_flow *f = mcp_dp_flow_new(m, &k_mid, false, &idx, &why);
             if (f)
