@@ -173,6 +173,27 @@ static void test_token_index_finds_connection_and_rejects_collision(void)
     mcp_flow_destroy(t);
 }
 
+static void test_linked_entries_are_removed_together(void)
+{
+    /* The two legs of a rewritten flow: removing or expiring either removes both. */
+    struct mcp_flow_table *t = table(16, 16);
+    struct mcp_tuple a = tup4(1, 1, 2, 2), b = tup4(1, 1, 3, 2), c = tup4(5, 5, 6, 6),
+                     d = tup4(5, 5, 7, 6);
+    uint32_t ia, ib, ic, id;
+    bool ev;
+    mcp_flow_insert(t, &a, MCP_FS_ESTABLISHED, 0, &ia, &ev);
+    mcp_flow_insert(t, &b, MCP_FS_ESTABLISHED, 0, &ib, &ev);
+    mcp_flow_link(t, ia, ib);
+    mcp_flow_remove(t, ia);
+    CU_ASSERT_EQUAL(mcp_flow_count(t), 0);
+    mcp_flow_insert(t, &c, MCP_FS_SYN, 0, &ic, &ev);
+    mcp_flow_insert(t, &d, MCP_FS_ESTABLISHED, 0, &id, &ev);
+    mcp_flow_link(t, ic, id);
+    CU_ASSERT_EQUAL(mcp_flow_expire(t, 10 * S, 100), 2); /* the SYN entry's 10 s timeout */
+    CU_ASSERT_EQUAL(mcp_flow_lookup(t, &d, 10 * S), MCP_FLOW_NONE);
+    mcp_flow_destroy(t);
+}
+
 static void test_flow_create_rejects_bad_configuration(void)
 {
     struct mcp_flow_config c = { .capacity = 0, .halfopen_max = 1, .timeout_ns = { 1, 1, 1 } };
@@ -366,6 +387,7 @@ SUITE(mcp_state, NULL, NULL,
       TEST(test_flow_halfopen_share_protects_room_for_established),
       TEST(test_flow_index_survives_heavy_churn),
       TEST(test_token_index_finds_connection_and_rejects_collision),
+      TEST(test_linked_entries_are_removed_together),
       TEST(test_flow_create_rejects_bad_configuration),
       TEST(test_capcache_remembers_verdict_until_ttl),
       TEST(test_capcache_per_interface_keys_are_independent),

@@ -65,10 +65,8 @@ static void link_other_leg(struct mcp *m, struct mcp_pkt *p, uint32_t idx,
     bool evicted;
     mcp_cost_add(m->cost, MCP_OP_INSERT);
     if (mcp_flow_insert(m->flows, k, MCP_FS_ESTABLISHED, m->now, &a, &evicted) == 0) {
-        struct mcp_flow *al = mcp_flow_get(m->flows, a);
-        al->kind = MCP_FK_ALIAS;
-        al->peer = idx;
-        mcp_flow_get(m->flows, idx)->peer = a;
+        mcp_flow_get(m->flows, a)->kind = MCP_FK_ALIAS;
+        mcp_flow_link(m->flows, idx, a);
     }
 }
 

@@ -35,11 +35,7 @@ struct mcp_flow *mcp_dp_flow_of(struct mcp *m, const struct mcp_tuple *k, mcp_ns
         return NULL;
     struct mcp_flow *f = mcp_flow_get(m->flows, i);
     if (f->kind == MCP_FK_ALIAS) {
-        if (f->peer == MCP_FLOW_NONE) { /* its main entry is gone */
-            mcp_flow_remove(m->flows, i);
-            return NULL;
-        }
-        mcp_flow_touch(m->flows, i, now);
+        /* An alias always has its main entry: linked entries are removed together. */
         *alias = true;
         i = f->peer;
         f = mcp_flow_get(m->flows, i);
@@ -64,6 +60,10 @@ void mcp_dp_flow_seen(struct mcp *m, uint32_t idx, const struct mcp_pkt *p, mcp_
     } else {
         mcp_flow_touch(m->flows, idx, now);
     }
+    /* The other leg of a rewritten flow lives as long as the flow: the main entry's state
+     * (closing after a FIN) decides, and removing it removes the alias. */
+    if (f->peer != MCP_FLOW_NONE)
+        mcp_flow_touch(m->flows, f->peer, now);
 }
 
 void mcp_dp_release_pending(struct mcp *m, struct mcp_flow *f)
@@ -238,7 +238,7 @@ int mcp_process(struct mcp *m, const uint8_t *pkt, size_t len, enum mcp_side fro
 void mcp_expire(struct mcp *m, mcp_ns_t now)
 {
     m->now = now;
-    while (mcp_flow_expire(m->flows, now, 1024) == 1024)
+    while (mcp_flow_expire(m->flows, now, 1024) >= 1024)
         ;
 }
 

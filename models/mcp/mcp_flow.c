@@ -216,10 +216,13 @@ void mcp_flow_remove(struct mcp_flow_table *t, uint32_t idx)
     if (f->token)
         slot_delete(t->kslot, t->mask, find_slot(t->kslot, t->mask, hash_token(t, f->token), idx),
                     token_home, t);
-    /* A linked leg (dst-rewrite) loses its partner. */
-    if (f->peer != MCP_FLOW_NONE && f->peer < t->cfg.capacity && t->e[f->peer].in_use &&
-        t->e[f->peer].peer == idx)
-        t->e[f->peer].peer = MCP_FLOW_NONE;
+    /* Linked entries (the two legs of a rewritten flow) go together: the partner is
+     * unlinked first and removed once this entry is gone, so the cascade stops there. */
+    uint32_t partner = MCP_FLOW_NONE;
+    if (f->peer != MCP_FLOW_NONE && t->e[f->peer].in_use && t->e[f->peer].peer == idx) {
+        partner = f->peer;
+        t->e[partner].peer = MCP_FLOW_NONE;
+    }
     list_unlink(t, idx);
     if (t->cfg.on_remove)
         t->cfg.on_remove(t->cfg.on_remove_arg, f);
@@ -227,17 +230,19 @@ void mcp_flow_remove(struct mcp_flow_table *t, uint32_t idx)
     f->next = t->free_head;
     t->free_head = idx;
     t->count--;
+    if (partner != MCP_FLOW_NONE)
+        mcp_flow_remove(t, partner);
 }
 
 uint32_t mcp_flow_expire(struct mcp_flow_table *t, mcp_ns_t now, uint32_t max)
 {
-    uint32_t done = 0;
+    uint32_t done = 0, before = t->count;
     for (int s = 0; s < MCP_FS_COUNT; s++)
         while (done < max && t->head[s] != MCP_FLOW_NONE && t->e[t->head[s]].expires_ns <= now) {
             mcp_flow_remove(t, t->head[s]);
             done++;
         }
-    return done;
+    return before - t->count; /* linked partners included */
 }
 
 mcp_ns_t mcp_flow_next_expiry(const struct mcp_flow_table *t)
@@ -312,6 +317,12 @@ int mcp_flow_insert(struct mcp_flow_table *t, const struct mcp_tuple *k, enum mc
     t->count++;
     *idx = i;
     return 0;
+}
+
+void mcp_flow_link(struct mcp_flow_table *t, uint32_t a, uint32_t b)
+{
+    t->e[a].peer = b;
+    t->e[b].peer = a;
 }
 
 void mcp_flow_set_state(struct mcp_flow_table *t, uint32_t idx, enum mcp_flow_state st,

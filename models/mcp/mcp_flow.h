@@ -58,7 +58,8 @@ struct mcp_flow {
     uint8_t in_use;
     uint32_t token;              /* MPTCP token this subflow belongs to (0: none) */
     uint32_t conn;               /* entry of the connection's first subflow (self for it) */
-    uint32_t peer;               /* linked entry (dst-rewrite: the other leg), or NONE */
+    uint32_t peer;               /* linked entry (dst-rewrite: the other leg), or NONE;
+                                    removing one of two linked entries removes both */
     uint32_t prev, next;         /* state list, ordered by expiry */
     mcp_ns_t expires_ns;
     /* Datapath annotations, opaque to the table. */
@@ -100,6 +101,8 @@ uint32_t mcp_flow_lookup(struct mcp_flow_table *t, const struct mcp_tuple *k, mc
 int mcp_flow_insert(struct mcp_flow_table *t, const struct mcp_tuple *k, enum mcp_flow_state st,
                     mcp_ns_t now, uint32_t *idx, bool *evicted);
 
+/* Links two entries (each one's peer is the other): they are removed together. */
+void mcp_flow_link(struct mcp_flow_table *t, uint32_t a, uint32_t b);
 /* Moves an entry to a state and restarts its timeout. */
 void mcp_flow_set_state(struct mcp_flow_table *t, uint32_t idx, enum mcp_flow_state st,
                         mcp_ns_t now);
@@ -113,7 +116,8 @@ uint32_t mcp_flow_by_token(struct mcp_flow_table *t, uint32_t token, mcp_ns_t no
 
 struct mcp_flow *mcp_flow_get(struct mcp_flow_table *t, uint32_t idx);
 
-/* Reclaims at most max expired entries; returns how many. */
+/* Reclaims up to max expired entries (and their linked partners); returns how many entries
+ * left the table. */
 uint32_t mcp_flow_expire(struct mcp_flow_table *t, mcp_ns_t now, uint32_t max);
 /* Earliest expiry among live entries (INT64_MAX when empty): when to arm a sweep timer. */
 mcp_ns_t mcp_flow_next_expiry(const struct mcp_flow_table *t);
