@@ -104,14 +104,14 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
         set(v, MCP_D_PASS, MCP_R_SYN_FAR_END); /* on-path: far-end SYNs just pass (H11) */
         return;
     }
+    if (syn_again(m, p, v))
+        return;
     if (p->mpc_off >= 0 && mcp_limits_in_backoff(m->limits, m->now)) {
         /* The converter said Resource Exceeded: new connections go end-to-end until the
          * announced delay has passed (RFC 8803 6.2.8, error 64). */
         set(v, MCP_D_PASS, MCP_R_BACKOFF);
         return;
     }
-    if (syn_again(m, p, v))
-        return;
     if (p->join_off >= 0) {
         mcp_cost_add(m->cost, MCP_OP_LOOKUP);
         uint32_t c = mcp_flow_by_token(m->flows, p->join.u.join.token, m->now);
