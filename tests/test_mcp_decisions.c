@@ -279,6 +279,31 @@ static void test_cookies_keep_no_state_until_a_valid_third_ack(void)
     mcpt_destroy(&d);
 }
 
+static void test_ipv6_cookie_syn_ack_is_well_formed(void)
+{
+    /* The SYN of capture g6 at a dMCP that terminates every MPTCP SYN (signal none), with
+     * cookies: the answer comes from the server's address with a valid checksum. */
+    struct mcpt_capture c;
+    CU_ASSERT_EQUAL_FATAL(mcpt_load("testdata/pcaps/g6-mptcp-ipv6-join.pcap", &c), 0);
+    struct mcpt d;
+    mcpt_create(&d, MCP_ROLE_DMCP, "none", "ssr", with_cookies);
+    size_t ol;
+    struct mcp_verdict v = mcpt_run(&d, c.f[0].ip, c.f[0].len, MCP_SIDE_CUSTOMER, out, &ol);
+    CU_ASSERT_EQUAL(v.decision, MCP_D_REPLY);
+    static struct wire_pkt syn, w;
+    CU_ASSERT_EQUAL_FATAL(wire_pkt_decode(c.f[0].ip, c.f[0].len, &syn), 0);
+    CU_ASSERT_EQUAL_FATAL(wire_pkt_decode(d.emitted, d.emitted_len, &w), 0);
+    CU_ASSERT_EQUAL(w.family, 6);
+    CU_ASSERT(memcmp(w.ip.v6.src, syn.ip.v6.dst, 16) == 0);
+    CU_ASSERT_EQUAL(w.tcp.ack, syn.tcp.seq + 1);
+    uint16_t cs = 0;
+    CU_ASSERT_EQUAL(wire_pkt_tcp_csum(&w, &cs), 0);
+    CU_ASSERT_EQUAL(cs, w.tcp.csum);
+    CU_ASSERT_EQUAL(mcp_flows(d.dp), 0);
+    mcpt_destroy(&d);
+    mcpt_free(&c);
+}
+
 static void two_per_client(struct mcp_config *c) { c->pending_per_client = 2; }
 
 static void test_per_client_pending_limit_forwards_the_rest_unproxied(void)
@@ -471,6 +496,7 @@ SUITE(mcp_decisions, NULL, NULL,
       TEST(test_hello_announcement_is_learnt_and_next_syn_asks_for_the_proxy),
       TEST(test_phone_cache_learns_per_interface),
       TEST(test_cookies_keep_no_state_until_a_valid_third_ack),
+      TEST(test_ipv6_cookie_syn_ack_is_well_formed),
       TEST(test_per_client_pending_limit_forwards_the_rest_unproxied),
       TEST(test_known_capable_server_is_bypassed_end_to_end),
       TEST(test_foreign_flag_is_counted_as_a_leak_at_the_dMCP),
