@@ -19,7 +19,8 @@ struct mcp_flow_table {
     uint32_t *tslot;   /* 5-tuple index */
     uint32_t *kslot;   /* token index */
     uint32_t mask;     /* slots - 1 */
-    uint32_t free_head;
+    uint32_t free_head;  /* recycled entries */
+    uint32_t fresh;      /* entries [fresh, capacity) were never used: pages untouched */
     uint32_t count;
     uint32_t head[MCP_FS_COUNT], tail[MCP_FS_COUNT], n[MCP_FS_COUNT];
 };
@@ -177,10 +178,10 @@ int mcp_flow_create(const struct mcp_flow_config *cfg, struct mcp_flow_table **o
     t->kslot = calloc(slots, sizeof *t->kslot);
     if (!t->e || !t->tslot || !t->kslot)
         goto nomem;
-    /* Free list threaded through next. */
-    for (uint32_t i = 0; i < cfg->capacity; i++)
-        t->e[i].next = i + 1 < cfg->capacity ? i + 1 : MCP_FLOW_NONE;
-    t->free_head = 0;
+    /* Never-used entries are handed out in order, so a big table costs memory only as it
+     * fills; removed entries go to a free list threaded through next. */
+    t->free_head = MCP_FLOW_NONE;
+    t->fresh = 0;
     for (int s = 0; s < MCP_FS_COUNT; s++)
         t->head[s] = t->tail[s] = MCP_FLOW_NONE;
     *out = t;
@@ -295,9 +296,14 @@ int mcp_flow_insert(struct mcp_flow_table *t, const struct mcp_tuple *k, enum mc
         mcp_flow_remove(t, t->head[MCP_FS_SYN]);
         *evicted = true;
     }
-    uint32_t i = t->free_head;
+    uint32_t i;
+    if (t->free_head != MCP_FLOW_NONE) {
+        i = t->free_head;
+        t->free_head = t->e[i].next;
+    } else {
+        i = t->fresh++;
+    }
     struct mcp_flow *f = &t->e[i];
-    t->free_head = f->next;
     const uint8_t *a, *b;
     bool opener_is_a = canon(k, &a, &b, &f->aport, &f->bport);
     memcpy(f->a, a, 16);
