@@ -223,6 +223,10 @@ void replay_mcp_finish(void *state, FILE *f)
             mcp_flows(r->dp), "state.bytes_per_flow", mcp_flow_entry_size(r->dp),
             "state.peak_bytes", r->peak_state, "state.allocated_bytes", mcp_alloc_bytes(r->dp),
             "replies.not_written", (unsigned long long)r->emitted);
+    char routes[512];
+    if (mcp_routes_needed(r->dp, routes, sizeof routes) > 0)
+        fprintf(f, "routes needed in every router between uMCP and dMCP (steer=ssr):\n%s",
+                routes);
 }
 
 void replay_mcp_destroy(void *state)
