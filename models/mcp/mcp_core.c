@@ -4,6 +4,7 @@
  * from one secret_seed parameter, so runs are deterministic and two proxies configured with
  * different seeds hash differently.
  */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,10 +189,12 @@ int mcp_routes_needed(const struct mcp *m, char *buf, size_t len)
     }
     /* One destination/source route per customer prefix and family in every router between
      * the uMCP and the dMCP (protocol.md 3.1): state O(prefixes), not O(flows). */
+    char a4[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET, m->cfg.dmcp4, a4, sizeof a4);
+    inet_ntop(AF_INET6, m->cfg.dmcp6, a6, sizeof a6);
     snprintf(buf, len,
-             "from <customer IPv4 prefix> to 0.0.0.0/0 via %u.%u.%u.%u\n"
-             "from <customer IPv6 prefix> to ::/0 via %x:%x:...:%x\n",
-             m->cfg.dmcp4[0], m->cfg.dmcp4[1], m->cfg.dmcp4[2], m->cfg.dmcp4[3],
-             rd16(m->cfg.dmcp6), rd16(m->cfg.dmcp6 + 2), rd16(m->cfg.dmcp6 + 14));
+             "from <customer IPv4 prefix> to 0.0.0.0/0 via %s\n"
+             "from <customer IPv6 prefix> to ::/0 via %s\n",
+             a4, a6);
     return 2;
 }
