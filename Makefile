@@ -94,6 +94,8 @@ bench: $(BUILD)/run-bench $(BUILD)/mcpsim
 demo: $(BUILD)/mcpsim
 	@mkdir -p results
 	$(BUILD)/mcpsim run scenarios/demo.yaml --out results/demo.db
+	@echo
+	$(BUILD)/mcpsim mcp-table ../shared/testdata/pcaps/a-mptcp-join-addaddr.pcap
 
 # libFuzzer targets: each tests/fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput.
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -15,9 +15,11 @@
 #include <string.h>
 
 #include "cmd/command.h"
+#include "cmd/replay_mcp.h"
 #include "models/wire/mptcp.h"
 #include "models/wire/packet.h"
 #include "models/wire/wire_err.h"
+#include "models/proxy/mcp_params.h"
 #include "sim/pcap.h"
 
 /* What a role decides for one packet. */
@@ -28,8 +30,10 @@ enum replay_verdict { REPLAY_PASS, REPLAY_DROP };
 struct replay_role {
     const char *name;
     const char *help;
-    void *(*create)(void);                 /* NULL: no state */
+    /* NULL: no state. Returns NULL with a message in err on bad options. */
+    void *(*create)(const struct replay_args *a, char *err, size_t errlen);
     enum replay_verdict (*hook)(void *state, struct wire_pkt *pkt, const struct pcapio_frame *f);
+    void (*finish)(void *state, FILE *out); /* prints the role's counters; may be NULL */
     void (*destroy)(void *state);
 };
 
@@ -40,8 +44,32 @@ static enum replay_verdict none_hook(void *state, struct wire_pkt *pkt,
     return REPLAY_PASS;
 }
 
+static void *umcp_create(const struct replay_args *a, char *err, size_t errlen)
+{
+    return replay_mcp_create(a, 0, err, errlen);
+}
+
+static void *dmcp_create(const struct replay_args *a, char *err, size_t errlen)
+{
+    return replay_mcp_create(a, 1, err, errlen);
+}
+
+static enum replay_verdict mcp_hook(void *state, struct wire_pkt *pkt,
+                                    const struct pcapio_frame *f)
+{
+    return replay_mcp_packet(state, pkt, f->data + f->l3_off, f->caplen - f->l3_off, f->number,
+                             f->ts_ns) == REPLAY_MCP_DROP
+               ? REPLAY_DROP
+               : REPLAY_PASS;
+}
+
 static const struct replay_role roles[] = {
-    { "none", "decode and re-encode only: OUT is byte-identical to IN", NULL, none_hook, NULL },
+    { "none", "decode and re-encode only: OUT is byte-identical to IN", NULL, none_hook, NULL,
+      NULL },
+    { "umcp", "upstream MCP datapath (models/mcp)", umcp_create, mcp_hook, replay_mcp_finish,
+      replay_mcp_destroy },
+    { "dmcp", "downstream MCP datapath (models/mcp)", dmcp_create, mcp_hook, replay_mcp_finish,
+      replay_mcp_destroy },
 };
 #define NROLES (sizeof roles / sizeof roles[0])
 
@@ -50,13 +78,20 @@ static int replay_run(int argc, char **argv);
 static const struct command replay_cmd = {
     .name = "replay",
     .summary = "decode and re-encode every packet of a pcap (optionally through a datapath)",
-    .usage = "usage: mcpsim replay IN.pcap -o OUT.pcap [--role NAME]\n"
+    .usage = "usage: mcpsim replay IN.pcap -o OUT.pcap [--role NAME] [--set mcp.PARAM=VALUE]...\n"
+             "                     [--decisions FILE]\n"
              "\n"
              "Decodes every IP packet of IN into mcpsim's wire model, passes it to the role's\n"
              "datapath and encodes it again into OUT (same link type, nanosecond timestamps).\n"
              "Frames that are not IP or whose IP header is malformed are copied unchanged and\n"
              "counted. Roles:\n"
              "  none   decode and re-encode only: OUT is byte-identical to IN (default)\n"
+             "  umcp   upstream MCP: signal inserted, steering applied (docs/mcp-datapath.md)\n"
+             "  dmcp   downstream MCP: signal stripped, steering removed, rewrites mapped back\n"
+             "--set mcp.PARAM=VALUE sets a datapath parameter (mcpsim replay --params lists\n"
+             "them); --decisions FILE writes one CSV row per packet (frame, decision, reason,\n"
+             "flow-table size, bytes of state, bytes added). The datapath's counters are\n"
+             "printed at the end.\n"
              "A damaged or unreadable file stops with one line naming file and frame (exit 1).\n",
     .run = replay_run,
 };
@@ -120,9 +155,21 @@ static void print_counts(const struct replay_counts *c, const char *out)
 static int replay_run(int argc, char **argv)
 {
     const char *in = NULL, *out = NULL, *role_name = "none";
+    struct replay_args ra = { .sets = NULL, .nsets = 0, .decisions = NULL };
+    const char *sets[64];
+    ra.sets = sets;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
             out = argv[++i];
+        else if (strcmp(argv[i], "--params") == 0) {
+            mcp_params_print(stdout);
+            return EXIT_OK;
+        } else if (strcmp(argv[i], "--set") == 0 && i + 1 < argc) {
+            if (ra.nsets == 64)
+                return command_usage_error(&replay_cmd, "at most 64 --set options");
+            sets[ra.nsets++] = argv[++i];
+        } else if (strcmp(argv[i], "--decisions") == 0 && i + 1 < argc)
+            ra.decisions = argv[++i];
         else if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
             role_name = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1])
@@ -142,28 +189,37 @@ static int replay_run(int argc, char **argv)
     if (!role)
         return command_usage_error(&replay_cmd, "unknown role \"%s\"", role_name);
 
-    char err[512];
+    char err[512] = "";
+    void *state = NULL;
+    if (role->create) {
+        state = role->create(&ra, err, sizeof err);
+        if (!state)
+            return command_usage_error(&replay_cmd, "%s", err);
+    }
     struct pcapio_reader *r;
     struct pcapio_writer *w;
     if (pcapio_open_read(in, &r, err, sizeof err) < 0) {
         fprintf(stderr, "mcpsim replay: %s\n", err);
+        if (role->destroy)
+            role->destroy(state);
         return EXIT_FAIL;
     }
     uint32_t snaplen = pcapio_snaplen(r);
     if (pcapio_open_write(out, pcapio_linktype(r), snaplen, &w, err, sizeof err) < 0) {
         fprintf(stderr, "mcpsim replay: %s\n", err);
         pcapio_close_read(r);
+        if (role->destroy)
+            role->destroy(state);
         return EXIT_FAIL;
     }
     /* Room for a whole frame plus headers a role may add (a 40-byte SRH, an 8-byte LSRR). */
     size_t cap = (size_t)snaplen + 1024;
     uint8_t *buf = malloc(cap);
     static struct wire_pkt pkt;
-    void *state = role->create ? role->create() : NULL;
     struct replay_counts cnt = { 0 };
     struct pcapio_frame f;
     int rc, status = EXIT_OK;
-    if (!buf || (role->create && !state)) {
+    if (!buf) {
         fprintf(stderr, "mcpsim replay: out of memory\n");
         status = EXIT_FAIL;
         goto done;
@@ -214,12 +270,15 @@ done:
         status = EXIT_FAIL;
     }
     pcapio_close_read(r);
+    if (status == EXIT_OK) {
+        print_counts(&cnt, out);
+        if (role->finish)
+            role->finish(state, stdout);
+    }
     if (role->destroy)
         role->destroy(state);
     free(buf);
-    if (status == EXIT_OK)
-        print_counts(&cnt, out);
-    else
+    if (status != EXIT_OK)
         remove(out); /* a half-written capture would pass for a result */
     return status;
 }
