@@ -1,0 +1,79 @@
+/* icmp.c - ICMP/ICMPv6 destination unreachable and time exceeded (icmp.h). */
+#include "models/wire/icmp.h"
+
+#include <string.h>
+
+#include "models/wire/bytes.h"
+#include "models/wire/checksum.h"
+#include "models/wire/ipv6.h"
+#include "models/wire/wire_err.h"
+
+static int decode(const uint8_t *p, size_t len, struct icmp_msg *m, uint8_t t1, uint8_t t2)
+{
+    if (len < ICMP_HDR_LEN)
+        return WIRE_E_TRUNCATED;
+    if (p[0] != t1 && p[0] != t2)
+        return WIRE_E_PROTO;
+    m->type = p[0];
+    m->code = p[1];
+    m->csum = rd16(p + 2);
+    m->rest = rd32(p + 4);
+    m->quote = p + ICMP_HDR_LEN;
+    m->quote_len = len - ICMP_HDR_LEN;
+    return 0;
+}
+
+int icmp_decode(const uint8_t *p, size_t len, struct icmp_msg *m)
+{
+    return decode(p, len, m, ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED);
+}
+
+int icmp6_decode(const uint8_t *p, size_t len, struct icmp_msg *m)
+{
+    return decode(p, len, m, ICMPV6_DEST_UNREACH, ICMPV6_TIME_EXCEEDED);
+}
+
+/* Writes the message with a zero checksum; returns its length or a negative code. */
+static int write_msg(uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote,
+                     size_t quote_len, size_t quote_max, uint8_t *out, size_t cap)
+{
+    if (quote_len > quote_max)
+        quote_len = quote_max;
+    if (cap < ICMP_HDR_LEN + quote_len)
+        return WIRE_E_BUF;
+    out[0] = type;
+    out[1] = code;
+    wr16(out + 2, 0);
+    wr32(out + 4, rest);
+    if (quote_len)
+        memcpy(out + ICMP_HDR_LEN, quote, quote_len);
+    return (int)(ICMP_HDR_LEN + quote_len);
+}
+
+int icmp_encode(uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote,
+                size_t quote_len, uint8_t *out, size_t cap, size_t *len)
+{
+    if (type != ICMP_DEST_UNREACH && type != ICMP_TIME_EXCEEDED)
+        return WIRE_E_PROTO;
+    int n = write_msg(type, code, rest, quote, quote_len, ICMP_QUOTE_MAX, out, cap);
+    if (n < 0)
+        return n;
+    wr16(out + 2, csum_fold(csum_add(0, out, (size_t)n)));
+    *len = (size_t)n;
+    return 0;
+}
+
+int icmp6_encode(uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote,
+                 size_t quote_len, const uint8_t src[16], const uint8_t dst[16], uint8_t *out,
+                 size_t cap, size_t *len)
+{
+    if (type != ICMPV6_DEST_UNREACH && type != ICMPV6_TIME_EXCEEDED)
+        return WIRE_E_PROTO;
+    int n = write_msg(type, code, rest, quote, quote_len, ICMPV6_QUOTE_MAX, out, cap);
+    if (n < 0)
+        return n;
+    uint32_t ph = csum_pseudo_v6(src, dst, IPV6_NH_ICMPV6, (uint32_t)n);
+    wr16(out + 2, csum_transport(ph, out, (size_t)n, 2));
+    *len = (size_t)n;
+    return 0;
+}
