@@ -1,0 +1,159 @@
+/* tcp_ack.c - processing the ACK field: send window, RTT, congestion window, loss recovery.
+ *
+ * RFC 9293 section 3.10.7.4 (fifth check) for the window and the acceptable range; RFC 5681
+ * section 3.2 for duplicate ACKs (same ACK, no data, no SYN/FIN, same window, data
+ * outstanding) and fast retransmit on the third; RFC 6582 for NewReno: recovery remembers
+ * `recover` = highest sequence sent, a partial ACK retransmits the next hole and deflates
+ * cwnd by the bytes it acknowledged (plus one MSS back when at least one MSS was acked), the
+ * first partial ACK restarts the RTO, a full ACK leaves recovery with
+ * cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS) (section 3.2 step 3, option 1).
+ * Fast retransmit is entered only when the ACK covers `recover` (SEG.ACK - 1 >= recover; the
+ * RFC's "more than recover" would forbid recovering the very first segment). cwnd grows only
+ * while the sender uses it (a flow limited by the application or the peer's window does not
+ * inflate cwnd, in the spirit of RFC 7661). Not modelled: limited transmit (RFC 3042),
+ * RFC 6675 SACK-based recovery (SACK blocks are generated, not used by the sender), PRR.
+ */
+#include "models/tcp/tcp_int.h"
+
+uint32_t tcp_in_flight(const struct tcp_sock *c) { return c->snd_max - c->snd_una; }
+
+void tcp_cc_sync(struct tcp_sock *c)
+{
+    c->cc.mss = c->mss;
+    c->cc.in_flight = tcp_in_flight(c);
+    c->cc.now = sched_now(c->stack->sched);
+    c->cc.srtt = c->srtt;
+}
+
+void tcp_enter_loss(struct tcp_sock *c)
+{
+    tcp_cc_sync(c);
+    /* RFC 5681 section 3.1: ssthresh is held constant when the segment was already
+     * retransmitted by the timer. */
+    if (c->backoff == 0)
+        c->cc.ssthresh = c->cc.ops->ssthresh(&c->cc);
+    c->cc.cwnd = c->mss; /* the loss window */
+    c->flags &= ~(TF_RECOVERY | TF_PARTIAL_ACK);
+    c->recover = c->snd_max; /* RFC 6582 section 3.2 step 4 */
+    c->dupacks = 0;
+    if (c->cc.ops->cwnd_event)
+        c->cc.ops->cwnd_event(&c->cc, TCP_CA_EVENT_LOSS);
+}
+
+static void enter_recovery(struct tcp_sock *c)
+{
+    tcp_cc_sync(c);
+    c->recover = c->snd_max;
+    c->cc.ssthresh = c->cc.ops->ssthresh(&c->cc);
+    c->cc.cwnd = c->cc.ssthresh + 3 * c->mss; /* RFC 5681 section 3.2 step 3 */
+    c->flags |= TF_RECOVERY;
+    c->flags &= ~TF_PARTIAL_ACK;
+    c->stats.fast_retrans++;
+    if (c->cc.ops->cwnd_event)
+        c->cc.ops->cwnd_event(&c->cc, TCP_CA_EVENT_RECOVERY);
+    tcp_retransmit_head(c);
+}
+
+static void on_dupack(struct tcp_sock *c, uint32_t ack)
+{
+    c->stats.dupacks_in++;
+    if (c->dupacks < 255)
+        c->dupacks++;
+    if (c->flags & TF_RECOVERY) {
+        c->cc.cwnd += c->mss; /* inflate: a segment has left the network */
+        return;
+    }
+    if (c->dupacks == 3 && seq_gt(ack, c->recover))
+        enter_recovery(c);
+}
+
+static void on_new_ack(struct tcp_sock *c, uint32_t ack)
+{
+    uint32_t acked = ack - c->snd_una;
+    uint32_t data_acked = acked;
+    if ((c->flags & TF_FIN_QUEUED) && seq_gt(ack, c->write_seq))
+        data_acked--; /* the FIN's sequence number */
+    bool cwnd_limited = tcp_in_flight(c) + c->mss >= c->cc.cwnd ||
+                        (c->flags & TF_RECOVERY);
+    sim_time_t rtt = -1;
+    if ((c->flags & TF_RTT_TIMING) && seq_geq(ack, c->rtt_seq)) {
+        rtt = sched_now(c->stack->sched) - c->rtt_start;
+        c->flags &= ~TF_RTT_TIMING;
+        tcp_rtt_sample(c, rtt);
+    }
+    c->snd_una = ack;
+    if (seq_lt(c->snd_nxt, ack))
+        c->snd_nxt = ack;
+    c->stats.bytes_acked += data_acked;
+    tcp_cc_sync(c);
+    bool restart_rto = true;
+    if (c->flags & TF_RECOVERY) {
+        if (seq_gt(ack, c->recover)) {
+            uint32_t flight = tcp_in_flight(c);
+            uint32_t w = (flight > c->mss ? flight : c->mss) + c->mss;
+            c->cc.cwnd = w < c->cc.ssthresh ? w : c->cc.ssthresh;
+            c->flags &= ~(TF_RECOVERY | TF_PARTIAL_ACK);
+            c->dupacks = 0;
+            if (c->cc.ops->cwnd_event)
+                c->cc.ops->cwnd_event(&c->cc, TCP_CA_EVENT_RECOVERY_END);
+        } else {
+            /* Partial ACK: the next hole is lost too. */
+            c->cc.cwnd = c->cc.cwnd > acked ? c->cc.cwnd - acked : c->mss;
+            if (acked >= c->mss)
+                c->cc.cwnd += c->mss;
+            restart_rto = !(c->flags & TF_PARTIAL_ACK);
+            c->flags |= TF_PARTIAL_ACK;
+            tcp_retransmit_head(c);
+        }
+    } else {
+        c->dupacks = 0;
+        if (cwnd_limited)
+            c->cc.ops->cong_avoid(&c->cc, data_acked);
+    }
+    if (c->cc.ops->pkts_acked)
+        c->cc.ops->pkts_acked(&c->cc, data_acked, rtt);
+    if (c->snd_una == c->snd_max) {
+        tcp_rtx_stop(c); /* RFC 6298 (5.2) */
+        c->idle_since = sched_now(c->stack->sched);
+    } else if (restart_rto) {
+        tcp_rtx_arm(c); /* (5.3) */
+    }
+}
+
+bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
+{
+    uint32_t ack = h->ack;
+    if (seq_gt(ack, c->snd_max)) {
+        c->flags |= TF_ACK_NOW;
+        return false;
+    }
+    if (seq_lt(ack, c->snd_una))
+        return true; /* old duplicate: ignored */
+    uint32_t win = (uint32_t)h->window << c->snd_wscale;
+    bool dup = ack == c->snd_una && seg_len == 0 &&
+               !(h->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) && win == c->snd_wnd &&
+               c->snd_max != c->snd_una;
+    if (seq_lt(c->snd_wl1, h->seq) || (c->snd_wl1 == h->seq && seq_leq(c->snd_wl2, ack))) {
+        c->snd_wnd = win;
+        c->snd_wl1 = h->seq;
+        c->snd_wl2 = ack;
+        if (win > c->max_snd_wnd)
+            c->max_snd_wnd = win;
+        if (c->tmode == TMR_PERSIST && win > 0) {
+            tcp_rtx_stop(c);
+            c->backoff = 0;
+        }
+    }
+    if (seq_gt(ack, c->snd_una))
+        on_new_ack(c, ack);
+    else if (dup)
+        on_dupack(c, ack);
+    if ((c->flags & TF_WANT_WRITE) && c->cb && c->cb->writable) {
+        size_t room = tcp_sock_writable(c);
+        if (room > 0) {
+            c->flags &= ~TF_WANT_WRITE;
+            c->cb->writable(c, c->ctx, room);
+        }
+    }
+    return true;
+}
