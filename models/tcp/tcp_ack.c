@@ -139,10 +139,6 @@ bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
         c->snd_wl2 = ack;
         if (win > c->max_snd_wnd)
             c->max_snd_wnd = win;
-        if (c->tmode == TMR_PERSIST && win > 0) {
-            tcp_rtx_stop(c);
-            c->backoff = 0;
-        }
     }
     if (seq_gt(ack, c->snd_una))
         on_new_ack(c, ack);

@@ -292,6 +292,8 @@ void tcp_output(struct tcp_sock *c)
                 c->rtt_start = now;
             }
         }
+        if (c->tmode == TMR_PERSIST)
+            c->backoff = 0; /* the window opened: probing is over */
         if (c->tmode != TMR_RETRANS)
             tcp_rtx_arm(c);
     }

@@ -228,6 +228,8 @@ void tcp_sock_set_ctx(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, v
 
 int tcp_sock_state(const struct tcp_sock *s) { return s->state; }
 
+struct tcp_stack *tcp_sock_stack(const struct tcp_sock *s) { return s->stack; }
+
 void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_sock_stats *out)
 {
     *out = s->stats;

@@ -156,6 +156,7 @@ void tcp_sock_set_nagle(struct tcp_sock *s, bool on);
 void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_sock_stats *out);
 void tcp_sock_get_info(const struct tcp_sock *s, struct tcp_sock_info *out);
 int tcp_sock_state(const struct tcp_sock *s);
+struct tcp_stack *tcp_sock_stack(const struct tcp_sock *s);
 void tcp_sock_set_ctx(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, void *ctx);
 
 #endif

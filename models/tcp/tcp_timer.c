@@ -130,6 +130,20 @@ static void persist_timeout(struct tcp_sock *c)
     c->stats.zero_window_probes++;
     if (c->backoff < 30)
         c->backoff++;
+    uint32_t avail = c->write_seq - c->snd_nxt;
+    uint32_t usable = c->snd_una + c->snd_wnd - c->snd_nxt;
+    if (avail && c->snd_wnd && seq_gt(c->snd_una + c->snd_wnd, c->snd_nxt)) {
+        /* A window too small for sender SWS avoidance: the override timeout of RFC 9293
+         * 3.8.6.2.1 sends what fits (Linux tcp_write_wakeup does the same). */
+        uint32_t len = avail < usable ? avail : usable;
+        if (len > c->mss)
+            len = c->mss;
+        tcp_send_segment(c, c->snd_nxt, len, TCP_FLAG_ACK | TCP_FLAG_PSH);
+        c->snd_nxt += len;
+        c->snd_max = c->snd_nxt;
+        tcp_rtx_arm(c);
+        return;
+    }
     tcp_send_segment(c, c->snd_una - 1, 0, TCP_FLAG_ACK);
     tcp_persist_arm(c);
 }
