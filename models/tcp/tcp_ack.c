@@ -7,8 +7,9 @@
  * cwnd by the bytes it acknowledged (plus one MSS back when at least one MSS was acked), the
  * first partial ACK restarts the RTO, a full ACK leaves recovery with
  * cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS) (section 3.2 step 3, option 1).
- * Fast retransmit is entered only when the ACK covers `recover` (SEG.ACK - 1 >= recover; the
- * RFC's "more than recover" would forbid recovering the very first segment). cwnd grows only
+ * `recover` is kept one past the highest byte sent (snd_max), so the RFC's "ACK covers more
+ * than recover" (section 3.2 step 2) reads SEG.ACK > recover and a full ACK is
+ * SEG.ACK >= recover. cwnd grows only
  * while the sender uses it (a flow limited by the application or the peer's window does not
  * inflate cwnd, in the spirit of RFC 7661). Not modelled: limited transmit (RFC 3042),
  * RFC 6675 SACK-based recovery (SACK blocks are generated, not used by the sender), PRR.
@@ -88,7 +89,7 @@ static void on_new_ack(struct tcp_sock *c, uint32_t ack)
     tcp_cc_sync(c);
     bool restart_rto = true;
     if (c->flags & TF_RECOVERY) {
-        if (seq_gt(ack, c->recover)) {
+        if (seq_geq(ack, c->recover)) {
             uint32_t flight = tcp_in_flight(c);
             uint32_t w = (flight > c->mss ? flight : c->mss) + c->mss;
             c->cc.cwnd = w < c->cc.ssthresh ? w : c->cc.ssthresh;

@@ -1,0 +1,236 @@
+/* test_tcp_loss.c - TCP loss recovery over the scripted-loss pipe (tests/tcp_testnet.h):
+ * fast retransmit on the third duplicate ACK, RTO exponential backoff, NewReno partial
+ * ACKs with two losses in one window (RFC 6582), and Reno's steady-state throughput under
+ * Bernoulli loss against Mathis et al. (1997).
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "models/tcp/tcp_stack.h"
+#include "models/wire/tcp.h"
+#include "tests/harness.h"
+#include "tests/tcp_testnet.h"
+
+#define RATE 100000000ull
+#define DELAY_MS 10
+#define MSS 1448
+
+/* Arrival time at the far end of a segment logged as g, assuming the pipe was idle. */
+static sim_time_t arrival(const struct tn_seg *g, uint32_t hdr)
+{
+    return g->at + time_to_send(g->len + hdr + 20, RATE) + time_from_ms(DELAY_MS);
+}
+
+static void test_third_duplicate_ack_triggers_fast_retransmit(void)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_drop_seq(tn, TN_AB, 5 * MSS, 1);
+    tnet_connect_bulk(tn, &cli, 200000, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv.read, 200000);
+    struct tcp_sock_stats st;
+    tcp_sock_get_stats(cli.sock, &st);
+    CU_ASSERT_EQUAL(st.fast_retrans, 1);
+    CU_ASSERT_EQUAL(st.rto_count, 0);
+    CU_ASSERT_EQUAL(st.retrans_segs, 1);
+    /* The receiver answers each segment after the hole with an immediate duplicate ACK
+     * carrying a SACK block; the sender retransmits the hole when the third arrives. An ACK
+     * that also moves the window edge (the first one here: the application read 2 segments)
+     * is a window update, not a duplicate (RFC 5681 section 2, condition (e)). */
+    const struct tn_seg *dup3 = NULL, *prev = NULL;
+    int dups = 0;
+    for (size_t k = 0; k < tn->nlog && !dup3; k++) {
+        const struct tn_seg *g = &tn->log[k];
+        if (g->dir != TN_BA)
+            continue;
+        if (prev && g->len == 0 && g->rack == 5 * MSS && prev->rack == g->rack &&
+            prev->win == g->win && ++dups == 3)
+            dup3 = g;
+        prev = g;
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(dup3);
+    const struct tn_seg *re = tnet_find(tn, TN_AB, 0, true, 0);
+    int n = 0;
+    for (size_t k = 0; k < tn->nlog; k++)
+        if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].rseq == 5 * MSS && n++ == 1)
+            re = &tn->log[k];
+    CU_ASSERT_EQUAL(n, 2);
+    /* The retransmission leaves the instant the third duplicate ACK arrives (12 + 20 bytes of
+     * options, the SACK block 12 more). */
+    CU_ASSERT_EQUAL(re->at, arrival(dup3, 20 + 12 + 12));
+    tcp_close(cli.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
+static void test_two_duplicate_acks_do_not_retransmit(void)
+{
+    /* Data of exactly 8 segments; segment 5 lost leaves only 2 segments after it, so only
+     * 2 duplicate ACKs: recovery must come from the RTO (RFC 5681 3.2 needs three). */
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_drop_seq(tn, TN_AB, 5 * MSS, 1);
+    tnet_connect_bulk(tn, &cli, 8 * MSS, NULL);
+    cli.close_when_done = false;
+    sched_run_until(tn->s, time_from_s(2));
+    CU_ASSERT_EQUAL(srv.read, 8 * MSS);
+    struct tcp_sock_stats st;
+    tcp_sock_get_stats(cli.sock, &st);
+    CU_ASSERT_EQUAL(st.fast_retrans, 0);
+    CU_ASSERT_EQUAL(st.rto_count, 1);
+    tcp_close(cli.sock);
+    tnet_free(tn);
+}
+
+static void test_rto_backs_off_exponentially(void)
+{
+    struct tcp_config cfg;
+    tcp_config_default(&cfg);
+    cfg.rto_min = time_from_s(1); /* RFC 6298 (2.4): the RTO is exactly 1 s after the handshake */
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), &cfg, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_drop_seq(tn, TN_AB, 0, 4);
+    tnet_connect_bulk(tn, &cli, 1000, NULL);
+    cli.close_when_done = false;
+    sched_run_until(tn->s, time_from_s(40));
+    CU_ASSERT_EQUAL(srv.read, 1000);
+    /* Transmissions of the only segment: t0, t0+1, t0+3, t0+7, t0+15 s. */
+    sim_time_t at[5];
+    int n = 0;
+    for (size_t k = 0; k < tn->nlog; k++)
+        if (tn->log[k].dir == TN_AB && tn->log[k].len && n < 5)
+            at[n++] = tn->log[k].at;
+    CU_ASSERT_EQUAL_FATAL(n, 5);
+    for (int i = 1; i < 5; i++)
+        CU_ASSERT_EQUAL(at[i] - at[i - 1], time_from_s(1) << (i - 1));
+    struct tcp_sock_stats st;
+    tcp_sock_get_stats(cli.sock, &st);
+    CU_ASSERT_EQUAL(st.rto_count, 4);
+    /* Karn: the ACK of a retransmitted segment gives no sample, so the RTO stays backed off
+     * until the next timed segment (RFC 6298 5.7); the base RTO is unchanged. */
+    struct tcp_sock_info info;
+    tcp_sock_get_info(cli.sock, &info);
+    CU_ASSERT_EQUAL(info.rto, time_from_s(1));
+    CU_ASSERT_EQUAL(st.rtt_samples, 1); /* the handshake only */
+    tcp_close(cli.sock);
+    tnet_free(tn);
+}
+
+static void test_newreno_partial_ack_retransmits_the_second_hole(void)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_drop_seq(tn, TN_AB, 5 * MSS, 1);
+    tnet_drop_seq(tn, TN_AB, 8 * MSS, 1);
+    tnet_connect_bulk(tn, &cli, 300000, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv.read, 300000);
+    struct tcp_sock_stats st;
+    tcp_sock_get_stats(cli.sock, &st);
+    /* One recovery episode, no timeout, exactly the two lost segments sent again. */
+    CU_ASSERT_EQUAL(st.fast_retrans, 1);
+    CU_ASSERT_EQUAL(st.rto_count, 0);
+    CU_ASSERT_EQUAL(st.retrans_segs, 2);
+    /* The partial ACK (cumulative ACK = the second hole) triggers its retransmission the
+     * instant it arrives (RFC 6582 3.2 step 5). */
+    const struct tn_seg *partial = NULL;
+    for (size_t k = 0; k < tn->nlog && !partial; k++)
+        if (tn->log[k].dir == TN_BA && tn->log[k].rack == 8 * MSS)
+            partial = &tn->log[k];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(partial);
+    const struct tn_seg *re = NULL;
+    int n = 0;
+    for (size_t k = 0; k < tn->nlog; k++)
+        if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].rseq == 8 * MSS && n++ == 1)
+            re = &tn->log[k];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(re);
+    CU_ASSERT_EQUAL(re->at, arrival(partial, 20 + 12 + (partial->has_sack ? 12 : 0)));
+    tcp_close(cli.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
+static void test_full_ack_ends_recovery_at_ssthresh(void)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_drop_seq(tn, TN_AB, 30 * MSS, 1);
+    tnet_connect_bulk(tn, &cli, 100000000, NULL);
+    cli.close_when_done = false;
+    /* Slow start from 10 segments: segment 30 is in the third flight (10, 20, 40). When the
+     * loss is detected 40 segments are out; ssthresh = FlightSize / 2. */
+    sched_run_until(tn->s, time_from_ms(200));
+    struct tcp_sock_info info;
+    tcp_sock_get_info(cli.sock, &info);
+    CU_ASSERT_FALSE(info.in_recovery);
+    struct tcp_sock_stats st;
+    tcp_sock_get_stats(cli.sock, &st);
+    CU_ASSERT_EQUAL(st.fast_retrans, 1);
+    CU_ASSERT(info.ssthresh >= 19 * MSS && info.ssthresh <= 25 * MSS);
+    tcp_abort(cli.sock);
+    tnet_free(tn);
+}
+
+/* Reno's throughput under Bernoulli loss against Mathis et al.: B = MSS/RTT * sqrt(3/(2p)).
+ * The formula assumes one ACK per segment (b = 1), so delayed ACKs are off, periodic loss
+ * and no timeouts. Random (Bernoulli) loss makes the sawtooth irregular and adds some
+ * timeouts and multi-loss windows, which is why a 15% tolerance is the accepted margin (the
+ * issue's, and the spread ns-2/ns-3 validations report for this model with random loss).
+ * The pipe is fast (1 Gbit/s) so that queueing adds nothing to the 10 ms RTT, buffers are
+ * large so that only loss limits the window, and the run covers several hundred loss events
+ * after a warm-up, which makes the sampling error a few percent. */
+static double reno_goodput_ratio(double p, sim_time_t duration)
+{
+    struct tcp_config cfg;
+    tcp_config_default(&cfg);
+    cfg.delack = false;
+    cfg.rcvbuf = cfg.sndbuf = 64u << 20;
+    struct tnet *tn = tnet_new(1000000000ull, time_from_ms(5), &cfg, &cfg);
+    tn->keep_log = false;
+    tnet_set_loss(tn, TN_AB, p);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_connect_bulk(tn, &cli, (size_t)1 << 40, "reno");
+    cli.close_when_done = false;
+    sim_time_t warm = time_from_s(5);
+    sched_run_until(tn->s, warm);
+    uint64_t b0 = srv.read;
+    sched_run_until(tn->s, warm + duration);
+    double goodput = (double)(srv.read - b0) / time_to_sec(duration);
+    double rtt = 0.010 + 2 * time_to_sec(time_to_send(MSS + 32 + 20, 1000000000ull));
+    double mathis = MSS / rtt * sqrt(3.0 / (2.0 * p));
+    tcp_abort(cli.sock);
+    tnet_free(tn);
+    return goodput / mathis;
+}
+
+static void test_reno_throughput_matches_mathis_at_one_percent_loss(void)
+{
+    double r = reno_goodput_ratio(0.01, time_from_s(60));
+    CU_ASSERT(r > 0.85 && r < 1.15);
+    if (getenv("TNET_DUMP"))
+        fprintf(stderr, "mathis p=1%%: ratio %.3f\n", r);
+}
+
+static void test_reno_throughput_matches_mathis_at_one_permille_loss(void)
+{
+    double r = reno_goodput_ratio(0.001, time_from_s(150));
+    CU_ASSERT(r > 0.85 && r < 1.15);
+    if (getenv("TNET_DUMP"))
+        fprintf(stderr, "mathis p=0.1%%: ratio %.3f\n", r);
+}
+
+SUITE(tcp_loss, NULL, NULL,
+      TEST(test_third_duplicate_ack_triggers_fast_retransmit),
+      TEST(test_two_duplicate_acks_do_not_retransmit),
+      TEST(test_rto_backs_off_exponentially),
+      TEST(test_newreno_partial_ack_retransmits_the_second_hole),
+      TEST(test_full_ack_ends_recovery_at_ssthresh),
+      TEST(test_reno_throughput_matches_mathis_at_one_percent_loss),
+      TEST(test_reno_throughput_matches_mathis_at_one_permille_loss))
