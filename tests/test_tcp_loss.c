@@ -142,13 +142,19 @@ static void test_newreno_partial_ack_retransmits_the_second_hole(void)
     for (size_t k = 0; k < tn->nlog && !partial; k++)
         if (tn->log[k].dir == TN_BA && tn->log[k].rack == 8 * MSS)
             partial = &tn->log[k];
-    CU_ASSERT_PTR_NOT_NULL_FATAL(partial);
+    if (!partial) {
+        CU_FAIL_FATAL("expected segment not in the log");
+        return;
+    }
     const struct tn_seg *re = NULL;
     int n = 0;
     for (size_t k = 0; k < tn->nlog; k++)
         if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].rseq == 8 * MSS && n++ == 1)
             re = &tn->log[k];
-    CU_ASSERT_PTR_NOT_NULL_FATAL(re);
+    if (!re) {
+        CU_FAIL_FATAL("expected segment not in the log");
+        return;
+    }
     CU_ASSERT_EQUAL(re->at, arrival(partial, 20 + 12 + (partial->has_sack ? 12 : 0)));
     tcp_close(cli.sock);
     tcp_close(srv.sock);

@@ -115,6 +115,8 @@ size_t tcp_sock_mem_bytes(const struct tcp_sock *c)
     return sizeof *c + (size_t)c->cap_ooo * sizeof(struct tcp_range);
 }
 
+size_t tcp_conn_idle_bytes(void) { return sizeof(struct tcp_sock); }
+
 uint32_t tcp_stack_isn(struct tcp_stack *st)
 {
     if (st->have_next_isn) {

@@ -110,6 +110,10 @@ void tcp_stack_get_stats(const struct tcp_stack *st, struct tcp_stack_stats *out
 const struct tcp_config *tcp_stack_config(const struct tcp_stack *st);
 struct sched *tcp_stack_sched(const struct tcp_stack *st);
 
+/* Bytes of one connection's control block without queues (what an idle connection costs,
+ * the 4-tuple hash chain included). */
+size_t tcp_conn_idle_bytes(void);
+
 /* For tests: the next connection opened (active or passive) uses this ISN instead of a
  * random one (RFC 9293 section 3.4.1 leaves the generator to the implementation). */
 void tcp_stack_set_next_isn(struct tcp_stack *st, uint32_t isn);
