@@ -36,7 +36,7 @@ static bool should_drop(struct tnet *tn, struct tn_seg *g)
             return true;
         }
     }
-    if (g->len > 0 && tn->loss[g->dir] > 0)
+    if ((g->len > 0 || tn->loss_all) && tn->loss[g->dir] > 0)
         return rng_bernoulli(tn->loss_rng, tn->loss[g->dir]);
     return false;
 }

@@ -62,6 +62,7 @@ struct tnet {
     struct tn_drop drops[16];
     int ndrops;
     double loss[2];
+    bool loss_all;      /* Bernoulli loss hits every segment, not only data */
     struct rng *loss_rng;
     struct tn_seg *log;
     size_t nlog, caplog;

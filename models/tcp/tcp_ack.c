@@ -9,10 +9,12 @@
  * cwnd = min(ssthresh, max(FlightSize, SMSS) + SMSS) (section 3.2 step 3, option 1).
  * `recover` is kept one past the highest byte sent (snd_max), so the RFC's "ACK covers more
  * than recover" (section 3.2 step 2) reads SEG.ACK > recover and a full ACK is
- * SEG.ACK >= recover. cwnd grows only
+ * SEG.ACK >= recover. With SACK negotiated, recovery follows RFC 6675 instead (tcp_sack.c):
+ * entered on three duplicates or IsLost(snd_una), cwnd = ssthresh, transmissions paced by
+ * pipe, partial ACKs only update the scoreboard. cwnd grows only
  * while the sender uses it (a flow limited by the application or the peer's window does not
- * inflate cwnd, in the spirit of RFC 7661). Not modelled: limited transmit (RFC 3042),
- * RFC 6675 SACK-based recovery (SACK blocks are generated, not used by the sender), PRR.
+ * inflate cwnd, in the spirit of RFC 7661). Not modelled: limited transmit (RFC 3042), PRR
+ * (RFC 6937), RACK-TLP (RFC 8985).
  */
 #include "models/tcp/tcp_int.h"
 
@@ -34,6 +36,8 @@ void tcp_enter_loss(struct tcp_sock *c)
     if (c->backoff == 0)
         c->cc.ssthresh = c->cc.ops->ssthresh(&c->cc);
     c->cc.cwnd = c->mss; /* the loss window */
+    tcp_sack_clear(c);
+    c->high_rxt = c->snd_una;
     c->flags &= ~(TF_RECOVERY | TF_PARTIAL_ACK);
     c->recover = c->snd_max; /* RFC 6582 section 3.2 step 4 */
     c->dupacks = 0;
@@ -46,13 +50,18 @@ static void enter_recovery(struct tcp_sock *c)
     tcp_cc_sync(c);
     c->recover = c->snd_max;
     c->cc.ssthresh = c->cc.ops->ssthresh(&c->cc);
-    c->cc.cwnd = c->cc.ssthresh + 3 * c->mss; /* RFC 5681 section 3.2 step 3 */
+    /* RFC 5681 section 3.2 step 3 inflates by the three segments the duplicates announce;
+     * RFC 6675 counts them in pipe instead, so cwnd = ssthresh (section 5 step 4.2). */
+    c->cc.cwnd = c->cc.ssthresh + ((c->flags & TF_SACK_OK) ? 0 : 3 * c->mss);
     c->flags |= TF_RECOVERY;
     c->flags &= ~TF_PARTIAL_ACK;
     c->stats.fast_retrans++;
     if (c->cc.ops->cwnd_event)
         c->cc.ops->cwnd_event(&c->cc, TCP_CA_EVENT_RECOVERY);
     tcp_retransmit_head(c);
+    c->high_rxt = seq_max(c->high_rxt, c->snd_una + (c->write_seq - c->snd_una < c->mss
+                                                          ? c->write_seq - c->snd_una
+                                                          : c->mss));
 }
 
 static void on_dupack(struct tcp_sock *c, uint32_t ack)
@@ -60,11 +69,15 @@ static void on_dupack(struct tcp_sock *c, uint32_t ack)
     c->stats.dupacks_in++;
     if (c->dupacks < 255)
         c->dupacks++;
+    bool sack = c->flags & TF_SACK_OK;
     if (c->flags & TF_RECOVERY) {
-        c->cc.cwnd += c->mss; /* inflate: a segment has left the network */
+        if (!sack)
+            c->cc.cwnd += c->mss; /* inflate: a segment has left the network */
         return;
     }
-    if (c->dupacks == 3 && seq_gt(ack, c->recover))
+    /* RFC 6675 section 5: three duplicates, or IsLost(HighACK + 1) from the SACK blocks. */
+    bool trigger = c->dupacks == 3 || (sack && c->dupacks < 3 && tcp_sack_head_lost(c));
+    if (trigger && seq_gt(ack, c->recover))
         enter_recovery(c);
 }
 
@@ -85,6 +98,9 @@ static void on_new_ack(struct tcp_sock *c, uint32_t ack)
     c->snd_una = ack;
     if (seq_lt(c->snd_nxt, ack))
         c->snd_nxt = ack;
+    if (seq_lt(c->high_rxt, ack))
+        c->high_rxt = ack;
+    tcp_sack_trim(c);
     c->stats.bytes_acked += data_acked;
     tcp_cc_sync(c);
     bool restart_rto = true;
@@ -97,6 +113,9 @@ static void on_new_ack(struct tcp_sock *c, uint32_t ack)
             c->dupacks = 0;
             if (c->cc.ops->cwnd_event)
                 c->cc.ops->cwnd_event(&c->cc, TCP_CA_EVENT_RECOVERY_END);
+        } else if (c->flags & TF_SACK_OK) {
+            /* RFC 6675: a partial ACK only updates the scoreboard; the holes it reveals are
+             * sent by tcp_sack_output() as pipe allows. */
         } else {
             /* Partial ACK: the next hole is lost too. */
             c->cc.cwnd = c->cc.cwnd > acked ? c->cc.cwnd - acked : c->mss;
@@ -131,9 +150,11 @@ bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
     if (seq_lt(ack, c->snd_una))
         return true; /* old duplicate: ignored */
     uint32_t win = (uint32_t)h->window << c->snd_wscale;
+    bool sack_news = tcp_sack_update(c, h);
+    /* RFC 5681 section 2 (same window); with SACK, RFC 6675 section 2 (new SACKed data). */
     bool dup = ack == c->snd_una && seg_len == 0 &&
-               !(h->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) && win == c->snd_wnd &&
-               c->snd_max != c->snd_una;
+               !(h->flags & (TCP_FLAG_SYN | TCP_FLAG_FIN)) && c->snd_max != c->snd_una &&
+               ((c->flags & TF_SACK_OK) ? sack_news : win == c->snd_wnd);
     if (seq_lt(c->snd_wl1, h->seq) || (c->snd_wl1 == h->seq && seq_leq(c->snd_wl2, ack))) {
         c->snd_wnd = win;
         c->snd_wl1 = h->seq;

@@ -79,12 +79,14 @@ struct tcp_sock {
     uint16_t rcv_mss;              /* estimate of the peer's full segment size */
     uint16_t delack_segs;          /* full segments received and not yet acknowledged */
     uint16_t n_ooo, cap_ooo;
+    uint16_t n_sacked, cap_sacked;
 
     /* Send sequence space (RFC 9293 section 3.3.1): snd_una <= snd_nxt <= snd_max. write_seq
      * is the end of the application's data; the FIN, when queued, has sequence write_seq. */
     uint32_t iss, snd_una, snd_nxt, snd_max, write_seq;
     uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
     uint32_t recover;              /* RFC 6582: highest sequence sent when recovery began */
+    uint32_t high_rxt;             /* RFC 6675 HighRxt: end of the last retransmission */
     /* Receive sequence space; rcv_read is what the application consumed. */
     uint32_t irs, rcv_nxt, rcv_adv, rcv_read, rcv_fin, last_ack_sent;
     uint32_t ts_recent;            /* RFC 7323 TS.Recent */
@@ -97,6 +99,7 @@ struct tcp_sock {
     struct timer rtx;              /* RTO / persist / TIME-WAIT (tmode) */
     struct timer delack;
     struct tcp_range *ooo;         /* out-of-order ranges, most recent first (RFC 2018) */
+    struct tcp_range *sacked;      /* sender scoreboard: SACKed ranges above snd_una, sorted */
     struct tcp_sock_stats stats;
 };
 
@@ -196,6 +199,18 @@ int tcp_ooo_add(struct tcp_sock *c, uint32_t left, uint32_t right);
 /* Advances rcv_nxt over ranges that now touch it; returns true when a hole was filled. */
 bool tcp_ooo_pull(struct tcp_sock *c);
 void tcp_ooo_free(struct tcp_sock *c);
+
+/* tcp_sack.c: the sender's SACK scoreboard and RFC 6675 loss recovery. */
+/* Records the SACK blocks of h; returns true when one of them SACKed new data. */
+bool tcp_sack_update(struct tcp_sock *c, const struct tcp_hdr *h);
+/* Drops scoreboard ranges below snd_una. */
+void tcp_sack_trim(struct tcp_sock *c);
+void tcp_sack_clear(struct tcp_sock *c);
+/* RFC 6675 IsLost(snd_una): enough SACKed data above the first hole. */
+bool tcp_sack_head_lost(const struct tcp_sock *c);
+/* RFC 6675 section 5 steps (C): sends while cwnd - pipe >= SMSS. */
+void tcp_sack_output(struct tcp_sock *c);
+uint32_t tcp_sack_pipe(const struct tcp_sock *c);
 
 /* tcp_listen.c */
 void tcp_listen_input(struct tcp_listener *l, const struct tcp_hdr *h, uint32_t seg_len,

@@ -237,6 +237,10 @@ void tcp_output(struct tcp_sock *c)
 {
     if (!can_send_data(c))
         return;
+    if ((c->flags & (TF_RECOVERY | TF_SACK_OK)) == (TF_RECOVERY | TF_SACK_OK)) {
+        tcp_sack_output(c);
+        return;
+    }
     bool fin_queued = c->flags & TF_FIN_QUEUED;
     uint32_t end = c->write_seq + (fin_queued ? 1 : 0);
     sim_time_t now = sched_now(c->stack->sched);

@@ -112,7 +112,7 @@ void tcp_mem_update(struct tcp_stack *st, int64_t delta)
 
 size_t tcp_sock_mem_bytes(const struct tcp_sock *c)
 {
-    return sizeof *c + (size_t)c->cap_ooo * sizeof(struct tcp_range);
+    return sizeof *c + ((size_t)c->cap_ooo + c->cap_sacked) * sizeof(struct tcp_range);
 }
 
 size_t tcp_conn_idle_bytes(void) { return sizeof(struct tcp_sock); }
@@ -171,6 +171,7 @@ void tcp_sock_destroy(struct tcp_sock *c)
     timer_cancel(&c->rtx);
     timer_cancel(&c->delack);
     tcp_ooo_free(c); /* accounts its own bytes */
+    tcp_sack_clear(c);
     tcp_mem_update(st, -(int64_t)sizeof *c);
     st->stats.conns_live--;
     c->state = TCP_CLOSED;
