@@ -251,6 +251,35 @@ static void test_transfer_completes_under_heavy_loss_both_ways(void)
     transfer_under_heavy_loss(no_sack());
 }
 
+/* Serial-number comparisons hold only within 2^31: state kept from the start of the
+ * connection (the ISN, the NewReno `recover` point) must not be compared with sequence numbers
+ * 2^31 bytes later. A 2.5 GB transfer in 64 KB segments (cheap: 40000 segments) with a loss
+ * after the first 2^31 bytes must still recover by fast retransmit and finish. */
+static void test_recovery_works_after_two_gigabytes(void)
+{
+    struct tcp_config cfg;
+    tcp_config_default(&cfg);
+    cfg.mss = 65000;
+    cfg.rcvbuf = cfg.sndbuf = 16u << 20;
+    struct tnet *tn = tnet_new(10000000000ull, time_from_ms(DELAY_MS), &cfg, &cfg);
+    tn->keep_log = false;
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    uint32_t seg = 65000 - 12;
+    tnet_drop_seq(tn, TN_AB, (uint32_t)((2200000000u / seg) * seg), 1);
+    tnet_connect_bulk(tn, &cli, 2500000000u, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv.read, 2500000000u);
+    CU_ASSERT_TRUE(cli.closed);
+    struct tcp_sock_stats st;
+    tcp_sock_get_stats(cli.sock, &st);
+    CU_ASSERT_EQUAL(st.fast_retrans, 1);
+    CU_ASSERT_EQUAL(st.rto_count, 0);
+    tcp_close(cli.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
 static void test_full_ack_ends_recovery_at_ssthresh(void)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
@@ -330,6 +359,7 @@ SUITE(tcp_loss, NULL, NULL,
       TEST(test_newreno_partial_ack_retransmits_the_second_hole),
       TEST(test_sack_recovery_repairs_three_holes_in_one_round_trip),
       TEST(test_transfer_completes_under_heavy_loss_both_ways),
+      TEST(test_recovery_works_after_two_gigabytes),
       TEST(test_full_ack_ends_recovery_at_ssthresh),
       TEST(test_reno_throughput_matches_mathis_at_one_percent_loss),
       TEST(test_reno_throughput_matches_mathis_at_one_permille_loss))

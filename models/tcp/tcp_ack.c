@@ -127,6 +127,10 @@ static void on_new_ack(struct tcp_sock *c, uint32_t ack)
         }
     } else {
         c->dupacks = 0;
+        /* Keep `recover` within 2^31 of the ACKs it is compared with: moving it up to
+         * SEG.ACK - 1 once SEG.ACK is past it changes no comparison with a later ACK. */
+        if (seq_gt(ack, c->recover + 1))
+            c->recover = ack - 1;
         if (cwnd_limited)
             c->cc.ops->cong_avoid(&c->cc, data_acked);
     }

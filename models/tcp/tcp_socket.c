@@ -78,7 +78,9 @@ int tcp_connect(struct tcp_stack *st, const struct tcp_addr *src, uint16_t src_p
 
 static uint32_t snd_queued(const struct tcp_sock *c)
 {
-    uint32_t start = seq_gt(c->snd_una, c->iss) ? c->snd_una : c->iss + 1;
+    /* Until the SYN is acknowledged snd_una = iss, which is not application data. Compare
+     * for equality only: serial comparisons with iss fail after 2^31 bytes. */
+    uint32_t start = c->snd_una == c->iss ? c->iss + 1 : c->snd_una;
     return c->write_seq - start;
 }
 
