@@ -201,7 +201,6 @@ static void enter_time_wait(struct tcp_sock *c)
     tcp_set_state(c, TCP_TIME_WAIT);
     tcp_rtx_stop(c);
     tcp_timewait_start(c);
-    notify_closed(c);
 }
 
 static void process_fin(struct tcp_sock *c)
@@ -386,6 +385,7 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
                     tcp_timewait_start(c);
             } else if (c->state == TCP_CLOSING) {
                 enter_time_wait(c);
+                notify_closed(c);
                 if (c->flags & TF_FREE_LATER)
                     return;
             } else if (c->state == TCP_LAST_ACK) {
@@ -422,9 +422,12 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
     }
     if (c->flags & TF_FREE_LATER)
         return;
+    bool now_closed = c->state == TCP_TIME_WAIT; /* FIN-WAIT-2 got the FIN: all done */
     tcp_output(c);
     if (c->flags & TF_ACK_NOW)
         tcp_send_ack(c);
     if (deliver)
         notify_readable(c);
+    if (now_closed && !(c->flags & TF_FREE_LATER))
+        notify_closed(c); /* after the end-of-file, as a read() of 0 comes before close */
 }
