@@ -12,7 +12,7 @@
  * Zero-window probes are Linux-style: a bare ACK with sequence snd_una - 1 that the receiver
  * must answer with its current window (RFC 9293 3.8.6.1 allows any probe that elicits an
  * ACK), sent after the RTO and then at doubling intervals up to rto_max, never giving up
- * while the peer answers. Not modelled: keepalive, F-RTO, RACK/TLP, the RFC 6298 3 s reset.
+ * while the peer answers. Not modelled: keepalive, F-RTO, RACK/TLP.
  */
 #include "models/tcp/tcp_int.h"
 
