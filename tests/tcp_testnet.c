@@ -77,8 +77,27 @@ static void pipe_send(struct tnet *tn, int dir, struct packet *pkt)
         return;
     }
     sim_time_t now = sched_now(tn->s);
+    if (tn->queue_limit[dir]) {
+        size_t cap = tn->queue_limit[dir];
+        while (tn->q_len[dir] && tn->depart[dir][tn->q_head[dir]] <= now) {
+            tn->q_head[dir] = (tn->q_head[dir] + 1) % cap;
+            tn->q_len[dir]--;
+        }
+        if (tn->q_len[dir] == cap) {
+            tn->queue_drops[dir]++;
+            if (tn->keep_log)
+                tn->log[tn->nlog - 1].dropped = true;
+            pkt_free(pkt);
+            return;
+        }
+    }
     sim_time_t start = tn->busy_until[dir] > now ? tn->busy_until[dir] : now;
     tn->busy_until[dir] = start + time_to_send(pkt_wire_len(pkt) + IPV4_HDR_BYTES, tn->rate);
+    if (tn->queue_limit[dir]) {
+        size_t cap = tn->queue_limit[dir];
+        tn->depart[dir][(tn->q_head[dir] + tn->q_len[dir]) % cap] = tn->busy_until[dir];
+        tn->q_len[dir]++;
+    }
     sched_at(tn->s, tn->busy_until[dir] + tn->delay, deliver, &tn->dirs[dir], pkt);
 }
 
@@ -135,6 +154,8 @@ void tnet_free(struct tnet *tn)
     pkt_pool_free(tn->pool);
     rng_free(tn->loss_rng);
     free(tn->log);
+    free(tn->depart[0]);
+    free(tn->depart[1]);
     free(tn);
 }
 
@@ -150,6 +171,16 @@ void tnet_drop_flags(struct tnet *tn, int dir, uint16_t flags, int times)
 }
 
 void tnet_set_loss(struct tnet *tn, int dir, double p) { tn->loss[dir] = p; }
+
+void tnet_set_queue(struct tnet *tn, int dir, size_t packets)
+{
+    free(tn->depart[dir]);
+    tn->depart[dir] = calloc(packets, sizeof *tn->depart[dir]);
+    if (!tn->depart[dir])
+        abort();
+    tn->queue_limit[dir] = packets;
+    tn->q_head[dir] = tn->q_len[dir] = 0;
+}
 
 const struct tn_seg *tnet_find(const struct tnet *tn, int dir, uint16_t flags, bool data, int i)
 {

@@ -7,7 +7,7 @@
  * length, window, dropped or not), so tests assert on what was on the wire. Segments are
  * dropped by scripted rules (the n-th transmission of a given relative sequence number, all
  * segments with given flags) or by Bernoulli loss on data segments from a named random
- * stream. Nothing here is TCP logic: it only moves and records packets.
+ * stream; a direction may also have a drop-tail queue limit, making the pipe a bottleneck. Nothing here is TCP logic: it only moves and records packets.
  */
 #ifndef MCPSIM_TESTS_TCP_TESTNET_H
 #define MCPSIM_TESTS_TCP_TESTNET_H
@@ -63,6 +63,10 @@ struct tnet {
     int ndrops;
     double loss[2];
     bool loss_all;      /* Bernoulli loss hits every segment, not only data */
+    size_t queue_limit[2];   /* drop-tail limit in packets (in transmission included); 0 = none */
+    sim_time_t *depart[2];   /* ring of departure times of the packets queued */
+    size_t q_head[2], q_len[2];
+    uint64_t queue_drops[2];
     struct rng *loss_rng;
     struct tn_seg *log;
     size_t nlog, caplog;
@@ -79,6 +83,8 @@ void tnet_free(struct tnet *tn);
 void tnet_drop_seq(struct tnet *tn, int dir, uint32_t rseq, int times);
 /* Drops the first `times` segments carrying all the given flags (e.g. TCP_FLAG_SYN). */
 void tnet_drop_flags(struct tnet *tn, int dir, uint16_t flags, int times);
+/* A drop-tail queue of `packets` (the one being serialized included) in one direction. */
+void tnet_set_queue(struct tnet *tn, int dir, size_t packets);
 /* Bernoulli loss of data-carrying segments in one direction. */
 void tnet_set_loss(struct tnet *tn, int dir, double p);
 
