@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/wire/ipv4.h"
 #include "models/wire/tcp.h"
 
 #define IPV4_HDR_BYTES 20
@@ -41,6 +42,30 @@ static bool should_drop(struct tnet *tn, struct tn_seg *g)
     return false;
 }
 
+static void pcap_segment(struct tnet *tn, int dir, const struct packet *pkt)
+{
+    static uint8_t frame[65536]; /* tot_len is 16 bits */
+    struct ipv4_hdr ip = { 0 };
+    size_t tcp_len = pkt_wire_len(pkt);
+    ip.tot_len = (uint16_t)(IPV4_HDR_BYTES + tcp_len);
+    ip.ttl = 64;
+    ip.proto = IPPROTO_NUM_TCP;
+    ip.frag = IPV4_FLAG_DF;
+    const struct tcp_addr *src = dir == TN_AB ? &tn->addr_a : &tn->addr_b;
+    const struct tcp_addr *dst = dir == TN_AB ? &tn->addr_b : &tn->addr_a;
+    ip.src = (uint32_t)src->bytes[0] << 24 | (uint32_t)src->bytes[1] << 16 |
+             (uint32_t)src->bytes[2] << 8 | src->bytes[3];
+    ip.dst = (uint32_t)dst->bytes[0] << 24 | (uint32_t)dst->bytes[1] << 16 |
+             (uint32_t)dst->bytes[2] << 8 | dst->bytes[3];
+    ipv4_set_csum(&ip);
+    size_t n;
+    if (ipv4_encode(&ip, frame, sizeof frame, &n) < 0)
+        abort();
+    memcpy(frame + n, pkt_cdata(pkt), pkt_len(pkt));
+    memset(frame + n + pkt_len(pkt), 0, pkt_virtual_len(pkt));
+    pcapio_write(tn->pcap, sched_now(tn->s) / 1000, frame, ip.tot_len, ip.tot_len);
+}
+
 static void pipe_send(struct tnet *tn, int dir, struct packet *pkt)
 {
     struct tcp_hdr h;
@@ -62,6 +87,8 @@ static void pipe_send(struct tnet *tn, int dir, struct packet *pkt)
     g.rseq = h.seq - tn->isn[dir] - 1;
     g.rack = h.ack - tn->isn[!dir] - 1;
     g.dropped = should_drop(tn, &g);
+    if (tn->pcap)
+        pcap_segment(tn, dir, pkt);
     if (tn->keep_log) {
         if (tn->nlog == tn->caplog) {
             tn->caplog = tn->caplog ? 2 * tn->caplog : 256;
@@ -157,6 +184,21 @@ void tnet_free(struct tnet *tn)
     free(tn->depart[0]);
     free(tn->depart[1]);
     free(tn);
+}
+
+void tnet_pcap(struct tnet *tn, const char *path)
+{
+    char err[256];
+    if (pcapio_open_write(path, 228 /* LINKTYPE_IPV4 */, 65535, &tn->pcap, err, sizeof err) < 0)
+        abort();
+}
+
+int tnet_pcap_close(struct tnet *tn)
+{
+    char err[256];
+    int rc = pcapio_close_write(tn->pcap, err, sizeof err);
+    tn->pcap = NULL;
+    return rc;
 }
 
 void tnet_drop_seq(struct tnet *tn, int dir, uint32_t rseq, int times)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "models/tcp/tcp_stack.h"
+#include "sim/pcap.h"
 #include "sim/rng.h"
 
 enum { TN_AB = 0, TN_BA = 1 }; /* directions */
@@ -67,6 +68,7 @@ struct tnet {
     sim_time_t *depart[2];   /* ring of departure times of the packets queued */
     size_t q_head[2], q_len[2];
     uint64_t queue_drops[2];
+    struct pcapio_writer *pcap; /* every segment offered to the pipe, as IPv4 */
     struct rng *loss_rng;
     struct tn_seg *log;
     size_t nlog, caplog;
@@ -111,6 +113,12 @@ extern const struct tcp_sock_callbacks tn_app_callbacks;
 struct tcp_listener *tnet_listen_sink(struct tnet *tn, struct tn_app *sink);
 /* Connects A -> B:80 with `bytes` to send from app. */
 int tnet_connect_bulk(struct tnet *tn, struct tn_app *app, size_t bytes, const char *cc);
+
+/* Writes every segment offered to the pipe (dropped ones too) to a raw-IPv4 pcap at path,
+ * with an IPv4 header in front and the virtual payload written out as zero bytes (what the
+ * checksum assumes), so that tshark can verify every header and checksum. */
+void tnet_pcap(struct tnet *tn, const char *path);
+int tnet_pcap_close(struct tnet *tn);
 
 /* Prints the segment log, one line per segment (for debugging a failing test). */
 void tnet_dump(const struct tnet *tn, FILE *out);

@@ -5,6 +5,7 @@
  * exactly where the model fixes them (timers armed at a known instant) and otherwise within
  * one serialization time, which the test states.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "models/tcp/tcp_stack.h"
@@ -552,6 +553,54 @@ static void test_paws_drops_a_segment_with_an_old_timestamp(void)
     tnet_free(tn);
 }
 
+/* The bytes on the wire, checked by an independent decoder: a capture of a connection with
+ * every option (MSS, SACK-permitted, timestamps, window scale), a loss that makes the
+ * receiver send SACK blocks, a fast retransmission and a graceful close passes
+ * ../shared/tools/check-pcap.sh (tshark: no malformed packet, no bad checksum, no option
+ * encoding error). */
+static void test_capture_of_a_connection_passes_check_pcap(void)
+{
+    if (!harness_have_tool("tshark")) {
+        harness_skip("tshark not installed");
+        return;
+    }
+    char path[512], cmd[1200];
+    snprintf(path, sizeof path, "%s/tcp_conn.pcap", harness_tmpdir());
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    tnet_pcap(tn, path);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_drop_seq(tn, TN_AB, 5 * 1448, 1);
+    tnet_connect_bulk(tn, &cli, 60000, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv.read, 60000);
+    CU_ASSERT_EQUAL(tnet_pcap_close(tn), 0);
+    snprintf(cmd, sizeof cmd, "%s -q %s", harness_shared("tools/check-pcap.sh"), path);
+    char *out = NULL;
+    int rc = harness_run(cmd, &out);
+    CU_ASSERT_EQUAL(rc, 0);
+    if (rc != 0)
+        fprintf(stderr, "%s\n", out ? out : "");
+    /* And tshark reads the options we meant to send: two SYNs with window scale 3, and
+     * SACK blocks in the receiver's duplicate ACKs. */
+    snprintf(cmd, sizeof cmd,
+             "tshark -r %s -Y 'tcp.options.wscale.shift == 3 && tcp.options.sack_perm' | wc -l; "
+             "tshark -r %s -Y 'tcp.options.sack_le' | wc -l",
+             path, path);
+    free(out);
+    out = NULL;
+    rc = harness_run(cmd, &out);
+    CU_ASSERT_EQUAL(rc, 0);
+    int syns = -1, sacks = -1;
+    CU_ASSERT(out && sscanf(out, "%d %d", &syns, &sacks) == 2);
+    CU_ASSERT_EQUAL(syns, 2);
+    CU_ASSERT(sacks >= 3);
+    free(out);
+    tcp_close(cli.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
 SUITE(tcp_conn, NULL, NULL,
       TEST(test_handshake_and_transfer_deliver_every_byte),
       TEST(test_delayed_ack_acknowledges_every_second_segment),
@@ -568,4 +617,5 @@ SUITE(tcp_conn, NULL, NULL,
       TEST(test_synack_is_retransmitted_by_the_listener),
       TEST(test_mss_is_the_smaller_of_both_offers),
       TEST(test_nagle_holds_small_segments_while_data_is_unacknowledged),
-      TEST(test_paws_drops_a_segment_with_an_old_timestamp))
+      TEST(test_paws_drops_a_segment_with_an_old_timestamp),
+      TEST(test_capture_of_a_connection_passes_check_pcap))
