@@ -214,9 +214,42 @@ static void test_idle_connection_memory_is_reported_and_small(void)
     tnet_free(tn);
 }
 
+static void test_closing_a_listener_resets_its_queued_connections(void)
+{
+    struct farm f = { .accept = false };
+    struct tnet *tn = tnet_new(RATE, time_from_ms(10), NULL, NULL);
+    struct tcp_listener *l;
+    tcp_listen(tn->b, NULL, 80, &farm_cb, &f, &l);
+    struct tn_app cli[2] = { 0 };
+    for (int i = 0; i < 2; i++) {
+        tnet_connect_bulk(tn, &cli[i], 1000, NULL);
+        cli[i].close_when_done = false;
+    }
+    sched_run_until(tn->s, time_from_ms(100));
+    CU_ASSERT_TRUE(cli[0].connected && cli[1].connected); /* in B's accept queue */
+    tcp_listener_close(l);
+    sched_run_until(tn->s, time_from_ms(200));
+    for (int i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL(cli[i].error, TCP_ERR_RESET);
+        tcp_close(cli[i].sock);
+    }
+    struct tcp_stack_stats ss;
+    tcp_stack_get_stats(tn->b, &ss);
+    CU_ASSERT_EQUAL(ss.conns_live, 0);
+    /* Nobody listens any more: a new connection is refused. */
+    struct tn_app late = { 0 };
+    tnet_connect_bulk(tn, &late, 10, NULL);
+    sched_run_until(tn->s, time_from_ms(300));
+    CU_ASSERT_EQUAL(late.error, TCP_ERR_REFUSED);
+    CU_ASSERT_STRING_EQUAL(tcp_strerror(late.error), "connection refused");
+    tcp_close(late.sock);
+    tnet_free(tn);
+}
+
 SUITE(tcp_listen, NULL, NULL,
       TEST(test_syn_cookies_complete_handshakes_beyond_the_syn_queue),
       TEST(test_full_syn_queue_without_cookies_drops_syns),
       TEST(test_full_accept_queue_holds_back_handshakes),
       TEST(test_syn_flood_costs_bounded_memory),
-      TEST(test_idle_connection_memory_is_reported_and_small))
+      TEST(test_idle_connection_memory_is_reported_and_small),
+      TEST(test_closing_a_listener_resets_its_queued_connections))
