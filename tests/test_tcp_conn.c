@@ -601,6 +601,61 @@ static void test_capture_of_a_connection_passes_check_pcap(void)
     tnet_free(tn);
 }
 
+/* A stand-in for MPTCP: a transport of its own behind the same socket calls. */
+struct fake_sock {
+    struct tcp_sock_base base;
+    size_t sent, read;
+    bool shut, closed;
+};
+
+static int64_t fake_send(struct tcp_sock *s, size_t n)
+{
+    ((struct fake_sock *)(void *)s)->sent += n;
+    return (int64_t)n;
+}
+static size_t fake_read(struct tcp_sock *s, size_t n)
+{
+    ((struct fake_sock *)(void *)s)->read += n;
+    return n;
+}
+static size_t fake_readable(const struct tcp_sock *s) { (void)s; return 7; }
+static bool fake_eof(const struct tcp_sock *s) { (void)s; return true; }
+static size_t fake_writable(const struct tcp_sock *s) { (void)s; return 9; }
+static int fake_shutdown(struct tcp_sock *s)
+{
+    ((struct fake_sock *)(void *)s)->shut = true;
+    return 0;
+}
+static void fake_close(struct tcp_sock *s) { ((struct fake_sock *)(void *)s)->closed = true; }
+static void fake_set_callbacks(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, void *ctx)
+{
+    (void)s;
+    (void)cb;
+    (void)ctx;
+}
+
+static const struct tcp_sock_ops fake_ops = {
+    .send = fake_send, .read = fake_read, .readable = fake_readable, .eof = fake_eof,
+    .writable = fake_writable, .shutdown = fake_shutdown, .close = fake_close,
+    .abort = fake_close, .set_callbacks = fake_set_callbacks,
+};
+
+static void test_another_transport_answers_the_socket_calls(void)
+{
+    struct fake_sock f = { .base = { &fake_ops } };
+    struct tcp_sock *s = (struct tcp_sock *)(void *)&f;
+    CU_ASSERT_EQUAL(tcp_send(s, 100), 100);
+    CU_ASSERT_EQUAL(tcp_read(s, 5), 5);
+    CU_ASSERT_EQUAL(tcp_sock_readable(s), 7);
+    CU_ASSERT_EQUAL(tcp_sock_writable(s), 9);
+    CU_ASSERT_TRUE(tcp_sock_eof(s));
+    CU_ASSERT_EQUAL(tcp_shutdown(s), 0);
+    tcp_close(s);
+    CU_ASSERT_EQUAL(f.sent, 100);
+    CU_ASSERT_EQUAL(f.read, 5);
+    CU_ASSERT_TRUE(f.shut && f.closed);
+}
+
 SUITE(tcp_conn, NULL, NULL,
       TEST(test_handshake_and_transfer_deliver_every_byte),
       TEST(test_delayed_ack_acknowledges_every_second_segment),
@@ -618,4 +673,5 @@ SUITE(tcp_conn, NULL, NULL,
       TEST(test_mss_is_the_smaller_of_both_offers),
       TEST(test_nagle_holds_small_segments_while_data_is_unacknowledged),
       TEST(test_paws_drops_a_segment_with_an_old_timestamp),
-      TEST(test_capture_of_a_connection_passes_check_pcap))
+      TEST(test_capture_of_a_connection_passes_check_pcap),
+      TEST(test_another_transport_answers_the_socket_calls))

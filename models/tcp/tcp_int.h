@@ -60,6 +60,7 @@ enum tcp_tmode {
 struct tcp_listener;
 
 struct tcp_sock {
+    struct tcp_sock_base base;     /* first: the ops the calls of tcp_socket.h dispatch on */
     struct tcp_stack *stack;
     struct tcp_sock *hnext;        /* hash-bucket chain */
     struct tcp_sock *qnext;        /* listener SYN or accept queue */

@@ -1,7 +1,8 @@
 /* tcp_socket.c - the application calls of tcp_socket.h (RFC 9293 section 3.10.1-3.10.6:
  * OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) over virtual payload.
  *
- * close() with unread received data aborts with an RST, as Linux does (RFC 2525 section 2.17
+ * The public calls dispatch through the socket's ops (tcp_stream_ops here), the shape that
+ * lets MPTCP answer the same calls. close() with unread received data aborts with an RST, as Linux does (RFC 2525 section 2.17
  * "Failure to RST on close with data pending"), so a proxy that gives up on a connection
  * tells its peer. Not modelled: SO_LINGER, blocking semantics.
  */
@@ -84,13 +85,13 @@ static uint32_t snd_queued(const struct tcp_sock *c)
     return c->write_seq - start;
 }
 
-size_t tcp_sock_writable(const struct tcp_sock *c)
+static size_t stream_writable(const struct tcp_sock *c)
 {
     uint32_t q = snd_queued(c);
     return c->stack->cfg.sndbuf > q ? (size_t)(c->stack->cfg.sndbuf - q) : 0;
 }
 
-int64_t tcp_send(struct tcp_sock *s, size_t bytes)
+static int64_t stream_send(struct tcp_sock *s, size_t bytes)
 {
     switch (s->state) {
     case TCP_SYN_SENT:
@@ -103,7 +104,7 @@ int64_t tcp_send(struct tcp_sock *s, size_t bytes)
     }
     if (s->flags & TF_FIN_QUEUED)
         return TCP_ERR_STATE;
-    size_t room = tcp_sock_writable(s);
+    size_t room = stream_writable(s);
     size_t n = bytes < room ? bytes : room;
     if (n < bytes)
         s->flags |= TF_WANT_WRITE;
@@ -112,18 +113,18 @@ int64_t tcp_send(struct tcp_sock *s, size_t bytes)
     return (int64_t)n;
 }
 
-size_t tcp_sock_readable(const struct tcp_sock *s)
+static size_t stream_readable(const struct tcp_sock *s)
 {
     if (s->state == TCP_SYN_SENT || (s->state == TCP_CLOSED && !(s->flags & TF_ESTAB_SEEN)))
         return 0;
     return tcp_rcv_queued(s);
 }
 
-bool tcp_sock_eof(const struct tcp_sock *s) { return s->flags & TF_EOF; }
+static bool stream_eof(const struct tcp_sock *s) { return s->flags & TF_EOF; }
 
-size_t tcp_read(struct tcp_sock *s, size_t bytes)
+static size_t stream_read(struct tcp_sock *s, size_t bytes)
 {
-    size_t avail = tcp_sock_readable(s);
+    size_t avail = stream_readable(s);
     size_t n = bytes < avail ? bytes : avail;
     if (n == 0)
         return 0;
@@ -140,7 +141,7 @@ size_t tcp_read(struct tcp_sock *s, size_t bytes)
     return n;
 }
 
-int tcp_shutdown(struct tcp_sock *s)
+static int stream_shutdown(struct tcp_sock *s)
 {
     if (s->flags & TF_FIN_QUEUED)
         return 0;
@@ -164,7 +165,7 @@ int tcp_shutdown(struct tcp_sock *s)
     return 0;
 }
 
-void tcp_abort(struct tcp_sock *s)
+static void stream_abort(struct tcp_sock *s)
 {
     switch (s->state) {
     case TCP_SYN_RCVD:
@@ -180,7 +181,7 @@ void tcp_abort(struct tcp_sock *s)
     tcp_sock_destroy(s);
 }
 
-void tcp_close(struct tcp_sock *s)
+static void stream_close(struct tcp_sock *s)
 {
     switch (s->state) {
     case TCP_CLOSED:
@@ -191,7 +192,7 @@ void tcp_close(struct tcp_sock *s)
         break;
     }
     if (tcp_rcv_queued(s) > 0) {
-        tcp_abort(s);
+        stream_abort(s);
         return;
     }
     s->flags |= TF_ORPHAN;
@@ -199,7 +200,7 @@ void tcp_close(struct tcp_sock *s)
     s->ctx = NULL;
     if (s->state == TCP_FIN_WAIT_2 && s->tmode == TMR_NONE)
         tcp_timewait_start(s);
-    tcp_shutdown(s);
+    stream_shutdown(s);
 }
 
 int tcp_sock_set_cc(struct tcp_sock *s, const char *name)
@@ -222,7 +223,8 @@ void tcp_sock_set_nagle(struct tcp_sock *s, bool on)
     tcp_output(s);
 }
 
-void tcp_sock_set_ctx(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, void *ctx)
+static void stream_set_callbacks(struct tcp_sock *s, const struct tcp_sock_callbacks *cb,
+                                 void *ctx)
 {
     s->cb = cb;
     s->ctx = ctx;
@@ -256,4 +258,37 @@ void tcp_sock_get_info(const struct tcp_sock *s, struct tcp_sock_info *out)
     out->rto = s->rto;
     out->cc = s->cc.ops->name;
     out->mem_bytes = tcp_sock_mem_bytes(s);
+}
+
+const struct tcp_sock_ops tcp_stream_ops = {
+    .send = stream_send,
+    .read = stream_read,
+    .readable = stream_readable,
+    .eof = stream_eof,
+    .writable = stream_writable,
+    .shutdown = stream_shutdown,
+    .close = stream_close,
+    .abort = stream_abort,
+    .set_callbacks = stream_set_callbacks,
+};
+
+/* The calls of tcp_socket.h dispatch on the socket's ops, so that an MPTCP socket answers
+ * them too; the cost is one indirect call per application call, none per packet. */
+static const struct tcp_sock_ops *ops_of(const struct tcp_sock *s)
+{
+    return ((const struct tcp_sock_base *)(const void *)s)->ops;
+}
+
+int64_t tcp_send(struct tcp_sock *s, size_t bytes) { return ops_of(s)->send(s, bytes); }
+size_t tcp_read(struct tcp_sock *s, size_t bytes) { return ops_of(s)->read(s, bytes); }
+size_t tcp_sock_readable(const struct tcp_sock *s) { return ops_of(s)->readable(s); }
+bool tcp_sock_eof(const struct tcp_sock *s) { return ops_of(s)->eof(s); }
+size_t tcp_sock_writable(const struct tcp_sock *s) { return ops_of(s)->writable(s); }
+int tcp_shutdown(struct tcp_sock *s) { return ops_of(s)->shutdown(s); }
+void tcp_close(struct tcp_sock *s) { ops_of(s)->close(s); }
+void tcp_abort(struct tcp_sock *s) { ops_of(s)->abort(s); }
+
+void tcp_sock_set_ctx(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, void *ctx)
+{
+    ops_of(s)->set_callbacks(s, cb, ctx);
 }

@@ -149,14 +149,39 @@ void tcp_close(struct tcp_sock *s);
 /* Sends RST (if synchronized) and frees the socket at once (RFC 9293 ABORT call). */
 void tcp_abort(struct tcp_sock *s);
 
-/* ---- options and introspection ----------------------------------------------------- */
+/* ---- sharing the interface (MPTCP) ------------------------------------------------- */
 
+/* The operations behind the data and ending calls above. Another transport shares this
+ * interface the way SQLite's VFS shares sqlite3_file: its socket struct starts with a
+ * struct tcp_sock_base whose ops implement the calls, and it hands applications a
+ * struct tcp_sock * pointing at it; the callbacks are the same struct tcp_sock_callbacks.
+ * Applications never see the difference. The TCP implementation is tcp_stream_ops. */
+struct tcp_sock_ops {
+    int64_t (*send)(struct tcp_sock *s, size_t bytes);
+    size_t (*read)(struct tcp_sock *s, size_t bytes);
+    size_t (*readable)(const struct tcp_sock *s);
+    bool (*eof)(const struct tcp_sock *s);
+    size_t (*writable)(const struct tcp_sock *s);
+    int (*shutdown)(struct tcp_sock *s);
+    void (*close)(struct tcp_sock *s);
+    void (*abort)(struct tcp_sock *s);
+    void (*set_callbacks)(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, void *ctx);
+};
+
+struct tcp_sock_base {
+    const struct tcp_sock_ops *ops;
+};
+
+extern const struct tcp_sock_ops tcp_stream_ops;
+
+/* ---- options and introspection (TCP sockets only) ---------------------------------- */
+
+void tcp_sock_set_ctx(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, void *ctx);
 int tcp_sock_set_cc(struct tcp_sock *s, const char *name);
 void tcp_sock_set_nagle(struct tcp_sock *s, bool on);
 void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_sock_stats *out);
 void tcp_sock_get_info(const struct tcp_sock *s, struct tcp_sock_info *out);
 int tcp_sock_state(const struct tcp_sock *s);
 struct tcp_stack *tcp_sock_stack(const struct tcp_sock *s);
-void tcp_sock_set_ctx(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, void *ctx);
 
 #endif

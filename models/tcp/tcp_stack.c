@@ -138,6 +138,7 @@ struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_cong_ops 
     if (!c)
         return NULL;
     const struct tcp_config *cfg = &st->cfg;
+    c->base.ops = &tcp_stream_ops;
     c->stack = st;
     c->state = TCP_CLOSED;
     if (cfg->nagle)
