@@ -125,7 +125,10 @@ static void pipe_send(struct tnet *tn, int dir, struct packet *pkt)
         tn->depart[dir][(tn->q_head[dir] + tn->q_len[dir]) % cap] = tn->busy_until[dir];
         tn->q_len[dir]++;
     }
-    sched_at(tn->s, tn->busy_until[dir] + tn->delay, deliver, &tn->dirs[dir], pkt);
+    sim_time_t extra = 0;
+    if (tn->jitter > 0)
+        extra = (sim_time_t)(rng_uniform(tn->loss_rng) * (double)tn->jitter);
+    sched_at(tn->s, tn->busy_until[dir] + tn->delay + extra, deliver, &tn->dirs[dir], pkt);
 }
 
 static void send_a(void *ctx, struct packet *pkt, const struct tcp_addr *src,

@@ -64,6 +64,7 @@ struct tnet {
     int ndrops;
     double loss[2];
     bool loss_all;      /* Bernoulli loss hits every segment, not only data */
+    sim_time_t jitter;       /* extra delay uniform in [0, jitter): reorders packets */
     size_t queue_limit[2];   /* drop-tail limit in packets (in transmission included); 0 = none */
     sim_time_t *depart[2];   /* ring of departure times of the packets queued */
     size_t q_head[2], q_len[2];

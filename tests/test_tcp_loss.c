@@ -251,6 +251,34 @@ static void test_transfer_completes_under_heavy_loss_both_ways(void)
     transfer_under_heavy_loss(no_sack());
 }
 
+/* Reordering: every packet gets 0-5 ms of extra delay (a 20 ms RTT path), so segments and
+ * ACKs overtake each other; with 1% loss on top. Every byte must arrive exactly once in the
+ * byte count, spurious retransmissions are allowed. */
+static void test_transfer_completes_with_reordering_and_loss(void)
+{
+    for (int sack = 0; sack < 2; sack++) {
+        struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), sack ? NULL : no_sack(), NULL);
+        tn->keep_log = false;
+        tn->loss_all = true;
+        tn->jitter = time_from_ms(5);
+        tnet_set_loss(tn, TN_AB, 0.01);
+        tnet_set_loss(tn, TN_BA, 0.01);
+        struct tn_app cli = { 0 }, srv = { 0 };
+        tnet_listen_sink(tn, &srv);
+        tnet_connect_bulk(tn, &cli, 5000000, NULL);
+        sched_run(tn->s);
+        CU_ASSERT_EQUAL(srv.read, 5000000);
+        CU_ASSERT_TRUE(cli.closed);
+        CU_ASSERT_TRUE(srv.closed);
+        struct tcp_sock_stats st;
+        tcp_sock_get_stats(srv.sock, &st);
+        CU_ASSERT_EQUAL(st.bytes_received, 5000000);
+        tcp_close(cli.sock);
+        tcp_close(srv.sock);
+        tnet_free(tn);
+    }
+}
+
 /* Serial-number comparisons hold only within 2^31: state kept from the start of the
  * connection (the ISN, the NewReno `recover` point) must not be compared with sequence numbers
  * 2^31 bytes later. A 2.5 GB transfer in 64 KB segments (cheap: 40000 segments) with a loss
@@ -359,6 +387,7 @@ SUITE(tcp_loss, NULL, NULL,
       TEST(test_newreno_partial_ack_retransmits_the_second_hole),
       TEST(test_sack_recovery_repairs_three_holes_in_one_round_trip),
       TEST(test_transfer_completes_under_heavy_loss_both_ways),
+      TEST(test_transfer_completes_with_reordering_and_loss),
       TEST(test_recovery_works_after_two_gigabytes),
       TEST(test_full_ack_ends_recovery_at_ssthresh),
       TEST(test_reno_throughput_matches_mathis_at_one_percent_loss),
