@@ -308,6 +308,82 @@ static void test_recovery_works_after_two_gigabytes(void)
     tnet_free(tn);
 }
 
+struct traced {
+    int cwnd_points, rtt_points, nstates;
+    uint32_t last_cwnd, min_ssthresh;
+    sim_time_t min_rtt, max_rtt;
+    int states[16];
+};
+
+static void tr_cwnd(struct tcp_sock *s, void *ctx, uint32_t cwnd, uint32_t ssthresh)
+{
+    (void)s;
+    struct traced *t = ctx;
+    t->cwnd_points++;
+    t->last_cwnd = cwnd;
+    if (ssthresh < t->min_ssthresh)
+        t->min_ssthresh = ssthresh;
+}
+
+static void tr_rtt(struct tcp_sock *s, void *ctx, sim_time_t sample, sim_time_t srtt,
+                   sim_time_t rto)
+{
+    (void)s;
+    (void)srtt;
+    (void)rto;
+    struct traced *t = ctx;
+    t->rtt_points++;
+    if (t->min_rtt == 0 || sample < t->min_rtt)
+        t->min_rtt = sample;
+    if (sample > t->max_rtt)
+        t->max_rtt = sample;
+}
+
+static void tr_state(struct tcp_sock *s, void *ctx, int from, int to)
+{
+    (void)s;
+    (void)from;
+    struct traced *t = ctx;
+    if (t->nstates < 16)
+        t->states[t->nstates++] = to;
+}
+
+static const struct tcp_sock_trace tracer = { .cwnd = tr_cwnd, .rtt = tr_rtt, .state = tr_state };
+
+static void test_trace_sources_report_cwnd_rtt_and_states(void)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_drop_seq(tn, TN_AB, 30 * MSS, 1);
+    tnet_connect_bulk(tn, &cli, 500000, NULL);
+    struct traced t = { .min_ssthresh = UINT32_MAX };
+    tcp_sock_set_trace(cli.sock, &tracer, &t);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv.read, 500000);
+    struct tcp_sock_info info;
+    tcp_sock_get_info(cli.sock, &info);
+    struct tcp_sock_stats st;
+    tcp_sock_get_stats(cli.sock, &st);
+    /* Every growth step and the reduction at the loss were reported; the last reported
+     * window is the current one. */
+    CU_ASSERT(t.cwnd_points > 20);
+    CU_ASSERT_EQUAL(t.last_cwnd, info.cwnd);
+    CU_ASSERT(t.min_ssthresh < 40 * MSS);
+    /* One report per RTT sample: the handshake's 20 ms and data RTTs with queueing. */
+    CU_ASSERT_EQUAL((uint64_t)t.rtt_points, st.rtt_samples);
+    CU_ASSERT(t.min_rtt >= time_from_ms(20) && t.min_rtt < time_from_ms(21));
+    CU_ASSERT(t.max_rtt < time_from_ms(100));
+    /* The client closes first: ESTABLISHED, FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT, CLOSED. */
+    int want[] = { TCP_ESTABLISHED, TCP_FIN_WAIT_1, TCP_FIN_WAIT_2, TCP_TIME_WAIT, TCP_CLOSED };
+    CU_ASSERT_EQUAL_FATAL(t.nstates, 5);
+    for (int i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(t.states[i], want[i]);
+    tcp_close(cli.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
 static void test_full_ack_ends_recovery_at_ssthresh(void)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
@@ -389,6 +465,7 @@ SUITE(tcp_loss, NULL, NULL,
       TEST(test_transfer_completes_under_heavy_loss_both_ways),
       TEST(test_transfer_completes_with_reordering_and_loss),
       TEST(test_recovery_works_after_two_gigabytes),
+      TEST(test_trace_sources_report_cwnd_rtt_and_states),
       TEST(test_full_ack_ends_recovery_at_ssthresh),
       TEST(test_reno_throughput_matches_mathis_at_one_percent_loss),
       TEST(test_reno_throughput_matches_mathis_at_one_permille_loss))

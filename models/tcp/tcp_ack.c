@@ -144,9 +144,16 @@ static void on_new_ack(struct tcp_sock *c, uint32_t ack)
     }
 }
 
+void tcp_trace_cwnd(struct tcp_sock *c, uint32_t old_cwnd, uint32_t old_ssthresh)
+{
+    if (c->trace && c->trace->cwnd && (c->cc.cwnd != old_cwnd || c->cc.ssthresh != old_ssthresh))
+        c->trace->cwnd(c, c->trace_ctx, c->cc.cwnd, c->cc.ssthresh);
+}
+
 bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
 {
     uint32_t ack = h->ack;
+    uint32_t cwnd0 = c->cc.cwnd, ssthresh0 = c->cc.ssthresh;
     if (seq_gt(ack, c->snd_max)) {
         c->flags |= TF_ACK_NOW;
         return false;
@@ -170,6 +177,7 @@ bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
         on_new_ack(c, ack);
     else if (dup)
         on_dupack(c, ack);
+    tcp_trace_cwnd(c, cwnd0, ssthresh0);
     if ((c->flags & TF_WANT_WRITE) && c->cb && c->cb->writable) {
         size_t room = tcp_sock_writable(c);
         if (room > 0) {

@@ -67,6 +67,8 @@ struct tcp_sock {
     struct tcp_listener *parent;   /* listener while queued, NULL otherwise */
     const struct tcp_sock_callbacks *cb;
     void *ctx;
+    const struct tcp_sock_trace *trace;
+    void *trace_ctx;
     struct tcp_addr laddr, raddr;
     uint16_t lport, rport;
     uint8_t state;
@@ -176,6 +178,8 @@ sim_time_t tcp_rto_backed_off(const struct tcp_sock *c);
 /* tcp_ack.c: ACK processing of a synchronized connection; false when the segment must be
  * dropped (ACK for data not yet sent, answered with an ACK). */
 bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len);
+/* Calls the cwnd trace when cwnd or ssthresh differ from the values given. */
+void tcp_trace_cwnd(struct tcp_sock *c, uint32_t old_cwnd, uint32_t old_ssthresh);
 void tcp_cc_sync(struct tcp_sock *c);
 uint32_t tcp_in_flight(const struct tcp_sock *c);
 void tcp_enter_loss(struct tcp_sock *c);

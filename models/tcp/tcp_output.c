@@ -35,7 +35,10 @@ void tcp_set_state(struct tcp_sock *c, int state)
 {
     log_debug(tcp, "%u -> %u: %s -> %s", c->lport, c->rport, tcp_state_name(c->state),
               tcp_state_name(state));
+    int from = c->state;
     c->state = (uint8_t)state;
+    if (c->trace && c->trace->state && from != state)
+        c->trace->state(c, c->trace_ctx, from, state);
 }
 
 uint32_t tcp_ts_now(const struct tcp_sock *c)
@@ -249,8 +252,11 @@ void tcp_output(struct tcp_sock *c)
     if (c->snd_una == c->snd_max && seq_lt(c->snd_nxt, end) && c->idle_since >= 0 &&
         now - c->idle_since > c->rto) {
         uint32_t iw = (uint32_t)c->stack->cfg.initial_cwnd * c->mss;
-        if (c->cc.cwnd > iw)
+        if (c->cc.cwnd > iw) {
+            uint32_t cwnd0 = c->cc.cwnd;
             c->cc.cwnd = iw;
+            tcp_trace_cwnd(c, cwnd0, c->cc.ssthresh);
+        }
         if (c->cc.ops->cwnd_event) {
             tcp_cc_sync(c);
             c->cc.ops->cwnd_event(&c->cc, TCP_CA_EVENT_TX_START);

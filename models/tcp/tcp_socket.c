@@ -232,6 +232,12 @@ static void stream_set_callbacks(struct tcp_sock *s, const struct tcp_sock_callb
 
 int tcp_sock_state(const struct tcp_sock *s) { return s->state; }
 
+void tcp_sock_set_trace(struct tcp_sock *s, const struct tcp_sock_trace *t, void *ctx)
+{
+    s->trace = t;
+    s->trace_ctx = ctx;
+}
+
 struct tcp_stack *tcp_sock_stack(const struct tcp_sock *s) { return s->stack; }
 
 void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_sock_stats *out)

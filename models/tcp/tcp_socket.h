@@ -180,6 +180,17 @@ void tcp_sock_set_ctx(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, v
 int tcp_sock_set_cc(struct tcp_sock *s, const char *name);
 void tcp_sock_set_nagle(struct tcp_sock *s, bool on);
 void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_sock_stats *out);
+
+/* Trace sources in the ns-3 manner: NULL members and a NULL table cost one test each.
+ * cwnd: after any change of cwnd or ssthresh (bytes); rtt: each RTT sample with the new SRTT
+ * and RTO; state: each state change. For time series of applications and tests. */
+struct tcp_sock_trace {
+    void (*cwnd)(struct tcp_sock *s, void *ctx, uint32_t cwnd, uint32_t ssthresh);
+    void (*rtt)(struct tcp_sock *s, void *ctx, sim_time_t sample, sim_time_t srtt,
+                sim_time_t rto);
+    void (*state)(struct tcp_sock *s, void *ctx, int from, int to);
+};
+void tcp_sock_set_trace(struct tcp_sock *s, const struct tcp_sock_trace *t, void *ctx);
 void tcp_sock_get_info(const struct tcp_sock *s, struct tcp_sock_info *out);
 int tcp_sock_state(const struct tcp_sock *s);
 struct tcp_stack *tcp_sock_stack(const struct tcp_sock *s);

@@ -49,6 +49,8 @@ void tcp_rtt_sample(struct tcp_sock *c, sim_time_t r)
     c->rto = rto;
     c->backoff = 0;
     c->stats.rtt_samples++;
+    if (c->trace && c->trace->rtt)
+        c->trace->rtt(c, c->trace_ctx, r, c->srtt, c->rto);
 }
 
 void tcp_rtx_arm(struct tcp_sock *c)
@@ -116,7 +118,9 @@ static void data_timeout(struct tcp_sock *c)
         return;
     }
     c->stats.rto_count++;
+    uint32_t cwnd0 = c->cc.cwnd, ssthresh0 = c->cc.ssthresh;
     tcp_enter_loss(c);
+    tcp_trace_cwnd(c, cwnd0, ssthresh0);
     c->backoff++;                           /* (5.5) */
     c->snd_nxt = c->snd_una;                /* go-back-N */
     c->flags &= ~TF_RTT_TIMING;             /* Karn */
