@@ -7,7 +7,9 @@
  * length, window, dropped or not), so tests assert on what was on the wire. Segments are
  * dropped by scripted rules (the n-th transmission of a given relative sequence number, all
  * segments with given flags) or by Bernoulli loss on data segments from a named random
- * stream; a direction may also have a drop-tail queue limit, making the pipe a bottleneck. Nothing here is TCP logic: it only moves and records packets.
+ * stream; a direction may also have a drop-tail queue limit, making the pipe a bottleneck,
+ * and a delivery jitter that reorders packets. The pipe can also write a pcap of every
+ * segment. Nothing here is TCP logic: it only moves and records packets.
  */
 #ifndef MCPSIM_TESTS_TCP_TESTNET_H
 #define MCPSIM_TESTS_TCP_TESTNET_H

@@ -5,10 +5,13 @@
  * blurred by queueing.
  */
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/tcp/tcp_cong.h"
 #include "models/tcp/tcp_stack.h"
+#include "sim/registry.h"
 #include "tests/harness.h"
 #include "tests/tcp_testnet.h"
 
@@ -28,6 +31,38 @@ static void test_registry_finds_algorithms_by_name(void)
     CU_ASSERT_EQUAL(tcp_config_check(&cfg, err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "vegas"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "cubic|newreno|reno"));
+}
+
+/* The "tcp" model: its parameter table drives `mcpsim help tcp`, and create() refuses a bad
+ * configuration with a message naming the parameter. */
+static void test_tcp_model_lists_parameters_and_checks_them(void)
+{
+    const struct model_def *m = registry_find("tcp");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    const char *names[] = { "mss", "cc", "rto_min", "rto_initial", "syn_retries",
+                            "delack_timeout", "nagle", "sack", "timestamps", "wscale",
+                            "rcvbuf", "sndbuf", "syncookies", "backlog", "syn_backlog" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        CU_ASSERT_PTR_NOT_NULL(registry_param(m, names[i]));
+    struct tcp_config cfg;
+    char err[256];
+    CU_ASSERT_EQUAL(param_defaults(m, &cfg, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(cfg.rto_initial, time_from_s(1));
+    CU_ASSERT_EQUAL(cfg.mss, 1460);
+    void *made = NULL;
+    CU_ASSERT_EQUAL(m->create(NULL, "n1", &cfg, &made, err, sizeof err), 0);
+    free(made);
+    CU_ASSERT_EQUAL(param_set(registry_param(m, "cc"), &cfg, "cubic", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(param_set(registry_param(m, "rto_min"), &cfg, "2s", err, sizeof err), 0);
+    CU_ASSERT_EQUAL(m->create(NULL, "n1", &cfg, &made, err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "rto_min"));
+    char *out = NULL;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s help tcp", harness_mcpsim());
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "syncookies"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "delack_timeout"));
+    free(out);
 }
 
 /* One RTT of ACKs, one per segment of the current window. */
@@ -155,6 +190,7 @@ static void test_cubic_selected_by_name_reduces_by_beta_on_loss(void)
 
 SUITE(tcp_cong, NULL, NULL,
       TEST(test_registry_finds_algorithms_by_name),
+      TEST(test_tcp_model_lists_parameters_and_checks_them),
       TEST(test_reno_doubles_in_slow_start_and_adds_one_segment_per_rtt),
       TEST(test_cubic_window_follows_the_rfc9438_curve),
       TEST(test_cubic_fast_convergence_lowers_wmax),

@@ -106,8 +106,8 @@ static void test_delayed_ack_timer_fires_for_a_lone_segment(void)
         return;
     }
     /* It leaves behind the handshake's ACK (32 + 20 bytes) sent at the same instant. */
-    sim_time_t arrival = d->at + time_to_send(32 + 20, RATE) + time_to_send(d->len + 32 + 20, RATE) +
-                         time_from_ms(DELAY_MS);
+    sim_time_t arrival = d->at + time_to_send(32 + 20, RATE) +
+                         time_to_send(d->len + 32 + 20, RATE) + time_from_ms(DELAY_MS);
     CU_ASSERT_EQUAL(a->at, arrival + time_from_ms(40));
     tcp_close(cli.sock);
     tnet_free(tn);

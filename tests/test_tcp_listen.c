@@ -156,7 +156,8 @@ static void inject_syn(struct tnet *tn, uint32_t src_ip, uint16_t sport, uint32_
     uint8_t buf[60];
     size_t n;
     tcp_encode(&h, buf, sizeof buf, &n);
-    struct tcp_addr src = { .family = 4, .bytes = { 10, 9, (uint8_t)(src_ip >> 8), (uint8_t)src_ip } };
+    struct tcp_addr src = { .family = 4,
+                            .bytes = { 10, 9, (uint8_t)(src_ip >> 8), (uint8_t)src_ip } };
     tcp_input(tn->b, pkt_copy_from(tn->pool, buf, n, 0), &src, &tn->addr_b);
 }
 

@@ -2,9 +2,9 @@
  * OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) over virtual payload.
  *
  * The public calls dispatch through the socket's ops (tcp_stream_ops here), the shape that
- * lets MPTCP answer the same calls. close() with unread received data aborts with an RST, as Linux does (RFC 2525 section 2.17
- * "Failure to RST on close with data pending"), so a proxy that gives up on a connection
- * tells its peer. Not modelled: SO_LINGER, blocking semantics.
+ * lets MPTCP answer the same calls. close() with unread received data aborts with an RST, as
+ * Linux does (RFC 2525 section 2.17 "Failure to RST on close with data pending"), so a proxy
+ * that gives up on a connection tells its peer. Not modelled: SO_LINGER, blocking semantics.
  */
 #include <string.h>
 
