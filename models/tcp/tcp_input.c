@@ -74,6 +74,10 @@ void tcp_syn_options(struct tcp_sock *c, const struct tcp_hdr *h)
     /* RFC 9293 section 3.7.1: without the option, assume 536 (IPv4) or 1220 (IPv6). */
     if (tcp_opt_get_mss(h, &peer_mss) < 0 || peer_mss == 0)
         peer_mss = c->raddr.family == 6 ? 1220 : 536;
+    /* A tiny MSS would make every byte a segment (and leave no room for options): clamp as
+     * Linux does (TCP_MIN_MSS, 88 bytes). */
+    if (peer_mss < TCP_MIN_MSS)
+        peer_mss = TCP_MIN_MSS;
     uint32_t mss = peer_mss < cfg->mss ? peer_mss : (uint32_t)cfg->mss;
     uint8_t shift;
     if (cfg->wscale && tcp_opt_get_wscale(h, &shift) == 0) {
@@ -282,20 +286,14 @@ static bool data_input(struct tcp_sock *c, uint32_t seq, uint32_t len, bool fin)
     return delivered;
 }
 
-static void update_ts_recent(struct tcp_sock *c, const struct tcp_hdr *h, bool *paws_drop)
+/* RFC 7323 section 5.3 R1 (PAWS): a timestamp older than TS.Recent marks an old
+ * duplicate. Returns true to drop. *tsval is set when the segment has a timestamp. */
+static bool paws_reject(const struct tcp_sock *c, const struct tcp_hdr *h, bool *has_ts,
+                        uint32_t *tsval)
 {
-    uint32_t tsval, tsecr;
-    *paws_drop = false;
-    if (!(c->flags & TF_TS_OK) || tcp_opt_get_timestamp(h, &tsval, &tsecr) < 0)
-        return;
-    /* RFC 7323 section 5.3 R1: an older timestamp than TS.Recent marks an old duplicate. */
-    if (!(h->flags & TCP_FLAG_RST) && seq_lt(tsval, c->ts_recent)) {
-        *paws_drop = true;
-        return;
-    }
-    /* Section 4.3 (2): remember it when the segment covers the last ACK sent. */
-    if (seq_leq(h->seq, c->last_ack_sent))
-        c->ts_recent = tsval;
+    uint32_t tsecr;
+    *has_ts = (c->flags & TF_TS_OK) && tcp_opt_get_timestamp(h, tsval, &tsecr) == 0;
+    return *has_ts && !(h->flags & TCP_FLAG_RST) && seq_lt(*tsval, c->ts_recent);
 }
 
 void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
@@ -315,9 +313,9 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
         tcp_send_syn(c); /* the peer did not get our SYN-ACK: send it again */
         return;
     }
-    bool paws_drop;
-    update_ts_recent(c, h, &paws_drop);
-    if (paws_drop) {
+    bool has_ts;
+    uint32_t tsval = 0;
+    if (paws_reject(c, h, &has_ts, &tsval)) {
         c->stack->stats.paws_drops++;
         tcp_send_ack(c);
         return;
@@ -346,6 +344,12 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
     }
     if (!(fl & TCP_FLAG_ACK))
         return;
+    /* R3: TS.Recent moves only for an acceptable segment that covers the last ACK sent (RFC
+     * 7323 section 4.3) and whose ACK is valid, as Linux requires, so that a forged segment
+     * has to guess both sequence spaces to poison it. */
+    if (has_ts && seq_leq(h->seq, c->last_ack_sent) && seq_geq(h->ack, c->snd_una) &&
+        seq_leq(h->ack, c->snd_max))
+        c->ts_recent = tsval;
     if (c->state == TCP_SYN_RCVD) {
         if (!(seq_lt(c->snd_una, h->ack) && seq_leq(h->ack, c->snd_max))) {
             tcp_send_rst_for(c->stack, h, seg_len, &c->raddr, &c->laddr);

@@ -22,6 +22,10 @@
 #include "sim/rng.h"
 #include "sim/timer.h"
 
+/* The smallest MSS accepted from a peer (Linux TCP_MIN_MSS): room for 40 bytes of options
+ * and 48 of data. */
+#define TCP_MIN_MSS 88
+
 /* Sequence ranges [left, right) of out-of-order data held by the receiver; they are also
  * the SACK blocks it reports (RFC 2018 section 4). */
 struct tcp_range {

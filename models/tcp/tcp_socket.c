@@ -248,6 +248,8 @@ void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_sock_stats *out)
 void tcp_sock_get_info(const struct tcp_sock *s, struct tcp_sock_info *out)
 {
     out->state = s->state;
+    out->lport = s->lport;
+    out->rport = s->rport;
     out->mss = s->mss;
     out->cwnd = s->cc.cwnd;
     out->ssthresh = s->cc.ssthresh;

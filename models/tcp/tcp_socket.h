@@ -84,6 +84,7 @@ struct tcp_sock_stats {
 /* Snapshot of the congestion and RTT state (for tests, traces and applications). */
 struct tcp_sock_info {
     int state;                    /* enum tcp_state (tcp_state_name()) */
+    uint16_t lport, rport;
     uint32_t mss;                 /* payload bytes per full segment (options deducted) */
     uint32_t cwnd, ssthresh;      /* bytes */
     uint32_t snd_wnd, rcv_wnd;    /* bytes, scaled */
