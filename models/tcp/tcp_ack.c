@@ -1,5 +1,7 @@
 /* tcp_ack.c - processing the ACK field: send window, RTT, congestion window, loss recovery.
  *
+ * Acceptable ACKs are SND.UNA - MAX.SND.WND <= SEG.ACK <= SND.MAX (RFC 5961 section 5.2; an
+ * ACK beyond what was sent is answered and dropped, RFC 9293 3.10.7.4).
  * RFC 9293 section 3.10.7.4 (fifth check) for the window and the acceptable range; RFC 5681
  * section 3.2 for duplicate ACKs (same ACK, no data, no SYN/FIN, same window, data
  * outstanding) and fast retransmit on the third; RFC 6582 for NewReno: recovery remembers
@@ -158,8 +160,16 @@ bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
         c->flags |= TF_ACK_NOW;
         return false;
     }
+    /* RFC 5961 section 5.2: an ACK older than SND.UNA - MAX.SND.WND is not plausible (blind
+     * injection): the segment is dropped and answered; an older ACK within that range is an
+     * old duplicate whose ACK field is ignored. */
+    if (seq_lt(ack, c->snd_una - c->max_snd_wnd)) {
+        c->stats.challenge_acks++;
+        c->flags |= TF_ACK_NOW;
+        return false;
+    }
     if (seq_lt(ack, c->snd_una))
-        return true; /* old duplicate: ignored */
+        return true;
     uint32_t win = (uint32_t)h->window << c->snd_wscale;
     bool sack_news = tcp_sack_update(c, h);
     /* RFC 5681 section 2 (same window); with SACK, RFC 6675 section 2 (new SACKed data). */

@@ -67,6 +67,7 @@ struct tcp_sock {
     struct tcp_sock_base base;     /* first: the ops the calls of tcp_socket.h dispatch on */
     struct tcp_stack *stack;
     struct tcp_sock *hnext;        /* hash-bucket chain */
+    struct tcp_sock *all_prev, *all_next; /* every socket of the stack, hashed or not */
     struct tcp_sock *qnext;        /* listener SYN or accept queue */
     struct tcp_listener *parent;   /* listener while queued, NULL otherwise */
     const struct tcp_sock_callbacks *cb;
@@ -129,6 +130,7 @@ struct tcp_stack {
     struct rng *rng;
     uint64_t cookie_secret[2];
     struct tcp_sock **table;       /* chained hash on the 4-tuple */
+    struct tcp_sock *all;          /* every socket, so that freeing the stack frees all */
     size_t table_size, table_count;
     struct tcp_listener *listeners;
     uint16_t next_port;
@@ -180,7 +182,7 @@ void tcp_rtt_sample(struct tcp_sock *c, sim_time_t rtt);
 sim_time_t tcp_rto_backed_off(const struct tcp_sock *c);
 
 /* tcp_ack.c: ACK processing of a synchronized connection; false when the segment must be
- * dropped (ACK for data not yet sent, answered with an ACK). */
+ * dropped (an ACK for data not yet sent, or older than the RFC 5961 range: answered). */
 bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len);
 /* Calls the cwnd trace when cwnd or ssthresh differ from the values given. */
 void tcp_trace_cwnd(struct tcp_sock *c, uint32_t old_cwnd, uint32_t old_ssthresh);

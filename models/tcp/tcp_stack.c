@@ -140,6 +140,10 @@ struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_cong_ops 
     const struct tcp_config *cfg = &st->cfg;
     c->base.ops = &tcp_stream_ops;
     c->stack = st;
+    c->all_next = st->all;
+    if (st->all)
+        st->all->all_prev = c;
+    st->all = c;
     c->state = TCP_CLOSED;
     if (cfg->nagle)
         c->flags |= TF_NAGLE;
@@ -173,6 +177,12 @@ void tcp_sock_destroy(struct tcp_sock *c)
     timer_cancel(&c->delack);
     tcp_ooo_free(c); /* accounts its own bytes */
     tcp_sack_clear(c);
+    if (c->all_prev)
+        c->all_prev->all_next = c->all_next;
+    else
+        st->all = c->all_next;
+    if (c->all_next)
+        c->all_next->all_prev = c->all_prev;
     tcp_mem_update(st, -(int64_t)sizeof *c);
     st->stats.conns_live--;
     c->state = TCP_CLOSED;
@@ -235,9 +245,9 @@ void tcp_stack_free(struct tcp_stack *st)
     if (!st)
         return;
     tcp_listeners_free_all(st);
-    for (size_t i = 0; i < st->table_size; i++)
-        while (st->table[i])
-            tcp_sock_destroy(st->table[i]);
+    /* Also the sockets an application still holds after they closed (unhashed). */
+    while (st->all)
+        tcp_sock_destroy(st->all);
     rng_free(st->rng);
     free(st->table);
     free(st);

@@ -99,7 +99,8 @@ struct tcp_stack;
 int tcp_stack_new(struct sched *s, struct pkt_pool *pool, const struct tcp_config *cfg,
                   const struct tcp_ip_ops *ops, void *ip_ctx, uint64_t seed, uint64_t run,
                   const char *rng_name, struct tcp_stack **out, char *err, size_t errlen);
-/* Frees every connection and listener without sending anything. */
+/* Frees every connection and listener without sending anything, including sockets the
+ * application still holds (they become invalid). */
 void tcp_stack_free(struct tcp_stack *st);
 
 /* Receives a segment; the stack takes ownership of pkt. */
