@@ -188,10 +188,46 @@ static void test_cubic_selected_by_name_reduces_by_beta_on_loss(void)
     tnet_free(tn);
 }
 
+static void send_more(struct sched *s, void *ctx, void *arg)
+{
+    (void)s;
+    (void)arg;
+    tcp_send(ctx, 200000);
+}
+
+static void test_window_restarts_after_an_idle_period(void)
+{
+    /* 300 kB grow cwnd well past the initial 10 segments; after 5 s of silence (more than
+     * the RTO) the next burst starts from the restart window min(IW, cwnd) = 10 segments
+     * (RFC 5681 section 4.1): exactly 10 segments leave before the first ACK returns. */
+    struct tnet *tn = tnet_new(100000000ull, time_from_ms(10), NULL, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_connect_bulk(tn, &cli, 300000, NULL);
+    cli.close_when_done = false;
+    sched_run_until(tn->s, time_from_s(2));
+    struct tcp_sock_info info;
+    tcp_sock_get_info(cli.sock, &info);
+    CU_ASSERT(info.cwnd > 20 * MSS);
+    sim_time_t t = time_from_s(7);
+    sched_at(tn->s, t, send_more, cli.sock, NULL);
+    sched_run_until(tn->s, time_from_s(9));
+    int burst = 0;
+    for (size_t k = 0; k < tn->nlog; k++)
+        if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].at >= t &&
+            tn->log[k].at < t + time_from_ms(20))
+            burst++;
+    CU_ASSERT_EQUAL(burst, 10);
+    CU_ASSERT_EQUAL(srv.read, 500000);
+    tcp_abort(cli.sock);
+    tnet_free(tn);
+}
+
 SUITE(tcp_cong, NULL, NULL,
       TEST(test_registry_finds_algorithms_by_name),
       TEST(test_tcp_model_lists_parameters_and_checks_them),
       TEST(test_reno_doubles_in_slow_start_and_adds_one_segment_per_rtt),
       TEST(test_cubic_window_follows_the_rfc9438_curve),
       TEST(test_cubic_fast_convergence_lowers_wmax),
-      TEST(test_cubic_selected_by_name_reduces_by_beta_on_loss))
+      TEST(test_cubic_selected_by_name_reduces_by_beta_on_loss),
+      TEST(test_window_restarts_after_an_idle_period))

@@ -140,7 +140,6 @@ static void on_new_ack(struct tcp_sock *c, uint32_t ack)
         c->cc.ops->pkts_acked(&c->cc, data_acked, rtt);
     if (c->snd_una == c->snd_max) {
         tcp_rtx_stop(c); /* RFC 6298 (5.2) */
-        c->idle_since = sched_now(c->stack->sched);
     } else if (restart_rto) {
         tcp_rtx_arm(c); /* (5.3) */
     }

@@ -101,7 +101,7 @@ struct tcp_sock {
     uint32_t rtt_seq;              /* the timed segment ends at rtt_seq */
     sim_time_t rtt_start;
     sim_time_t srtt, rttvar, rto;
-    sim_time_t idle_since;
+    sim_time_t last_data_sent;     /* -1 before the first (RFC 5681 4.1 idle restart) */
 
     struct tcp_cc cc;
     struct timer rtx;              /* RTO / persist / TIME-WAIT (tmode) */

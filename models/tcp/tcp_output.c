@@ -247,10 +247,10 @@ void tcp_output(struct tcp_sock *c)
     bool fin_queued = c->flags & TF_FIN_QUEUED;
     uint32_t end = c->write_seq + (fin_queued ? 1 : 0);
     sim_time_t now = sched_now(c->stack->sched);
-    /* RFC 5681 section 4.1: after an idle period longer than the RTO, restart from the
+    /* RFC 5681 section 4.1: when nothing was sent for longer than the RTO, restart from the
      * restart window min(IW, cwnd). */
-    if (c->snd_una == c->snd_max && seq_lt(c->snd_nxt, end) && c->idle_since >= 0 &&
-        now - c->idle_since > c->rto) {
+    if (c->snd_una == c->snd_max && seq_lt(c->snd_nxt, end) && c->last_data_sent >= 0 &&
+        now - c->last_data_sent > c->rto) {
         uint32_t iw = (uint32_t)c->stack->cfg.initial_cwnd * c->mss;
         if (c->cc.cwnd > iw) {
             uint32_t cwnd0 = c->cc.cwnd;
@@ -291,6 +291,7 @@ void tcp_output(struct tcp_sock *c)
         if (len && len == avail)
             flags |= TCP_FLAG_PSH;
         tcp_send_segment(c, c->snd_nxt, len, flags);
+        c->last_data_sent = now;
         c->snd_nxt += len + (fin ? 1 : 0);
         if (retrans) {
             c->stats.retrans_segs++;

@@ -150,7 +150,7 @@ struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_cong_ops 
     c->mss = (uint16_t)cfg->mss;
     c->rcv_mss = (uint16_t)cfg->mss;
     c->rto = cfg->rto_initial;
-    c->idle_since = -1;
+    c->last_data_sent = -1;
     c->cc.ops = cc;
     c->cc.owner = c;
     c->cc.mss = c->mss;
