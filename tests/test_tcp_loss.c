@@ -1,5 +1,5 @@
 /* test_tcp_loss.c - TCP loss recovery over the scripted-loss pipe (tests/tcp_testnet.h):
- * fast retransmit on the third duplicate ACK, RTO exponential backoff, NewReno partial
+ * fast retransmit on the third duplicate ACK, limited transmit, RTO backoff, NewReno partial
  * ACKs with two losses in one window (RFC 6582), and Reno's steady-state throughput under
  * Bernoulli loss against Mathis et al. (1997).
  */
@@ -91,6 +91,40 @@ static void test_two_duplicate_acks_do_not_retransmit(void)
     CU_ASSERT_EQUAL(st.rto_count, 1);
     tcp_close(cli.sock);
     tnet_free(tn);
+}
+
+/* RFC 3042: with a window of 3 segments, losing the first leaves only 2 duplicate ACKs.
+ * Limited transmit sends a new segment on each, whose ACKs make the third duplicate: fast
+ * retransmit instead of a timeout. Without it, the RTO recovers. */
+static void lost_first_of_three(bool lt, struct tcp_sock_stats *st)
+{
+    struct tcp_config cfg;
+    tcp_config_default(&cfg);
+    cfg.initial_cwnd = 3;
+    cfg.limited_transmit = lt;
+    cfg.sack = false;
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), &cfg, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_drop_seq(tn, TN_AB, 0, 1);
+    tnet_connect_bulk(tn, &cli, 10 * MSS, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv.read, 10 * MSS);
+    tcp_sock_get_stats(cli.sock, st);
+    tcp_close(cli.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
+static void test_limited_transmit_turns_a_timeout_into_fast_retransmit(void)
+{
+    struct tcp_sock_stats st;
+    lost_first_of_three(true, &st);
+    CU_ASSERT_EQUAL(st.fast_retrans, 1);
+    CU_ASSERT_EQUAL(st.rto_count, 0);
+    lost_first_of_three(false, &st);
+    CU_ASSERT_EQUAL(st.fast_retrans, 0);
+    CU_ASSERT_EQUAL(st.rto_count, 1);
 }
 
 static void test_rto_backs_off_exponentially(void)
@@ -407,13 +441,15 @@ static void test_full_ack_ends_recovery_at_ssthresh(void)
 }
 
 /* Reno's throughput under Bernoulli loss against Mathis et al.: B = MSS/RTT * sqrt(3/(2p)).
- * The formula assumes one ACK per segment (b = 1), so delayed ACKs are off, periodic loss
- * and no timeouts. Random (Bernoulli) loss makes the sawtooth irregular and adds some
- * timeouts and multi-loss windows, which is why a 15% tolerance is the accepted margin (the
- * issue's, and the spread ns-2/ns-3 validations report for this model with random loss).
- * The pipe is fast (1 Gbit/s) so that queueing adds nothing to the 10 ms RTT, buffers are
- * large so that only loss limits the window, and the run covers several hundred loss events
- * after a warm-up, which makes the sampling error a few percent. */
+ * The formula assumes one ACK per segment (b = 1), so delayed ACKs are off, and SACK is off
+ * (Reno recovery). Why 15%: the formula's constant sqrt(3/2) = 1.22 is for periodic losses;
+ * with random (Bernoulli) losses the window's sawtooth is irregular and the mean window of
+ * AIMD is about 1.31/sqrt(p) (Ott, Kemperman and Mathis 1996; Misra and Ott 1999), 7% more,
+ * while at 1% the occasional timeout and multi-loss windows pull throughput back down; the
+ * issue's 15% covers that model error plus the sampling error of a few hundred loss
+ * events (2-3%). Measured over 30 seeds of the loss stream: 1.00-1.06 at 1%, 1.06-1.10 at
+ * 0.1%. The pipe is fast (1 Gbit/s) so that queueing adds nothing to the 10 ms RTT, and the
+ * buffers are large so that only loss limits the window; 5 s of warm-up are not counted. */
 static double reno_goodput_ratio(double p, sim_time_t duration)
 {
     struct tcp_config cfg;
@@ -442,7 +478,7 @@ static double reno_goodput_ratio(double p, sim_time_t duration)
 
 static void test_reno_throughput_matches_mathis_at_one_percent_loss(void)
 {
-    double r = reno_goodput_ratio(0.01, time_from_s(60));
+    double r = reno_goodput_ratio(0.01, time_from_s(120));
     CU_ASSERT(r > 0.85 && r < 1.15);
     if (getenv("TNET_DUMP"))
         fprintf(stderr, "mathis p=1%%: ratio %.3f\n", r);
@@ -450,7 +486,7 @@ static void test_reno_throughput_matches_mathis_at_one_percent_loss(void)
 
 static void test_reno_throughput_matches_mathis_at_one_permille_loss(void)
 {
-    double r = reno_goodput_ratio(0.001, time_from_s(150));
+    double r = reno_goodput_ratio(0.001, time_from_s(400));
     CU_ASSERT(r > 0.85 && r < 1.15);
     if (getenv("TNET_DUMP"))
         fprintf(stderr, "mathis p=0.1%%: ratio %.3f\n", r);
@@ -459,6 +495,7 @@ static void test_reno_throughput_matches_mathis_at_one_permille_loss(void)
 SUITE(tcp_loss, NULL, NULL,
       TEST(test_third_duplicate_ack_triggers_fast_retransmit),
       TEST(test_two_duplicate_acks_do_not_retransmit),
+      TEST(test_limited_transmit_turns_a_timeout_into_fast_retransmit),
       TEST(test_rto_backs_off_exponentially),
       TEST(test_newreno_partial_ack_retransmits_the_second_hole),
       TEST(test_sack_recovery_repairs_three_holes_in_one_round_trip),

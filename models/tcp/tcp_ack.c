@@ -15,8 +15,9 @@
  * entered on three duplicates or IsLost(snd_una), cwnd = ssthresh, transmissions paced by
  * pipe, partial ACKs only update the scoreboard. cwnd grows only
  * while the sender uses it (a flow limited by the application or the peer's window does not
- * inflate cwnd, in the spirit of RFC 7661). Not modelled: limited transmit (RFC 3042), PRR
- * (RFC 6937), RACK-TLP (RFC 8985).
+ * inflate cwnd, in the spirit of RFC 7661). Limited transmit (RFC 3042) sends one new
+ * segment on each of the first two duplicates. Not modelled: PRR (RFC 6937), RACK-TLP
+ * (RFC 8985).
  */
 #include "models/tcp/tcp_int.h"
 
@@ -66,6 +67,27 @@ static void enter_recovery(struct tcp_sock *c)
                                                           : c->mss));
 }
 
+/* RFC 3042: on the first and second duplicate ACK, one previously unsent segment if the
+ * peer's window allows, cwnd unchanged (FlightSize stays within cwnd + 2 SMSS). */
+static void limited_transmit(struct tcp_sock *c)
+{
+    if (!c->stack->cfg.limited_transmit || c->snd_nxt != c->snd_max)
+        return;
+    uint32_t avail = seq_lt(c->snd_max, c->write_seq) ? c->write_seq - c->snd_max : 0;
+    uint32_t limit = c->snd_una + c->snd_wnd;
+    uint32_t usable = seq_gt(limit, c->snd_max) ? limit - c->snd_max : 0;
+    uint32_t len = avail < c->mss ? avail : c->mss;
+    if (len > usable)
+        len = usable;
+    if (len < c->mss && len < avail)
+        return; /* only full segments, or the last bytes */
+    if (len == 0)
+        return;
+    tcp_send_segment(c, c->snd_max, len, TCP_FLAG_ACK);
+    c->snd_max += len;
+    c->snd_nxt = c->snd_max;
+}
+
 static void on_dupack(struct tcp_sock *c, uint32_t ack)
 {
     c->stats.dupacks_in++;
@@ -81,6 +103,8 @@ static void on_dupack(struct tcp_sock *c, uint32_t ack)
     bool trigger = c->dupacks == 3 || (sack && c->dupacks < 3 && tcp_sack_head_lost(c));
     if (trigger && seq_gt(ack, c->recover))
         enter_recovery(c);
+    else if (c->dupacks < 3)
+        limited_transmit(c);
 }
 
 static void on_new_ack(struct tcp_sock *c, uint32_t ack)

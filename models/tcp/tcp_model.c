@@ -39,6 +39,8 @@ static const struct param_def tcp_params[] = {
     { "delack_timeout", PARAM_TIME, F(delack_timeout), "40ms",
       "delayed-ACK timer (Linux minimum 40ms; BSD 200ms; RFC limit 500ms)", NULL, 0, 0 },
     { "nagle", PARAM_BOOL, F(nagle), "true", "Nagle's algorithm (RFC 896)", NULL, 0, 0 },
+    { "limited_transmit", PARAM_BOOL, F(limited_transmit), "true",
+      "a new segment on each of the first two duplicate ACKs (RFC 3042)", NULL, 0, 0 },
     { "sack", PARAM_BOOL, F(sack), "true",
       "SACK blocks (RFC 2018) and SACK-based recovery (RFC 6675)", NULL, 0, 0 },
     { "timestamps", PARAM_BOOL, F(timestamps), "true",

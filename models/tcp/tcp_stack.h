@@ -57,6 +57,7 @@ struct tcp_config {
     sim_time_t delack_timeout;/* delayed-ACK timer (RFC 1122 4.2.3.2: < 0.5 s) */
     bool delack;              /* delay ACKs at all */
     bool nagle;               /* RFC 896 / RFC 1122 4.2.3.4 */
+    bool limited_transmit;    /* RFC 3042: a new segment on each of the first two dup ACKs */
     bool sack;                /* offer and accept SACK (RFC 2018) */
     bool timestamps;          /* RFC 7323 timestamps */
     bool wscale;              /* RFC 7323 window scaling */
