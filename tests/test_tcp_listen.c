@@ -71,13 +71,56 @@ static void test_syn_cookies_complete_handshakes_beyond_the_syn_queue(void)
         CU_ASSERT_TRUE(cli[i].connected);
         CU_ASSERT(cli[i].connected_at < time_from_ms(21)); /* no SYN retransmission */
     }
-    /* A cookie connection carries no window scale, SACK or timestamps (the cookie does not
-     * encode them); the MSS is the cookie table's 1460. */
-    struct tcp_sock_info info;
-    tcp_sock_get_info(f.app[2].sock, &info);
-    CU_ASSERT_FALSE(info.ts_ok);
-    CU_ASSERT_EQUAL(info.mss, 1460);
+    /* Window scale and SACK came back through the timestamp (Linux's encoding): the cookie
+     * connections negotiated everything the first one did; MSS 1460 from the cookie table,
+     * minus 12 bytes of timestamps. */
+    for (int i = 0; i < f.n; i++) {
+        struct tcp_sock_info info;
+        tcp_sock_get_info(f.app[i].sock, &info);
+        CU_ASSERT_TRUE(info.ts_ok);
+        CU_ASSERT_TRUE(info.sack_ok);
+        CU_ASSERT_EQUAL(info.snd_wscale, 3);
+        CU_ASSERT_EQUAL(info.rcv_wscale, 3);
+        CU_ASSERT_EQUAL(info.mss, 1448);
+    }
     for (int i = 0; i < 3; i++)
+        tcp_close(cli[i].sock);
+    for (int i = 0; i < f.n; i++)
+        tcp_close(f.app[i].sock);
+    tnet_free(tn);
+}
+
+/* Without timestamps from the client, a cookie cannot carry the window scale or SACK: the
+ * connection completes without them (RFC 4987 section 3.6's known cost). */
+static void test_cookie_without_timestamps_loses_window_scaling(void)
+{
+    struct tcp_config ca, cb;
+    tcp_config_default(&ca);
+    ca.timestamps = false;
+    tcp_config_default(&cb);
+    cb.syn_backlog = 1;
+    struct tnet *tn = tnet_new(RATE, time_from_ms(10), &ca, &cb);
+    struct farm f = { .accept = true };
+    struct tcp_listener *l;
+    tcp_listen(tn->b, NULL, 80, &farm_cb, &f, &l);
+    struct tn_app cli[2] = { 0 };
+    for (int i = 0; i < 2; i++)
+        tnet_connect_bulk(tn, &cli[i], 300000, NULL);
+    sched_run_until(tn->s, time_from_s(5));
+    CU_ASSERT_EQUAL(f.n, 2);
+    struct tcp_listener_stats ls;
+    tcp_listener_get_stats(l, &ls);
+    CU_ASSERT_EQUAL(ls.cookies_validated, 1);
+    int scaled = 0;
+    for (int i = 0; i < f.n; i++) {
+        struct tcp_sock_info info;
+        tcp_sock_get_info(f.app[i].sock, &info);
+        CU_ASSERT_EQUAL(f.app[i].read, 300000);
+        if (info.snd_wscale)
+            scaled++;
+    }
+    CU_ASSERT_EQUAL(scaled, 1); /* the SYN-queue one */
+    for (int i = 0; i < 2; i++)
         tcp_close(cli[i].sock);
     for (int i = 0; i < f.n; i++)
         tcp_close(f.app[i].sock);
@@ -249,6 +292,7 @@ static void test_closing_a_listener_resets_its_queued_connections(void)
 
 SUITE(tcp_listen, NULL, NULL,
       TEST(test_syn_cookies_complete_handshakes_beyond_the_syn_queue),
+      TEST(test_cookie_without_timestamps_loses_window_scaling),
       TEST(test_full_syn_queue_without_cookies_drops_syns),
       TEST(test_full_accept_queue_holds_back_handshakes),
       TEST(test_syn_flood_costs_bounded_memory),

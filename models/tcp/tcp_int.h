@@ -202,6 +202,8 @@ void tcp_fail(struct tcp_sock *c, int err);
 void tcp_cb_begin(struct tcp_sock *c);
 /* tcp_socket.c: ISS, sequence variables and window scale of a new connection. */
 void tcp_sock_init_seq(struct tcp_sock *c);
+/* The window scale we offer for a receive buffer (RFC 7323 section 2.3). */
+uint8_t tcp_choose_wscale(bytes_t rcvbuf);
 bool tcp_cb_end(struct tcp_sock *c);
 
 /* tcp_ooo.c */

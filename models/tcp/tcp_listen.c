@@ -8,8 +8,9 @@
  * ACK that returns it recreates the connection. A flood therefore costs at most
  * syn_backlog + backlog control blocks per listener. As in Linux: a SYN is dropped while
  * the accept queue is full, and a completing ACK is dropped (the SYN-ACK will be retransmitted)
- * while it is full. Cookie connections carry no window scaling, SACK or timestamps (the
- * information is not in the cookie; Linux hides it in the timestamp, not modelled).
+ * while it is full. Window scale and SACK-permitted do not fit in the cookie: as Linux does,
+ * they are hidden in the low bits of our timestamp when the client sent timestamps, and lost
+ * otherwise (the connection then runs without them).
  * The keyed hash is a 64-bit mixing function seeded from the stack's random stream, not a
  * cryptographic MAC: no simulated attacker inverts hashes.
  */
@@ -68,13 +69,21 @@ static uint32_t cookie_count(const struct tcp_stack *st)
     return (uint32_t)(sched_now(st->sched) / time_from_s(COOKIE_PERIOD_S));
 }
 
+/* Linux's trick for the options a cookie cannot hold: when the SYN carried timestamps, the
+ * low 6 bits of our TSval hold the peer's window scale (4 bits, 15 = none) and SACK-permitted
+ * (bit 4); the ACK echoes them in TSecr. */
+#define COOKIE_TS_BITS 6
+#define COOKIE_TS_NO_WSCALE 0xf
+#define COOKIE_TS_SACK 0x10
+
 static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn,
                         const struct tcp_addr *src, const struct tcp_addr *dst)
 {
     struct tcp_stack *st = l->stack;
+    const struct tcp_config *cfg = &st->cfg;
     uint16_t peer_mss = 536;
     tcp_opt_get_mss(syn, &peer_mss);
-    uint32_t mss = peer_mss < st->cfg.mss ? peer_mss : (uint32_t)st->cfg.mss;
+    uint32_t mss = peer_mss < cfg->mss ? peer_mss : (uint32_t)cfg->mss;
     unsigned idx = 0;
     for (unsigned i = 0; i < 4; i++)
         if (cookie_mss[i] <= mss)
@@ -88,8 +97,28 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn,
     out.seq = isn;
     out.ack = syn->seq + 1;
     out.flags = TCP_FLAG_SYN | TCP_FLAG_ACK;
-    out.window = (uint16_t)(st->cfg.rcvbuf > 65535 ? 65535 : st->cfg.rcvbuf);
+    out.window = (uint16_t)(cfg->rcvbuf > 65535 ? 65535 : cfg->rcvbuf);
     tcp_opt_append_mss(&out, cookie_mss[idx]);
+    uint32_t tsval, tsecr;
+    uint8_t shift;
+    if (cfg->timestamps && tcp_opt_get_timestamp(syn, &tsval, &tsecr) == 0) {
+        bool ws = cfg->wscale && tcp_opt_get_wscale(syn, &shift) == 0;
+        bool sack = cfg->sack && tcp_opt_get_sack_perm(syn) == 0;
+        uint32_t opts = (ws ? (shift > TCP_WSCALE_MAX ? TCP_WSCALE_MAX : shift)
+                            : COOKIE_TS_NO_WSCALE) |
+                        (sack ? COOKIE_TS_SACK : 0);
+        uint32_t now = (uint32_t)(sched_now(st->sched) / PS_PER_MS);
+        uint32_t ts = (now >> COOKIE_TS_BITS << COOKIE_TS_BITS) | opts;
+        if (seq_gt(ts, now))
+            ts -= 1u << COOKIE_TS_BITS; /* never ahead of the clock */
+        if (sack)
+            tcp_opt_append_sack_perm(&out);
+        tcp_opt_append_timestamp(&out, ts, tsval);
+        if (ws) {
+            tcp_opt_append_nop(&out);
+            tcp_opt_append_wscale(&out, tcp_choose_wscale(cfg->rcvbuf));
+        }
+    }
     l->stats.cookies_sent++;
     tcp_emit(st, &out, dst, src, 0);
 }
@@ -270,10 +299,27 @@ static void cookie_ack_input(struct tcp_listener *l, const struct tcp_hdr *h, ui
     c->irs = h->seq - 1;
     c->rcv_nxt = c->rcv_read = c->rcv_adv = h->seq;
     uint32_t mss = cookie_mss[idx] < st->cfg.mss ? cookie_mss[idx] : (uint32_t)st->cfg.mss;
+    uint32_t tsval, tsecr;
+    if (st->cfg.timestamps && tcp_opt_get_timestamp(h, &tsval, &tsecr) == 0) {
+        /* The options we hid in our TSval come back in TSecr. */
+        uint32_t opts = tsecr & ((1u << COOKIE_TS_BITS) - 1);
+        c->flags |= TF_TS_OK;
+        c->ts_recent = tsval;
+        mss -= 12;
+        if ((opts & COOKIE_TS_NO_WSCALE) != COOKIE_TS_NO_WSCALE) {
+            c->flags |= TF_WS_OK;
+            c->snd_wscale = (uint8_t)(opts & COOKIE_TS_NO_WSCALE);
+            if (c->snd_wscale > TCP_WSCALE_MAX)
+                c->snd_wscale = TCP_WSCALE_MAX;
+            c->rcv_wscale = tcp_choose_wscale(st->cfg.rcvbuf);
+        }
+        if (opts & COOKIE_TS_SACK)
+            c->flags |= TF_SACK_OK;
+    }
     c->mss = c->rcv_mss = (uint16_t)mss;
     c->cc.mss = mss;
     c->cc.cwnd = (uint32_t)st->cfg.initial_cwnd * mss;
-    c->snd_wnd = c->max_snd_wnd = h->window;
+    c->snd_wnd = c->max_snd_wnd = (uint32_t)h->window << c->snd_wscale;
     c->snd_wl1 = h->seq;
     c->snd_wl2 = h->ack;
     tcp_sock_hash(c);

@@ -26,7 +26,7 @@ const char *tcp_strerror(int err)
 }
 
 /* RFC 7323 section 2.3: the smallest shift that lets the window cover the receive buffer. */
-static uint8_t choose_wscale(bytes_t rcvbuf)
+uint8_t tcp_choose_wscale(bytes_t rcvbuf)
 {
     uint8_t s = 0;
     while (s < TCP_WSCALE_MAX && ((bytes_t)65535 << s) < rcvbuf)
@@ -41,7 +41,7 @@ void tcp_sock_init_seq(struct tcp_sock *c)
     c->snd_una = c->snd_nxt = c->snd_max = c->iss;
     c->write_seq = c->iss + 1;
     c->recover = c->iss;
-    c->rcv_wscale = cfg->wscale ? choose_wscale(cfg->rcvbuf) : 0;
+    c->rcv_wscale = cfg->wscale ? tcp_choose_wscale(cfg->rcvbuf) : 0;
 }
 
 int tcp_connect(struct tcp_stack *st, const struct tcp_addr *src, uint16_t src_port,
