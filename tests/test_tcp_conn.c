@@ -601,6 +601,102 @@ static void test_capture_of_a_connection_passes_check_pcap(void)
     tnet_free(tn);
 }
 
+static void close_sock(struct sched *s, void *ctx, void *arg)
+{
+    (void)s;
+    (void)arg;
+    tcp_close(ctx);
+}
+
+/* The side that closes first and has let go of its socket keeps a compact TIME-WAIT record
+ * (tcp_timewait.c), not its control block, for exactly time_wait; the record re-acknowledges
+ * a retransmitted FIN. */
+static void test_orphaned_time_wait_is_a_compact_record(void)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_connect_bulk(tn, &cli, 100000, NULL);
+    cli.close_when_done = false;
+    sim_time_t t = time_from_s(1);
+    sched_at(tn->s, t, close_sock, cli.sock, NULL);
+    sched_run_until(tn->s, t + time_from_ms(100));
+    struct tcp_stack_stats ss;
+    tcp_stack_get_stats(tn->a, &ss);
+    CU_ASSERT_EQUAL(ss.conns_live, 0);
+    CU_ASSERT_EQUAL(ss.tw_live, 1);
+    /* What the client stack holds now: the record and the table, nothing else. */
+    CU_ASSERT(ss.conn_bytes <= 128 + 64 * sizeof(void *));
+    CU_ASSERT_TRUE(srv.closed);
+    /* A retransmitted FIN from B (its FIN is the last byte of its sequence space). */
+    const struct tn_seg *fin = tnet_find(tn, TN_BA, TCP_FLAG_FIN, false, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fin);
+    struct tcp_hdr h = { 0 };
+    h.sport = 80;
+    h.dport = 49152;
+    h.seq = fin->seq;
+    h.ack = fin->ack;
+    h.flags = TCP_FLAG_FIN | TCP_FLAG_ACK;
+    h.window = 1000;
+    uint8_t buf[20];
+    size_t n;
+    tcp_encode(&h, buf, sizeof buf, &n);
+    size_t before = tn->nlog;
+    sim_time_t t2 = sched_now(tn->s);
+    /* B has forgotten the connection and would answer our ACK with an RST, which ends a
+     * TIME-WAIT (RFC 9293): keep that ACK from reaching B. */
+    tnet_drop_flags(tn, TN_AB, TCP_FLAG_ACK, 1);
+    tcp_input(tn->a, pkt_copy_from(tn->pool, buf, n, 0), &tn->addr_b, &tn->addr_a);
+    CU_ASSERT_EQUAL_FATAL(tn->nlog, before + 1);
+    CU_ASSERT_EQUAL(tn->log[before].flags, TCP_FLAG_ACK);
+    CU_ASSERT_EQUAL(tn->log[before].ack, fin->seq + 1);
+    /* 2 MSL restarted from t2. */
+    sched_run_until(tn->s, t2 + time_from_s(60) - 1);
+    tcp_stack_get_stats(tn->a, &ss);
+    CU_ASSERT_EQUAL(ss.tw_live, 1);
+    sched_run_until(tn->s, t2 + time_from_s(60));
+    tcp_stack_get_stats(tn->a, &ss);
+    CU_ASSERT_EQUAL(ss.tw_live, 0);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
+/* A SYN above the sequence space of a TIME-WAIT record opens a new connection at once
+ * (RFC 6191, RFC 1122 4.2.2.13): the server closed first, the client reuses its port. */
+static void test_new_syn_reopens_a_time_wait_tuple(void)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tcp_connect(tn->a, &tn->addr_a, 5555, &tn->addr_b, 80, NULL, &tn_app_callbacks, &cli,
+                &cli.sock);
+    sched_run_until(tn->s, time_from_s(1));
+    CU_ASSERT_TRUE_FATAL(srv.connected);
+    tcp_close(srv.sock); /* the server closes first; the client app answers the EOF */
+    sched_run_until(tn->s, time_from_s(2));
+    struct tcp_stack_stats sb;
+    tcp_stack_get_stats(tn->b, &sb);
+    CU_ASSERT_EQUAL(sb.tw_live, 1);
+    CU_ASSERT_TRUE(cli.closed);
+    tcp_close(cli.sock);
+    struct tn_app cli2 = { 0 };
+    srv = (struct tn_app){ 0 };
+    tcp_stack_set_next_isn(tn->a, tn->isn[TN_AB] + 100000);
+    cli2.to_send = 1000;
+    cli2.close_when_done = true;
+    CU_ASSERT_EQUAL(tcp_connect(tn->a, &tn->addr_a, 5555, &tn->addr_b, 80, NULL,
+                                &tn_app_callbacks, &cli2, &cli2.sock), 0);
+    sched_run_until(tn->s, time_from_s(3));
+    CU_ASSERT_TRUE(cli2.connected);
+    CU_ASSERT(cli2.connected_at < time_from_ms(2021));
+    CU_ASSERT_EQUAL(srv.read, 1000);
+    tcp_stack_get_stats(tn->b, &sb);
+    CU_ASSERT_EQUAL(sb.tw_live, 0);
+    tcp_close(cli2.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
 /* A stand-in for MPTCP: a transport of its own behind the same socket calls. */
 struct fake_sock {
     struct tcp_sock_base base;
@@ -674,4 +770,6 @@ SUITE(tcp_conn, NULL, NULL,
       TEST(test_nagle_holds_small_segments_while_data_is_unacknowledged),
       TEST(test_paws_drops_a_segment_with_an_old_timestamp),
       TEST(test_capture_of_a_connection_passes_check_pcap),
-      TEST(test_another_transport_answers_the_socket_calls))
+      TEST(test_another_transport_answers_the_socket_calls),
+      TEST(test_orphaned_time_wait_is_a_compact_record),
+      TEST(test_new_syn_reopens_a_time_wait_tuple))

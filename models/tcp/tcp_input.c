@@ -73,7 +73,7 @@ void tcp_syn_options(struct tcp_sock *c, const struct tcp_hdr *h)
     uint16_t peer_mss;
     /* RFC 9293 section 3.7.1: without the option, assume 536 (IPv4) or 1220 (IPv6). */
     if (tcp_opt_get_mss(h, &peer_mss) < 0 || peer_mss == 0)
-        peer_mss = c->raddr.family == 6 ? 1220 : 536;
+        peer_mss = c->node.raddr.family == 6 ? 1220 : 536;
     /* A tiny MSS would make every byte a segment (and leave no room for options): clamp as
      * Linux does (TCP_MIN_MSS, 88 bytes). */
     if (peer_mss < TCP_MIN_MSS)
@@ -113,7 +113,7 @@ static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h)
     if (h->flags & TCP_FLAG_ACK) {
         if (seq_leq(h->ack, c->iss) || seq_gt(h->ack, c->snd_max)) {
             if (!(h->flags & TCP_FLAG_RST))
-                tcp_send_rst_for(c->stack, h, 0, &c->raddr, &c->laddr);
+                tcp_send_rst_for(c->stack, h, 0, &c->node.raddr, &c->node.laddr);
             return;
         }
         ack_ok = true;
@@ -204,7 +204,10 @@ static void enter_time_wait(struct tcp_sock *c)
 {
     tcp_set_state(c, TCP_TIME_WAIT);
     tcp_rtx_stop(c);
-    tcp_timewait_start(c);
+    if (c->flags & TF_ORPHAN)
+        tcp_tw_enter(c, sched_now(c->stack->sched) + c->stack->cfg.time_wait);
+    else
+        tcp_timewait_start(c);
 }
 
 static void process_fin(struct tcp_sock *c)
@@ -301,7 +304,7 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
     uint16_t fl = h->flags;
     if (c->state == TCP_CLOSED) {
         if (!(fl & TCP_FLAG_RST))
-            tcp_send_rst_for(c->stack, h, seg_len, &c->raddr, &c->laddr);
+            tcp_send_rst_for(c->stack, h, seg_len, &c->node.raddr, &c->node.laddr);
         return;
     }
     if (c->state == TCP_SYN_SENT) {
@@ -352,7 +355,7 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
         c->ts_recent = tsval;
     if (c->state == TCP_SYN_RCVD) {
         if (!(seq_lt(c->snd_una, h->ack) && seq_leq(h->ack, c->snd_max))) {
-            tcp_send_rst_for(c->stack, h, seg_len, &c->raddr, &c->laddr);
+            tcp_send_rst_for(c->stack, h, seg_len, &c->node.raddr, &c->node.laddr);
             return;
         }
         if (c->parent && tcp_listener_accept_full(c->parent)) {

@@ -12,6 +12,7 @@
 #define MCPSIM_TCP_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "models/tcp/tcp_cong.h"
@@ -63,10 +64,20 @@ enum tcp_tmode {
 
 struct tcp_listener;
 
+/* What the connection table chains: the 4-tuple, and whether the entry is a full connection
+ * (embedded in struct tcp_sock) or a compact TIME-WAIT record (struct tcp_tw,
+ * tcp_timewait.c). */
+struct tcp_hnode {
+    struct tcp_hnode *hnext;
+    struct tcp_addr laddr, raddr;
+    uint16_t lport, rport;
+    uint8_t is_tw;
+};
+
 struct tcp_sock {
     struct tcp_sock_base base;     /* first: the ops the calls of tcp_socket.h dispatch on */
     struct tcp_stack *stack;
-    struct tcp_sock *hnext;        /* hash-bucket chain */
+    struct tcp_hnode node;         /* 4-tuple and hash chain */
     struct tcp_sock *all_prev, *all_next; /* every socket of the stack, hashed or not */
     struct tcp_sock *qnext;        /* listener SYN or accept queue */
     struct tcp_listener *parent;   /* listener while queued, NULL otherwise */
@@ -74,8 +85,6 @@ struct tcp_sock {
     void *ctx;
     const struct tcp_sock_trace *trace;
     void *trace_ctx;
-    struct tcp_addr laddr, raddr;
-    uint16_t lport, rport;
     uint8_t state;
     uint8_t tmode;                 /* enum tcp_tmode */
     uint8_t cb_depth;              /* nested input/timer/callback frames using the socket */
@@ -129,23 +138,33 @@ struct tcp_stack {
     void *ip_ctx;
     struct rng *rng;
     uint64_t cookie_secret[2];
-    struct tcp_sock **table;       /* chained hash on the 4-tuple */
+    struct tcp_hnode **table;      /* chained hash on the 4-tuple: connections and TIME-WAITs */
     struct tcp_sock *all;          /* every socket, so that freeing the stack frees all */
     size_t table_size, table_count;
     struct tcp_listener *listeners;
     uint16_t next_port;
     bool have_next_isn;
     uint32_t next_isn;
+    struct tcp_tw *tw_head, *tw_tail; /* TIME-WAIT records in expiry order */
+    struct timer tw_timer;
     struct tcp_stack_stats stats;
 };
+
+static inline struct tcp_sock *tcp_sock_of(struct tcp_hnode *n)
+{
+    return (struct tcp_sock *)(void *)((char *)n - offsetof(struct tcp_sock, node));
+}
 
 /* tcp_stack.c */
 uint32_t tcp_stack_isn(struct tcp_stack *st);
 struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_cong_ops *cc);
 void tcp_sock_hash(struct tcp_sock *c);
 void tcp_sock_unhash(struct tcp_sock *c);
-struct tcp_sock *tcp_lookup(struct tcp_stack *st, const struct tcp_addr *laddr, uint16_t lport,
-                            const struct tcp_addr *raddr, uint16_t rport);
+/* The table entry for a 4-tuple (connection or TIME-WAIT), or NULL. */
+struct tcp_hnode *tcp_lookup(struct tcp_stack *st, const struct tcp_addr *laddr, uint16_t lport,
+                             const struct tcp_addr *raddr, uint16_t rport);
+void tcp_node_hash(struct tcp_stack *st, struct tcp_hnode *n);
+void tcp_node_unhash(struct tcp_stack *st, struct tcp_hnode *n);
 void tcp_sock_destroy(struct tcp_sock *c);
 void tcp_mem_update(struct tcp_stack *st, int64_t delta);
 bool tcp_addr_eq(const struct tcp_addr *a, const struct tcp_addr *b);
@@ -224,6 +243,18 @@ bool tcp_sack_head_lost(const struct tcp_sock *c);
 /* RFC 6675 section 5 steps (C): sends while cwnd - pipe >= SMSS. */
 void tcp_sack_output(struct tcp_sock *c);
 uint32_t tcp_sack_pipe(const struct tcp_sock *c);
+
+/* tcp_timewait.c: compact TIME-WAIT records for connections nobody holds any more. */
+struct tcp_tw;
+/* Replaces the (orphaned, TIME-WAIT) connection c by a record expiring at `expires`; c is
+ * destroyed. */
+void tcp_tw_enter(struct tcp_sock *c, sim_time_t expires);
+/* A segment for a TIME-WAIT record (RFC 9293 3.10.7.4, TIME-WAIT); returns true when it is
+ * a new SYN that may open a connection (the record is gone, RFC 6191). */
+bool tcp_tw_input(struct tcp_stack *st, struct tcp_tw *tw, const struct tcp_hdr *h,
+                  uint32_t seg_len);
+void tcp_tw_init(struct tcp_stack *st);
+void tcp_tw_free_all(struct tcp_stack *st);
 
 /* tcp_listen.c */
 void tcp_listen_input(struct tcp_listener *l, const struct tcp_hdr *h, uint32_t seg_len,

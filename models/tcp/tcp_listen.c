@@ -227,10 +227,10 @@ static struct tcp_sock *new_child(struct tcp_listener *l, const struct tcp_addr 
     struct tcp_sock *c = tcp_sock_alloc(st, st->cc_default);
     if (!c)
         return NULL;
-    c->laddr = *dst;
-    c->raddr = *src;
-    c->lport = h->dport;
-    c->rport = h->sport;
+    c->node.laddr = *dst;
+    c->node.raddr = *src;
+    c->node.lport = h->dport;
+    c->node.rport = h->sport;
     c->parent = l;
     st->stats.passive_opens++;
     return c;

@@ -33,7 +33,7 @@ const char *tcp_state_name(int state)
 
 void tcp_set_state(struct tcp_sock *c, int state)
 {
-    log_debug(tcp, "%u -> %u: %s -> %s", c->lport, c->rport, tcp_state_name(c->state),
+    log_debug(tcp, "%u -> %u: %s -> %s", c->node.lport, c->node.rport, tcp_state_name(c->state),
               tcp_state_name(state));
     int from = c->state;
     c->state = (uint8_t)state;
@@ -120,8 +120,8 @@ void tcp_send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint16_t f
 {
     struct tcp_stack *st = c->stack;
     struct tcp_hdr h = { 0 };
-    h.sport = c->lport;
-    h.dport = c->rport;
+    h.sport = c->node.lport;
+    h.dport = c->node.rport;
     h.seq = seq;
     h.flags = flags;
     uint32_t win = tcp_rcv_window(c);
@@ -159,7 +159,7 @@ void tcp_send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint16_t f
         timer_cancel(&c->delack);
     }
     c->stats.segs_out++;
-    tcp_emit(st, &h, &c->laddr, &c->raddr, len);
+    tcp_emit(st, &h, &c->node.laddr, &c->node.raddr, len);
 }
 
 void tcp_send_syn(struct tcp_sock *c)

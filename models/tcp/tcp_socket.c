@@ -61,10 +61,10 @@ int tcp_connect(struct tcp_stack *st, const struct tcp_addr *src, uint16_t src_p
     struct tcp_sock *c = tcp_sock_alloc(st, ops);
     if (!c)
         return TCP_ERR_NOMEM;
-    c->laddr = *src;
-    c->raddr = *dst;
-    c->lport = src_port;
-    c->rport = dst_port;
+    c->node.laddr = *src;
+    c->node.raddr = *dst;
+    c->node.lport = src_port;
+    c->node.rport = dst_port;
     c->cb = cb;
     c->ctx = ctx;
     tcp_sock_init_seq(c);
@@ -188,6 +188,14 @@ static void stream_close(struct tcp_sock *s)
     case TCP_SYN_SENT:
         tcp_sock_destroy(s);
         return;
+    case TCP_TIME_WAIT: {
+        /* The rest of the 2 MSL, compactly. */
+        sim_time_t end = timer_is_armed(&s->rtx)
+                             ? timer_deadline(&s->rtx)
+                             : sched_now(s->stack->sched) + s->stack->cfg.time_wait;
+        tcp_tw_enter(s, end);
+        return;
+    }
     default:
         break;
     }
@@ -248,8 +256,8 @@ void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_sock_stats *out)
 void tcp_sock_get_info(const struct tcp_sock *s, struct tcp_sock_info *out)
 {
     out->state = s->state;
-    out->lport = s->lport;
-    out->rport = s->rport;
+    out->lport = s->node.lport;
+    out->rport = s->node.rport;
     out->mss = s->mss;
     out->cwnd = s->cc.cwnd;
     out->ssthresh = s->cc.ssthresh;

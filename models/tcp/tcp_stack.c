@@ -1,8 +1,8 @@
 /* tcp_stack.c - a node's TCP stack: connection table, demultiplexing, ISNs, memory.
  *
- * Connections are found by their 4-tuple in a chained hash table that doubles when it holds
- * more connections than buckets, so a lookup costs O(1) on average with a million
- * connections. Listeners are a short list (a node has a few). ISNs are random draws from the
+ * Connections (and compact TIME-WAIT records, tcp_timewait.c) are found by their 4-tuple in
+ * a chained hash table that doubles when it holds more entries than buckets, so a lookup
+ * costs O(1) on average with a million connections. Listeners are a short list (a node has a few). ISNs are random draws from the
  * stack's own stream (RFC 9293 section 3.4.1 asks for unpredictable ISNs; RFC 6528's hash of
  * the 4-tuple and a clock serves the same purpose on a real host). Not modelled: SO_REUSEADDR
  * semantics, TIME-WAIT assassination rules (RFC 1337) beyond what tcp_input.c does.
@@ -39,67 +39,69 @@ static uint64_t tuple_hash(const struct tcp_addr *la, uint16_t lp, const struct 
     return h;
 }
 
-static size_t bucket_of(const struct tcp_stack *st, const struct tcp_sock *c)
+static size_t bucket_of(const struct tcp_stack *st, const struct tcp_hnode *n)
 {
-    return tuple_hash(&c->laddr, c->lport, &c->raddr, c->rport) & (st->table_size - 1);
+    return tuple_hash(&n->laddr, n->lport, &n->raddr, n->rport) & (st->table_size - 1);
 }
 
 static void table_grow(struct tcp_stack *st)
 {
     size_t n = st->table_size * 2;
-    struct tcp_sock **t = calloc(n, sizeof *t);
+    struct tcp_hnode **t = calloc(n, sizeof *t);
     if (!t)
         return; /* keep the longer chains: slower, still correct */
-    struct tcp_sock **old = st->table;
+    struct tcp_hnode **old = st->table;
     size_t old_n = st->table_size;
     st->table = t;
     st->table_size = n;
     for (size_t i = 0; i < old_n; i++) {
-        struct tcp_sock *c = old[i];
-        while (c) {
-            struct tcp_sock *next = c->hnext;
-            size_t b = bucket_of(st, c);
-            c->hnext = t[b];
-            t[b] = c;
-            c = next;
+        struct tcp_hnode *e = old[i];
+        while (e) {
+            struct tcp_hnode *next = e->hnext;
+            size_t b = bucket_of(st, e);
+            e->hnext = t[b];
+            t[b] = e;
+            e = next;
         }
     }
     tcp_mem_update(st, (int64_t)((n - old_n) * sizeof *t));
     free(old);
 }
 
-void tcp_sock_hash(struct tcp_sock *c)
+void tcp_node_hash(struct tcp_stack *st, struct tcp_hnode *n)
 {
-    struct tcp_stack *st = c->stack;
     if (st->table_count >= st->table_size)
         table_grow(st);
-    size_t b = bucket_of(st, c);
-    c->hnext = st->table[b];
-    st->table[b] = c;
+    size_t b = bucket_of(st, n);
+    n->hnext = st->table[b];
+    st->table[b] = n;
     st->table_count++;
 }
 
-void tcp_sock_unhash(struct tcp_sock *c)
+void tcp_node_unhash(struct tcp_stack *st, struct tcp_hnode *n)
 {
-    struct tcp_stack *st = c->stack;
-    struct tcp_sock **pp = &st->table[bucket_of(st, c)];
-    while (*pp && *pp != c)
+    struct tcp_hnode **pp = &st->table[bucket_of(st, n)];
+    while (*pp && *pp != n)
         pp = &(*pp)->hnext;
     if (*pp) {
-        *pp = c->hnext;
-        c->hnext = NULL;
+        *pp = n->hnext;
+        n->hnext = NULL;
         st->table_count--;
     }
 }
 
-struct tcp_sock *tcp_lookup(struct tcp_stack *st, const struct tcp_addr *laddr, uint16_t lport,
-                            const struct tcp_addr *raddr, uint16_t rport)
+void tcp_sock_hash(struct tcp_sock *c) { tcp_node_hash(c->stack, &c->node); }
+
+void tcp_sock_unhash(struct tcp_sock *c) { tcp_node_unhash(c->stack, &c->node); }
+
+struct tcp_hnode *tcp_lookup(struct tcp_stack *st, const struct tcp_addr *laddr, uint16_t lport,
+                             const struct tcp_addr *raddr, uint16_t rport)
 {
-    struct tcp_sock *c = st->table[tuple_hash(laddr, lport, raddr, rport) & (st->table_size - 1)];
-    for (; c; c = c->hnext)
-        if (c->lport == lport && c->rport == rport && tcp_addr_eq(&c->laddr, laddr) &&
-            tcp_addr_eq(&c->raddr, raddr))
-            return c;
+    struct tcp_hnode *n = st->table[tuple_hash(laddr, lport, raddr, rport) & (st->table_size - 1)];
+    for (; n; n = n->hnext)
+        if (n->lport == lport && n->rport == rport && tcp_addr_eq(&n->laddr, laddr) &&
+            tcp_addr_eq(&n->raddr, raddr))
+            return n;
     return NULL;
 }
 
@@ -228,6 +230,7 @@ int tcp_stack_new(struct sched *s, struct pkt_pool *pool, const struct tcp_confi
     st->cookie_secret[0] = (uint64_t)rng_u32(st->rng) << 32 | rng_u32(st->rng);
     st->cookie_secret[1] = (uint64_t)rng_u32(st->rng) << 32 | rng_u32(st->rng);
     tcp_mem_update(st, (int64_t)(st->table_size * sizeof *st->table));
+    tcp_tw_init(st);
     *out = st;
     return 0;
 nomem:
@@ -245,6 +248,7 @@ void tcp_stack_free(struct tcp_stack *st)
     if (!st)
         return;
     tcp_listeners_free_all(st);
+    tcp_tw_free_all(st);
     /* Also the sockets an application still holds after they closed (unhashed). */
     while (st->all)
         tcp_sock_destroy(st->all);
@@ -286,8 +290,11 @@ void tcp_input(struct tcp_stack *st, struct packet *pkt, const struct tcp_addr *
     size_t hlen = tcp_hdr_len(&h);
     uint32_t seg_len = (uint32_t)(pkt_wire_len(pkt) - hlen); /* decode checked hlen <= stored */
     pkt_free(pkt);
-    struct tcp_sock *c = tcp_lookup(st, dst, h.dport, src, h.sport);
-    if (c) {
+    struct tcp_hnode *n = tcp_lookup(st, dst, h.dport, src, h.sport);
+    if (n && n->is_tw && !tcp_tw_input(st, (struct tcp_tw *)(void *)n, &h, seg_len))
+        return;
+    if (n && !n->is_tw) {
+        struct tcp_sock *c = tcp_sock_of(n);
         c->stats.segs_in++;
         tcp_cb_begin(c);
         tcp_conn_input(c, &h, seg_len);

@@ -90,7 +90,9 @@ struct tcp_stack_stats {
     uint64_t conns_timed_out;
     uint64_t paws_drops;
     uint64_t conns_live, conns_peak;
-    uint64_t conn_bytes, conn_bytes_peak; /* memory of control blocks and their queues */
+    uint64_t tw_live;             /* compact TIME-WAIT records (tcp_timewait.c) */
+    uint64_t conn_bytes, conn_bytes_peak; /* control blocks, their queues, TIME-WAIT records
+                                           * and the connection table */
 };
 
 struct tcp_stack;
