@@ -2,10 +2,11 @@
  *
  * Connections (and compact TIME-WAIT records, tcp_timewait.c) are found by their 4-tuple in
  * a chained hash table that doubles when it holds more entries than buckets, so a lookup
- * costs O(1) on average with a million connections. Listeners are a short list (a node has a few). ISNs are random draws from the
- * stack's own stream (RFC 9293 section 3.4.1 asks for unpredictable ISNs; RFC 6528's hash of
- * the 4-tuple and a clock serves the same purpose on a real host). Not modelled: SO_REUSEADDR
- * semantics, TIME-WAIT assassination rules (RFC 1337) beyond what tcp_input.c does.
+ * costs O(1) on average with a million connections. Listeners are a short list (a node has
+ * a few). ISNs are random draws from the stack's own stream (RFC 9293 section 3.4.1 asks for
+ * unpredictable ISNs; RFC 6528's hash of the 4-tuple and a clock serves the same purpose on a
+ * real host). Every socket is also on a list, so that freeing the stack frees the ones an
+ * application still holds. Not modelled: SO_REUSEADDR semantics.
  */
 #include <stdio.h>
 #include <stdlib.h>
