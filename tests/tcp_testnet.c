@@ -178,6 +178,8 @@ struct tnet *tnet_new(bps_t rate, sim_time_t delay, const struct tcp_config *cfg
 
 void tnet_free(struct tnet *tn)
 {
+    if (getenv("TNET_DUMP"))
+        tnet_dump(tn, stderr);
     tcp_stack_free(tn->a);
     tcp_stack_free(tn->b);
     sched_free(tn->s); /* packets still in the pipe go back with the pool */

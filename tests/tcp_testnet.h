@@ -123,7 +123,9 @@ int tnet_connect_bulk(struct tnet *tn, struct tn_app *app, size_t bytes, const c
 void tnet_pcap(struct tnet *tn, const char *path);
 int tnet_pcap_close(struct tnet *tn);
 
-/* Prints the segment log, one line per segment (for debugging a failing test). */
+/* Prints the segment log, one line per segment (for debugging a failing test). With the
+ * environment variable TNET_DUMP set, tnet_free() prints every test's log, and the Mathis
+ * tests print their measured ratios. */
 void tnet_dump(const struct tnet *tn, FILE *out);
 
 #endif
