@@ -9,7 +9,8 @@
  * virtual, so nothing is copied) and acknowledged at once with SACK blocks; in-order data
  * is acknowledged at every second full segment or by the delayed-ACK timer, immediately when
  * it fills a hole (RFC 5681 section 4.2). A FIN is acknowledged at once.
- * Not modelled: urgent data, the TIME-WAIT SYN reuse of RFC 6191, D-SACK (RFC 2883).
+ * A connection the application has let go of enters TIME-WAIT as a compact record
+ * (tcp_timewait.c). Not modelled: urgent data, D-SACK (RFC 2883).
  */
 #include "models/tcp/tcp_int.h"
 
