@@ -6,7 +6,8 @@
  * fast retransmit and NewReno recovery), tcp_output.c (segment building, sending policy,
  * ACKs), tcp_timer.c (retransmission, persist, TIME-WAIT and delayed-ACK timers),
  * tcp_socket.c (the application calls), tcp_listen.c (listeners, SYN/accept queues, cookies),
- * tcp_ooo.c (out-of-order ranges and SACK blocks).
+ * tcp_ooo.c (out-of-order ranges and SACK blocks), tcp_sack.c (the sender's scoreboard and
+ * RFC 6675 recovery), tcp_timewait.c (compact TIME-WAIT records).
  */
 #ifndef MCPSIM_TCP_INT_H
 #define MCPSIM_TCP_INT_H
