@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/wire/bytes.h"
+#include "models/wire/checksum.h"
 #include "models/wire/ipv4.h"
 #include "models/wire/tcp.h"
 
@@ -66,11 +68,24 @@ static void pcap_segment(struct tnet *tn, int dir, const struct packet *pkt)
     pcapio_write(tn->pcap, sched_now(tn->s) / 1000, frame, ip.tot_len, ip.tot_len);
 }
 
-static void pipe_send(struct tnet *tn, int dir, struct packet *pkt)
+/* The checksum the stack wrote must verify over the pseudo-header of the addresses it gave
+ * (virtual payload bytes are zeros and add nothing). */
+static bool checksum_ok(const struct packet *pkt, const struct tcp_addr *src,
+                        const struct tcp_addr *dst)
+{
+    uint32_t len = (uint32_t)pkt_wire_len(pkt);
+    uint32_t pseudo = src->family == 6 ? csum_pseudo_v6(src->bytes, dst->bytes, 6, len)
+                                       : csum_pseudo_v4(rd32(src->bytes), rd32(dst->bytes), 6, len);
+    const uint8_t *p = pkt_cdata(pkt);
+    return csum_transport(pseudo, p, pkt_len(pkt), 16) == rd16(p + 16);
+}
+
+static void pipe_send(struct tnet *tn, int dir, struct packet *pkt, const struct tcp_addr *src,
+                      const struct tcp_addr *dst)
 {
     struct tcp_hdr h;
-    if (tcp_decode(pkt_cdata(pkt), pkt_len(pkt), &h) < 0)
-        abort(); /* the stack wrote an undecodable header: a bug the tests must see */
+    if (tcp_decode(pkt_cdata(pkt), pkt_len(pkt), &h) < 0 || !checksum_ok(pkt, src, dst))
+        abort(); /* the stack wrote a bad header: a bug the tests must see */
     struct tn_seg g = { 0 };
     g.at = sched_now(tn->s);
     g.dir = dir;
@@ -134,17 +149,13 @@ static void pipe_send(struct tnet *tn, int dir, struct packet *pkt)
 static void send_a(void *ctx, struct packet *pkt, const struct tcp_addr *src,
                    const struct tcp_addr *dst)
 {
-    (void)src;
-    (void)dst;
-    pipe_send(ctx, TN_AB, pkt);
+    pipe_send(ctx, TN_AB, pkt, src, dst);
 }
 
 static void send_b(void *ctx, struct packet *pkt, const struct tcp_addr *src,
                    const struct tcp_addr *dst)
 {
-    (void)src;
-    (void)dst;
-    pipe_send(ctx, TN_BA, pkt);
+    pipe_send(ctx, TN_BA, pkt, src, dst);
 }
 
 static const struct tcp_ip_ops ops_a = { .send = send_a };

@@ -1,9 +1,10 @@
 /* tcp_testnet.h - two TCP stacks joined by a simulated pipe, for the TCP suites.
  *
- * Host A (10.0.0.1) and host B (10.0.0.2) each run a tcp_stack; each direction of the pipe
+ * Host A (10.0.0.1) and host B (10.0.0.2) each run a tcp_stack (tests may set IPv6
+ * addresses in addr_a/addr_b before connecting); each direction of the pipe
  * serializes packets at `rate` (20 bytes of IPv4 header counted, not stored) in FIFO order and
  * delivers them `delay` later, standing in for the IP layer. Every segment is decoded once
- * by the harness and logged (time, direction, seq/ack relative to the sender's ISN, flags,
+ * by the harness, its checksum verified (a bad one aborts: a bug), and logged (time, direction, seq/ack relative to the sender's ISN, flags,
  * length, window, dropped or not), so tests assert on what was on the wire. Segments are
  * dropped by scripted rules (the n-th transmission of a given relative sequence number, all
  * segments with given flags) or by Bernoulli loss on data segments from a named random

@@ -697,6 +697,23 @@ static void test_new_syn_reopens_a_time_wait_tuple(void)
     tnet_free(tn);
 }
 
+static void test_ipv6_connection_transfers_with_valid_checksums(void)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    tn->addr_a = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+    tn->addr_b = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    /* The pipe verifies every checksum over the IPv6 pseudo-header (RFC 8200 section 8.1). */
+    CU_ASSERT_EQUAL_FATAL(tnet_connect_bulk(tn, &cli, 200000, NULL), 0);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv.read, 200000);
+    CU_ASSERT_TRUE(cli.closed);
+    tcp_close(cli.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
 /* A stand-in for MPTCP: a transport of its own behind the same socket calls. */
 struct fake_sock {
     struct tcp_sock_base base;
@@ -772,4 +789,5 @@ SUITE(tcp_conn, NULL, NULL,
       TEST(test_capture_of_a_connection_passes_check_pcap),
       TEST(test_another_transport_answers_the_socket_calls),
       TEST(test_orphaned_time_wait_is_a_compact_record),
-      TEST(test_new_syn_reopens_a_time_wait_tuple))
+      TEST(test_new_syn_reopens_a_time_wait_tuple),
+      TEST(test_ipv6_connection_transfers_with_valid_checksums))
