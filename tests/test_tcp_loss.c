@@ -418,6 +418,56 @@ static void test_trace_sources_report_cwnd_rtt_and_states(void)
     tnet_free(tn);
 }
 
+/* New segments sent in the 1.2 ms (ten ACK intervals at 100 Mbit/s) after the fast
+ * retransmission of a loss in a 40-segment flight. */
+static int sent_early_in_recovery(bool prr)
+{
+    struct tcp_config cfg;
+    tcp_config_default(&cfg);
+    cfg.prr = prr;
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), &cfg, NULL);
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_drop_seq(tn, TN_AB, 30 * MSS, 1);
+    tnet_connect_bulk(tn, &cli, 100000000, NULL);
+    cli.close_when_done = false;
+    sched_run_until(tn->s, time_from_ms(200));
+    sim_time_t t_r = -1;
+    uint32_t max_end = 0;
+    int n = 0;
+    for (size_t k = 0; k < tn->nlog; k++) {
+        const struct tn_seg *g = &tn->log[k];
+        if (g->dir != TN_AB || !g->len)
+            continue;
+        if (g->rseq < max_end && t_r < 0)
+            t_r = g->at;
+        else if (t_r >= 0 && g->rseq >= max_end && g->at < t_r + time_from_us(1200))
+            n++;
+        if (g->rseq + g->len > max_end)
+            max_end = g->rseq + g->len;
+    }
+    struct tcp_sock_stats st;
+    tcp_sock_get_stats(cli.sock, &st);
+    CU_ASSERT_EQUAL(st.fast_retrans, 1);
+    CU_ASSERT_EQUAL(st.rto_count, 0);
+    tcp_abort(cli.sock);
+    tnet_free(tn);
+    return n;
+}
+
+static void test_prr_spreads_transmissions_over_the_recovery(void)
+{
+    /* RFC 6937: about one new segment per two delivered from the start of recovery (ssthresh
+     * / RecoverFS = 1/2), so some leave in the first ACK intervals; plain RFC 6675 with
+     * cwnd = ssthresh sends nothing until pipe has fallen to ssthresh, half a window later. */
+    int with_prr = sent_early_in_recovery(true);
+    int without = sent_early_in_recovery(false);
+    /* Ten ACKs deliver ten segments: PRR allows ceil(10 / 2) minus the retransmission = 4,
+     * sent as whole segments when the allowance reaches one MSS (3 or 4 in the window). */
+    CU_ASSERT(with_prr >= 3 && with_prr <= 4);
+    CU_ASSERT_EQUAL(without, 0);
+}
+
 static void test_full_ack_ends_recovery_at_ssthresh(void)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
@@ -503,6 +553,7 @@ SUITE(tcp_loss, NULL, NULL,
       TEST(test_transfer_completes_with_reordering_and_loss),
       TEST(test_recovery_works_after_two_gigabytes),
       TEST(test_trace_sources_report_cwnd_rtt_and_states),
+      TEST(test_prr_spreads_transmissions_over_the_recovery),
       TEST(test_full_ack_ends_recovery_at_ssthresh),
       TEST(test_reno_throughput_matches_mathis_at_one_percent_loss),
       TEST(test_reno_throughput_matches_mathis_at_one_permille_loss))

@@ -13,11 +13,11 @@
  * than recover" (section 3.2 step 2) reads SEG.ACK > recover and a full ACK is
  * SEG.ACK >= recover. With SACK negotiated, recovery follows RFC 6675 instead (tcp_sack.c):
  * entered on three duplicates or IsLost(snd_una), cwnd = ssthresh, transmissions paced by
- * pipe, partial ACKs only update the scoreboard. cwnd grows only
+ * pipe, partial ACKs only update the scoreboard; with `prr`, RFC 6937 sets cwnd on each ACK. cwnd grows only
  * while the sender uses it (a flow limited by the application or the peer's window does not
  * inflate cwnd, in the spirit of RFC 7661). Limited transmit (RFC 3042) sends one new
- * segment on each of the first two duplicates. Not modelled: PRR (RFC 6937), RACK-TLP
- * (RFC 8985).
+ * segment on each of the first two duplicates. Not modelled: RACK-TLP (RFC 8985), PRR
+ * without SACK.
  */
 #include "models/tcp/tcp_int.h"
 
@@ -61,10 +61,13 @@ static void enter_recovery(struct tcp_sock *c)
     c->stats.fast_retrans++;
     if (c->cc.ops->cwnd_event)
         c->cc.ops->cwnd_event(&c->cc, TCP_CA_EVENT_RECOVERY);
+    /* RFC 6937: the recovery's accounting starts before the fast retransmission. */
+    c->prr_delivered = 0;
+    c->recover_fs = c->snd_max - c->snd_una;
+    uint32_t head = c->write_seq - c->snd_una < c->mss ? c->write_seq - c->snd_una : c->mss;
+    c->prr_out = head;
     tcp_retransmit_head(c);
-    c->high_rxt = seq_max(c->high_rxt, c->snd_una + (c->write_seq - c->snd_una < c->mss
-                                                          ? c->write_seq - c->snd_una
-                                                          : c->mss));
+    c->high_rxt = seq_max(c->high_rxt, c->snd_una + head);
 }
 
 /* RFC 3042: on the first and second duplicate ACK, one previously unsent segment if the
@@ -135,6 +138,8 @@ static void on_new_ack(struct tcp_sock *c, uint32_t ack)
             uint32_t flight = tcp_in_flight(c);
             uint32_t w = (flight > c->mss ? flight : c->mss) + c->mss;
             c->cc.cwnd = w < c->cc.ssthresh ? w : c->cc.ssthresh;
+            if ((c->flags & TF_SACK_OK) && c->stack->cfg.prr)
+                c->cc.cwnd = c->cc.ssthresh; /* RFC 6937 section 3: end of recovery */
             c->flags &= ~(TF_RECOVERY | TF_PARTIAL_ACK);
             c->dupacks = 0;
             if (c->cc.ops->cwnd_event)
@@ -194,6 +199,7 @@ bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
     if (seq_lt(ack, c->snd_una))
         return true;
     uint32_t win = (uint32_t)h->window << c->snd_wscale;
+    uint32_t una0 = c->snd_una, sacked0 = tcp_sack_bytes(c);
     bool sack_news = tcp_sack_update(c, h);
     /* RFC 5681 section 2 (same window); with SACK, RFC 6675 section 2 (new SACKed data). */
     bool dup = ack == c->snd_una && seg_len == 0 &&
@@ -206,10 +212,18 @@ bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
         if (win > c->max_snd_wnd)
             c->max_snd_wnd = win;
     }
+    bool was_recovering = c->flags & TF_RECOVERY;
     if (seq_gt(ack, c->snd_una))
         on_new_ack(c, ack);
     else if (dup)
         on_dupack(c, ack);
+    if (was_recovering && (c->flags & TF_RECOVERY) && (c->flags & TF_SACK_OK) &&
+        c->stack->cfg.prr) {
+        /* DeliveredData (RFC 6937): the cumulative advance plus the change in SACKed bytes. */
+        int64_t delivered = (int64_t)(c->snd_una - una0) +
+                            (int64_t)tcp_sack_bytes(c) - (int64_t)sacked0;
+        tcp_prr_ack(c, delivered > 0 ? (uint32_t)delivered : 0);
+    }
     tcp_trace_cwnd(c, cwnd0, ssthresh0);
     if ((c->flags & TF_WANT_WRITE) && c->cb && c->cb->writable) {
         size_t room = tcp_sock_writable(c);

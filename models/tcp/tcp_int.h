@@ -105,6 +105,7 @@ struct tcp_sock {
     uint32_t snd_wnd, max_snd_wnd, snd_wl1, snd_wl2;
     uint32_t recover;              /* RFC 6582: highest sequence sent when recovery began */
     uint32_t high_rxt;             /* RFC 6675 HighRxt: end of the last retransmission */
+    uint32_t prr_delivered, prr_out, recover_fs; /* RFC 6937 */
     /* Receive sequence space; rcv_read is what the application consumed. */
     uint32_t irs, rcv_nxt, rcv_adv, rcv_read, rcv_fin, last_ack_sent;
     uint32_t ts_recent;            /* RFC 7323 TS.Recent */
@@ -244,6 +245,10 @@ bool tcp_sack_head_lost(const struct tcp_sock *c);
 /* RFC 6675 section 5 steps (C): sends while cwnd - pipe >= SMSS. */
 void tcp_sack_output(struct tcp_sock *c);
 uint32_t tcp_sack_pipe(const struct tcp_sock *c);
+/* Bytes in the scoreboard (for RFC 6937 DeliveredData). */
+uint32_t tcp_sack_bytes(const struct tcp_sock *c);
+/* RFC 6937: sets cwnd for this ACK of the recovery from the bytes it delivered. */
+void tcp_prr_ack(struct tcp_sock *c, uint32_t delivered);
 
 /* tcp_timewait.c: compact TIME-WAIT records for connections nobody holds any more. */
 struct tcp_tw;

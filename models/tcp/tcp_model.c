@@ -43,6 +43,8 @@ static const struct param_def tcp_params[] = {
       "a new segment on each of the first two duplicate ACKs (RFC 3042)", NULL, 0, 0 },
     { "sack", PARAM_BOOL, F(sack), "true",
       "SACK blocks (RFC 2018) and SACK-based recovery (RFC 6675)", NULL, 0, 0 },
+    { "prr", PARAM_BOOL, F(prr), "true",
+      "proportional rate reduction during SACK recovery (RFC 6937; Linux, ns-3)", NULL, 0, 0 },
     { "timestamps", PARAM_BOOL, F(timestamps), "true",
       "timestamps and PAWS (RFC 7323)", NULL, 0, 0 },
     { "wscale", PARAM_BOOL, F(wscale), "true", "window scaling (RFC 7323)", NULL, 0, 0 },

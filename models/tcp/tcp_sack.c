@@ -9,6 +9,12 @@
  * Pipe (section 4, SetPipe) = octets of holes not lost + octets retransmitted below HighRxt.
  * NextSeg() follows rules 1-3 of section 4: a lost hole above HighRxt, else new data, else a
  * hole below the highest SACKed octet; rule 4 (rescue retransmission) is not modelled.
+ * How much may be sent is cwnd - pipe; with `prr` on (the default, as in Linux and ns-3),
+ * cwnd itself is set on every ACK of the recovery by Proportional Rate Reduction (RFC 6937,
+ * with the slow-start reduction bound): sndcnt = ceil(prr_delivered * ssthresh / RecoverFS)
+ * - prr_out while pipe > ssthresh, else min(ssthresh - pipe, max(prr_delivered - prr_out,
+ * DeliveredData) + MSS); cwnd = pipe + sndcnt. So the window shrinks to ssthresh smoothly,
+ * one segment out for about every two delivered, instead of a pause then a burst.
  * On a timeout the scoreboard is cleared (section 5.1 allows it) and go-back-N retransmits.
  * Cost: O(ranges) per ACK, ranges <= holes in one window.
  */
@@ -90,6 +96,14 @@ bool tcp_sack_update(struct tcp_sock *c, const struct tcp_hdr *h)
     return news;
 }
 
+uint32_t tcp_sack_bytes(const struct tcp_sock *c)
+{
+    uint32_t n = 0;
+    for (unsigned i = 0; i < c->n_sacked; i++)
+        n += c->sacked[i].right - c->sacked[i].left;
+    return n;
+}
+
 void tcp_sack_trim(struct tcp_sock *c)
 {
     unsigned k = 0;
@@ -155,7 +169,7 @@ static bool next_hole(const struct tcp_sock *c, bool lost_only, uint32_t *seq, u
     return false;
 }
 
-static bool send_new(struct tcp_sock *c)
+static bool send_new(struct tcp_sock *c, uint32_t *sent)
 {
     bool fin_queued = c->flags & TF_FIN_QUEUED;
     uint32_t avail = seq_lt(c->snd_max, c->write_seq) ? c->write_seq - c->snd_max : 0;
@@ -171,11 +185,13 @@ static bool send_new(struct tcp_sock *c)
     tcp_send_segment(c, c->snd_max, len, flags);
     c->snd_max += len + (fin ? 1 : 0);
     c->snd_nxt = c->snd_max;
+    *sent = len;
     return true;
 }
 
 static void resend(struct tcp_sock *c, uint32_t seq, uint32_t len)
 {
+    c->prr_out += len;
     if ((c->flags & TF_RTT_TIMING) && seq_lt(seq, c->rtt_seq))
         c->flags &= ~TF_RTT_TIMING; /* Karn */
     tcp_send_segment(c, seq, len, TCP_FLAG_ACK);
@@ -190,8 +206,8 @@ void tcp_sack_output(struct tcp_sock *c)
         uint32_t seq, len;
         if (next_hole(c, true, &seq, &len))
             resend(c, seq, len);          /* rule 1 */
-        else if (send_new(c))
-            ;                             /* rule 2 */
+        else if (send_new(c, &len))
+            c->prr_out += len;            /* rule 2 */
         else if (next_hole(c, false, &seq, &len))
             resend(c, seq, len);          /* rule 3 */
         else
@@ -199,4 +215,27 @@ void tcp_sack_output(struct tcp_sock *c)
         if (c->tmode != TMR_RETRANS)
             tcp_rtx_arm(c);
     }
+}
+
+void tcp_prr_ack(struct tcp_sock *c, uint32_t delivered)
+{
+    /* RFC 6937 section 3, on every ACK during recovery. */
+    c->prr_delivered += delivered;
+    uint32_t pipe = tcp_sack_pipe(c);
+    uint32_t ss = c->cc.ssthresh;
+    int64_t sndcnt;
+    if (pipe > ss) {
+        uint64_t num = (uint64_t)c->prr_delivered * ss;
+        uint64_t fs = c->recover_fs ? c->recover_fs : 1;
+        sndcnt = (int64_t)((num + fs - 1) / fs) - (int64_t)c->prr_out;
+    } else {
+        int64_t limit = (int64_t)c->prr_delivered - (int64_t)c->prr_out;
+        if (limit < (int64_t)delivered)
+            limit = delivered;
+        limit += c->mss;
+        sndcnt = (int64_t)(ss - pipe) < limit ? (int64_t)(ss - pipe) : limit;
+    }
+    if (sndcnt < 0)
+        sndcnt = 0;
+    c->cc.cwnd = pipe + (uint32_t)sndcnt;
 }
