@@ -5,21 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-struct net_addr net_addr_v4(uint32_t host_order)
-{
-    struct net_addr a = { .family = 4 };
-    a.b[0] = (uint8_t)(host_order >> 24);
-    a.b[1] = (uint8_t)(host_order >> 16);
-    a.b[2] = (uint8_t)(host_order >> 8);
-    a.b[3] = (uint8_t)host_order;
-    return a;
-}
-
-uint32_t net_addr_v4_host(const struct net_addr *a)
-{
-    return (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
-}
-
 struct net_addr net_addr_v6(const uint8_t b[16])
 {
     struct net_addr a = { .family = 6 };

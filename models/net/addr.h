@@ -28,9 +28,12 @@ struct net_prefix {
 
 static inline unsigned net_addr_bits(const struct net_addr *a) { return a->family == 4 ? 32 : 128; }
 
+/* Constant-size compares, so the compiler inlines them (a per-packet operation). */
 static inline bool net_addr_eq(const struct net_addr *a, const struct net_addr *b)
 {
-    return a->family == b->family && memcmp(a->b, b->b, a->family == 4 ? 4 : 16) == 0;
+    if (a->family != b->family)
+        return false;
+    return a->family == 4 ? memcmp(a->b, b->b, 4) == 0 : memcmp(a->b, b->b, 16) == 0;
 }
 
 /* Bit i (0 = most significant of the first byte). */
@@ -39,8 +42,21 @@ static inline unsigned net_addr_bit(const struct net_addr *a, unsigned i)
     return (unsigned)(a->b[i >> 3] >> (7 - (i & 7))) & 1u;
 }
 
-struct net_addr net_addr_v4(uint32_t host_order);
-uint32_t net_addr_v4_host(const struct net_addr *a);
+static inline struct net_addr net_addr_v4(uint32_t host_order)
+{
+    struct net_addr a = { .family = 4 };
+    a.b[0] = (uint8_t)(host_order >> 24);
+    a.b[1] = (uint8_t)(host_order >> 16);
+    a.b[2] = (uint8_t)(host_order >> 8);
+    a.b[3] = (uint8_t)host_order;
+    return a;
+}
+
+static inline uint32_t net_addr_v4_host(const struct net_addr *a)
+{
+    return (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
+}
+
 struct net_addr net_addr_v6(const uint8_t b[16]);
 
 /* "192.0.2.1" or "2001:db8::1". 0, or -1 with what was expected in err. */

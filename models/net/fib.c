@@ -81,13 +81,16 @@ int fib_lookup(const struct fib *f, const struct net_addr *dst, const struct net
         return -1;
     uint32_t stack[129];
     unsigned depth = 0, bits = net_addr_bits(dst);
-    uint32_t at = 0;
+    uint32_t at = 0, word = 0;
     for (unsigned i = 0;; i++) {
         if (f->nodes[at].entry >= 0)
             stack[depth++] = at;
         if (i == bits)
             break;
-        uint32_t next = f->nodes[at].child[net_addr_bit(dst, i)];
+        if ((i & 31) == 0) /* 32 bits at a time rather than a byte load per level */
+            word = (uint32_t)dst->b[i >> 3] << 24 | (uint32_t)dst->b[(i >> 3) + 1] << 16 |
+                   (uint32_t)dst->b[(i >> 3) + 2] << 8 | dst->b[(i >> 3) + 3];
+        uint32_t next = f->nodes[at].child[(word >> (31 - (i & 31))) & 1];
         if (!next)
             break;
         at = next;

@@ -16,6 +16,8 @@
  * (Linux returns EMSGSIZE). SSRR is enforced at the listed hops: the next listed address
  * must belong to the neighbour the route leaves by, else ICMP "source route failed".
  */
+#include <string.h>
+
 #include "models/net/node_impl.h"
 #include "models/wire/bytes.h"
 #include "models/wire/checksum.h"
@@ -36,14 +38,25 @@ static bool is_ext_header(uint8_t nh)
            nh == IPV6_EXT_DSTOPTS;
 }
 
-static struct net_addr addr_at(const uint8_t *h, int family)
+/* Header addresses copied as they are on the wire (network order is the net_addr layout). */
+static inline struct net_addr addr_at(const uint8_t *h, int family)
 {
-    return family == 4 ? net_addr_v4(rd32(h + 16)) : net_addr_v6(h + 24);
+    struct net_addr a = { .family = (uint8_t)family };
+    if (family == 4)
+        memcpy(a.b, h + 16, 4);
+    else
+        memcpy(a.b, h + 24, 16);
+    return a;
 }
 
-static struct net_addr src_at(const uint8_t *h, int family)
+static inline struct net_addr src_at(const uint8_t *h, int family)
 {
-    return family == 4 ? net_addr_v4(rd32(h + 12)) : net_addr_v6(h + 8);
+    struct net_addr a = { .family = (uint8_t)family };
+    if (family == 4)
+        memcpy(a.b, h + 12, 4);
+    else
+        memcpy(a.b, h + 8, 16);
+    return a;
 }
 
 void node_transmit_now(struct net_node *n, struct net_if *out, struct packet *p)
@@ -161,7 +174,10 @@ static void forward(struct net_node *n, struct net_if *in, struct packet *p, int
         return;
     }
     if (!out) {
-        struct net_addr dst = addr_at(h, family), src = src_at(h, family);
+        /* The source matters only to source-specific entries of the static table. */
+        struct net_addr dst = addr_at(h, family), src = { 0 };
+        if ((family == 4 ? n->fib4.nentries : n->fib6.nentries) != 0)
+            src = src_at(h, family);
         out = node_route(n, &dst, &src, false);
     }
     if (!out) {
