@@ -317,6 +317,73 @@ static void test_cpu_charge_from_a_hook_lengthens_the_service(void)
     cpu_case(true);
 }
 
+/* ---- hostile input -------------------------------------------------------------------- */
+
+static struct packet *raw(struct world *w, const uint8_t *b, size_t len, uint32_t virt)
+{
+    struct packet *p = pkt_alloc(world_ctx(w)->pool, len);
+    uint8_t *d = p ? pkt_put(p, len) : NULL;
+    if (d && len)
+        memcpy(d, b, len);
+    pkt_set_virtual(p, virt);
+    return p;
+}
+
+static void test_malformed_packets_are_dropped_without_delivery_or_reply(void)
+{
+    struct world *w = chain("", "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct nt_rx udp, icmp, icmp6;
+    nt_listen_udp(w, "h4", 9, &udp);
+    nt_listen_proto(w, "h0", 1, &icmp);
+    nt_listen_proto(w, "h0", 58, &icmp6);
+    struct net_node *r1 = nt_node(w, "r1"), *h4 = nt_node(w, "h4");
+    /* Random bytes of every length up to 80 (a fixed LCG: the run is reproducible). */
+    uint32_t x = 12345;
+    uint8_t b[128];
+    for (size_t len = 0; len <= 80; len++) {
+        for (size_t i = 0; i < len; i++) {
+            x = x * 1103515245u + 12345u;
+            b[i] = (uint8_t)(x >> 16);
+        }
+        if (len)
+            b[0] = (uint8_t)((len & 1 ? 0x40 : 0x60) | (b[0] & 15));
+        net_node_receive(r1, raw(w, b, len, 0));
+        net_node_receive(h4, raw(w, b, len, 0));
+    }
+    /* A valid UDP packet to h4 cut in the middle of its IPv4 header, then one whose LSRR
+     * option is malformed (length 2) with a correct header checksum. */
+    struct packet *ok = nt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100);
+    memcpy(b, pkt_data(ok), 28);
+    pkt_free(ok);
+    net_node_receive(h4, raw(w, b, 12, 0));
+    uint8_t opt[48];
+    memcpy(opt, b, 20);
+    opt[0] = 0x46;
+    wr16(opt + 2, 24 + 8 + 88);
+    opt[20] = 131;
+    opt[21] = 2;
+    opt[22] = 4;
+    opt[23] = 0;
+    memcpy(opt + 24, b + 20, 8);
+    wr16(opt + 10, 0);
+    wr16(opt + 10, csum_ipv4_header(opt, 24));
+    net_node_receive(h4, raw(w, opt, 32, 88));
+    /* IPv6 announcing a routing header that was not stored (8 virtual bytes). */
+    uint8_t v6[40] = { 0x60 };
+    wr16(v6 + 4, 8);
+    v6[6] = 43;
+    v6[7] = 64;
+    v6[24] = 0xfd;
+    v6[39] = 5;
+    net_node_receive(h4, raw(w, v6, 40, 8));
+    world_run(w, NULL, NULL);
+    CU_ASSERT_EQUAL(udp.n, 0);
+    CU_ASSERT_EQUAL(icmp.n, 0);
+    CU_ASSERT_EQUAL(icmp6.n, 0);
+    world_free(w);
+}
+
 /* ---- recorded routing state ------------------------------------------------------------ */
 
 static void test_routing_entry_count_is_recorded_as_a_scalar(void)
@@ -352,4 +419,5 @@ SUITE(net_ip, NULL, NULL,
       TEST(test_stolen_packet_reaches_the_local_stack_not_the_destination),
       TEST(test_cpu_model_serves_fifo_and_drops_beyond_its_queue),
       TEST(test_cpu_charge_from_a_hook_lengthens_the_service),
+      TEST(test_malformed_packets_are_dropped_without_delivery_or_reply),
       TEST(test_routing_entry_count_is_recorded_as_a_scalar))

@@ -4,8 +4,8 @@
  * Scalars (module NODE): forwarded, delivered, sent, drop_* (no_route, ttl, no_port,
  * no_proto, malformed, mtu, source_routed, srcroute_failed, hook, cpu), srcroute_processed,
  * icmp_sent, icmp_ratelimited, routing_entries (static routes of both families, the routing
- * state compared between designs), routing_computed (destinations the topology routes were
- * computed for at this node), config_errors, and with the CPU model cpu_utilization.
+ * state compared between designs), routing_computed (destinations in use that the topology
+ * gives this node a next hop to: what a link-state protocol would install), config_errors, and with the CPU model cpu_utilization.
  */
 #include <stddef.h>
 #include <stdio.h>

@@ -206,12 +206,23 @@ static struct net_if *if_to_peer(const struct net_node *n, const struct net_node
     return NULL;
 }
 
+static bool is_word(const char *s, const char *const *words)
+{
+    for (; *words; words++)
+        if (strcmp(s, *words) == 0)
+            return true;
+    return false;
+}
+
+static const char *const capture_all[] = { "true", "all", "yes", "on", "1", NULL };
+static const char *const capture_none[] = { "", "false", "none", "no", "off", "0", NULL };
+
 static bool capture_wanted(const struct net_node *n, const struct net_if *ifc)
 {
     const char *c = n->cfg.capture;
-    if (!strcmp(c, "true") || !strcmp(c, "all"))
+    if (is_word(c, capture_all))
         return true;
-    if (!*c || !strcmp(c, "false") || !strcmp(c, "none") || !ifc->name)
+    if (is_word(c, capture_none) || !ifc->name)
         return false;
     size_t len = strlen(ifc->name);
     for (const char *p = c; (p = strstr(p, ifc->name)); p += len)
@@ -233,8 +244,7 @@ static void node_setup_ifs(struct net_shared *s, struct net_node *n)
             config_error(n, "interfaces: %s", "out of memory");
     }
     const char *c = n->cfg.capture;
-    if (strcmp(c, "true") && strcmp(c, "all") && strcmp(c, "false") && strcmp(c, "none") &&
-        *c) {
+    if (!is_word(c, capture_all) && !is_word(c, capture_none)) {
         char buf[PARAM_STRING_MAX], *save = NULL;
         snprintf(buf, sizeof buf, "%s", c);
         for (char *l = strtok_r(buf, ", ", &save); l; l = strtok_r(NULL, ", ", &save))
