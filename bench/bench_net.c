@@ -4,8 +4,8 @@
  *
  * Reported: packet-hops per wall second (packets created x 5 links; the target is 5 million
  * on one core), events per wall second and per packet-hop. Variants: "topology" (routes
- * from shortest paths, the default), "static" (each router has a longest-prefix table of 5
- * routes, the lookup walks 32 trie levels), "hooks" (a pass-through hook at PREROUTING and
+ * from shortest paths, the default), "static" (each router has a table of 5 routes of
+ * 3 prefix lengths, looked up for every packet), "hooks" (a pass-through hook at PREROUTING and
  * FORWARD of every router: what an idle proxy datapath costs). No results database, no
  * capture.
  */
