@@ -70,7 +70,7 @@ static void arrival(struct sched *s, void *ctx, void *arg)
     d->n--;
     if (d->n)
         sched_at(s, d->ring[d->head].at, arrival, d, NULL);
-    net_node_receive(d->ifc.peer, p);
+    net_if_receive(&d->link->dir[d == &d->link->dir[0]].ifc, p); /* the other end's */
 }
 
 static int ring_push(struct p2p_dir *d, struct packet *p, sim_time_t at)
@@ -190,7 +190,7 @@ static int p2p_create(struct model_ctx *ctx, const char *name, const void *confi
     l->sched = ctx->sched;
     for (int i = 0; i < 2; i++) {
         struct p2p_dir *d = &l->dir[i];
-        d->ifc = (struct net_if){ &p2p_if_ops, ends[i], ends[1 - i] };
+        d->ifc = (struct net_if){ &p2p_if_ops, ends[i], ends[1 - i], name, c->mtu, 0, NULL };
         d->link = l;
         droptail_init(&d->q, c->queue_packets, c->queue_bytes, sched_now(ctx->sched));
         snprintf(d->module, sizeof d->module, "%s.%s", name, net_node_name(ends[i]));
