@@ -69,6 +69,11 @@ ratio() {
 }
 # q SQL: one value from the mcpsim results database of this N
 q() { sqlite3 -batch -noheader "$db" "$1"; }
+# fmt FORMAT VALUE: printf, passing "-" (missing) through
+fmt() {
+    # shellcheck disable=SC2059 # the format is the caller's on purpose
+    if [ "$2" = - ]; then echo -; else printf "$1\n" "$2"; fi
+}
 row() { printf '  %-28s %14s %14s %12s\n' "$1" "$2" "$3" "$4"; }
 
 status=0
@@ -136,14 +141,16 @@ for n in $ns; do
     echo
     echo "dumbbell N = $n (60 s simulated; process CPU/wall/RSS via /usr/bin/time)"
     row "" "ns-3 3.37" "mcpsim" "mcpsim/ns-3"
-    row "goodput (Mbit/s)" "$(printf %.3f "$ns_goodput")" "$mc_goodput" "$(ratio "$mc_goodput" "$ns_goodput")"
+    row "goodput (Mbit/s)" "$(fmt %.3f "$ns_goodput")" "$(fmt %.3f "$mc_goodput")" \
+        "$(ratio "$mc_goodput" "$ns_goodput")"
     row "Jain fairness index" "$ns_jain" "$mc_jain" "$(ratio "$mc_jain" "$ns_jain")"
     row "bottleneck drops" "$ns_drops" "$mc_drops" "$(ratio "$mc_drops" "$ns_drops")"
     row "bottleneck packets (L->R)" "$ns_pkts" "$mc_pkts" "$(ratio "$mc_pkts" "$ns_pkts")"
     row "events" "$ns_events" "$mc_events" "$(ratio "$mc_events" "$ns_events")"
-    row "CPU time (s)" "$ns_cpu" "$mc_cpu" "$(ratio "$mc_cpu" "$ns_cpu")"
-    row "wall time (s)" "$ns_wall" "$mc_wall" "$(ratio "$mc_wall" "$ns_wall")"
-    row "max RSS (MiB)" "$(printf %.1f "$ns_rss")" "$mc_rss" "$(ratio "$mc_rss" "$ns_rss")"
+    row "CPU time (s)" "$(fmt %.2f "$ns_cpu")" "$(fmt %.2f "$mc_cpu")" "$(ratio "$mc_cpu" "$ns_cpu")"
+    row "wall time (s)" "$(fmt %.2f "$ns_wall")" "$(fmt %.2f "$mc_wall")" \
+        "$(ratio "$mc_wall" "$ns_wall")"
+    row "max RSS (MiB)" "$(fmt %.1f "$ns_rss")" "$(fmt %.1f "$mc_rss")" "$(ratio "$mc_rss" "$ns_rss")"
     if [ "$mc_goodput" != - ]; then
         g=$(ratio "$mc_goodput" "$ns_goodput")
         if awk -v g="$g" -v t="$GOODPUT_TOLERANCE" 'BEGIN { exit !(g >= 1 - t && g <= 1 + t) }'; then
