@@ -117,6 +117,7 @@ for n in $ns; do
             read -r u s e m <"$out/mcpsim-dumbbell-$n.time"
             mc_cpu=$(calc "$u + $s"); mc_wall=$e; mc_rss=$(calc "$m / 1024")
             duration_s=$(q "SELECT sim_time_ps * 1e-12 FROM runs WHERE status = 'ok' LIMIT 1")
+            duration_s=${duration_s:-60}
             sinks="FROM scalars WHERE module GLOB '$MCPSIM_SINK_MODULES' AND name = '$MCPSIM_RX_BYTES'"
             mc_goodput=$(q "SELECT sum(value) * 8 / $duration_s / 1e6 $sinks")
             mc_jain=$(q "SELECT printf('%.4f', sum(value) * sum(value) / (count(*) * sum(value * value))) $sinks")
@@ -124,6 +125,8 @@ for n in $ns; do
             mc_drops=$(q "SELECT CAST(value AS INTEGER) $bn AND name = '$MCPSIM_DROPS'")
             mc_pkts=$(q "SELECT CAST(value AS INTEGER) $bn AND name = '$MCPSIM_TX_PACKETS'")
             mc_events=$(q "SELECT events FROM runs WHERE status = 'ok' LIMIT 1")
+            mc_jain=${mc_jain:--}
+            mc_events=${mc_events:--}
             for v in mc_goodput mc_drops mc_pkts; do
                 if [ -z "$(eval echo "\$$v")" ]; then
                     echo "run.sh: $db lacks a statistic for $v (metric names at the top of run.sh)" >&2
