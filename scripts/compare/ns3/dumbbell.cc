@@ -33,7 +33,7 @@
  *    PRR, 1 s minimum RTO, 200 ms delayed-ACK timer, 6 data retries, 128 KiB buffers,
  *    536 B segments) and are overridden here.
  *
- * Output: one "key value" line per figure (run.sh parses them): goodput over the 60 s
+ * Output: one "key value" line per figure (run.sh parses them): goodput over the run
  * (application bytes received by the sinks * 8 / duration), per flow too; bottleneck drops;
  * bottleneck data packets (L->R packets longer than any pure ACK, i.e. carrying payload);
  * the largest occupancy the bottleneck queue reached (100 shows the buffer is as intended);
