@@ -1,0 +1,204 @@
+/* tcp_bulk.c - the "bulk" model: one TCP connection that sends as fast as TCP allows.
+ *
+ * At `start` the application connects from `node` to node `dst`, port `port` (a tcp-sink, or
+ * any listener) and keeps the send buffer full, like iperf or ns-3's BulkSendApplication:
+ * every writable callback tops the buffer up. `size` 0 B sends until the end of the run;
+ * otherwise the application sends `size` bytes, then closes (FIN), and the transfer completes
+ * when TCP reports the connection closed in both directions (all data and the FIN
+ * acknowledged, the receiver's FIN received): completion_time runs from `start` to then. The
+ * tcp parameters on the application (cc, mss, sndbuf, ...) configure the node's stack
+ * (models/tcpnet/tcpnet.h). Scalars and vectors: tcp_app.h, module = the instance name.
+ * Not modelled: application-limited pacing (see onoff), several connections (see reqresp).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/app/tcp_app.h"
+#include "models/tcpnet/tcpnet.h"
+
+struct bulk_config {
+    char node[PARAM_STRING_MAX];
+    char dst[PARAM_STRING_MAX];
+    int family;
+    uint64_t port;
+    bytes_t size;
+    sim_time_t start;
+    struct tcpnet_opts tcp;
+};
+
+struct bulk {
+    char name[PARAM_STRING_MAX];
+    struct sched *sched;
+    struct results_run *results;
+    struct tcpnet *tn;
+    struct tcp_addr src, dst;
+    uint16_t port;
+    uint64_t size, queued;         /* size 0 = unlimited */
+    struct tcp_app_conn conn;
+};
+
+/* Offers more than fits: a send() the buffer limits is what arms the writable callback. */
+static void bulk_fill(struct bulk *b)
+{
+    struct tcp_sock *s = b->conn.sock;
+    size_t want = b->size ? (size_t)(b->size - b->queued) : (size_t)1 << 30;
+    int64_t n = want ? tcp_send(s, want) : 0;
+    if (n > 0)
+        b->queued += (uint64_t)n;
+    if (b->size && b->queued == b->size)
+        tcp_shutdown(s);
+}
+
+static void on_connected(struct tcp_sock *s, void *ctx)
+{
+    struct bulk *b = ctx;
+    (void)s;
+    b->conn.connected = sched_now(b->sched);
+    bulk_fill(b);
+}
+
+static void on_writable(struct tcp_sock *s, void *ctx, size_t bytes)
+{
+    struct bulk *b = ctx;
+    (void)s;
+    (void)bytes;
+    if (!b->size || b->queued < b->size)
+        bulk_fill(b);
+}
+
+static void on_readable(struct tcp_sock *s, void *ctx, size_t bytes)
+{
+    (void)ctx;
+    tcp_read(s, bytes); /* a sink that answers is read and ignored */
+}
+
+static void let_go(struct bulk *b)
+{
+    tcp_app_conn_snapshot(&b->conn);
+    struct tcp_sock *s = b->conn.sock;
+    b->conn.sock = NULL;
+    tcp_close(s);
+}
+
+static void on_closed(struct tcp_sock *s, void *ctx)
+{
+    struct bulk *b = ctx;
+    (void)s;
+    b->conn.completed = sched_now(b->sched);
+    let_go(b);
+}
+
+static void on_error(struct tcp_sock *s, void *ctx, int err)
+{
+    struct bulk *b = ctx;
+    (void)s;
+    (void)err;
+    b->conn.failed = true;
+    let_go(b);
+}
+
+static const struct tcp_sock_callbacks bulk_cb = {
+    .connected = on_connected,
+    .readable = on_readable,
+    .writable = on_writable,
+    .closed = on_closed,
+    .error = on_error,
+};
+
+static void bulk_start(struct sched *sch, void *ctx, void *arg)
+{
+    struct bulk *b = ctx;
+    (void)arg;
+    tcp_app_conn_init(&b->conn, b->results, b->name, sched_now(sch));
+    struct tcp_stack *st = tcpnet_stack(b->tn);
+    struct tcp_sock *s;
+    if (!st || tcp_connect(st, &b->src, 0, &b->dst, b->port, NULL, &bulk_cb, b, &s) < 0) {
+        b->conn.failed = true;
+        return;
+    }
+    tcp_app_conn_attach(&b->conn, s);
+}
+
+static void bulk_finish(void *obj, struct model_ctx *ctx)
+{
+    struct bulk *b = obj;
+    if (b->conn.started < 0 && !b->conn.failed)
+        return; /* never started (start after the end of the run) */
+    tcp_app_conn_snapshot(&b->conn);
+    tcp_app_conn_record(&b->conn, ctx->results, sched_now(ctx->sched));
+}
+
+static void bulk_release(void *obj, struct model_ctx *ctx)
+{
+    (void)ctx;
+    free(obj);
+}
+
+static int bulk_create(struct model_ctx *ctx, const char *name, const void *config, void **out,
+                       char *err, size_t errlen)
+{
+    const struct bulk_config *c = config;
+    struct net_node *node, *dst;
+    if (!(node = net_node_find(ctx, c->node, err, errlen)) ||
+        !(dst = net_node_find(ctx, c->dst, err, errlen)))
+        return -1;
+    struct bulk *b = calloc(1, sizeof *b);
+    if (!b || model_ctx_on_free(ctx, bulk_release, b) < 0) {
+        free(b);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(b->name, sizeof b->name, "%s", name);
+    b->sched = ctx->sched;
+    b->results = ctx->results;
+    b->port = (uint16_t)c->port;
+    b->size = c->size;
+    b->conn.started = -1;
+    int family = c->family ? 6 : 4;
+    if (tcpnet_addr(node, family, &b->src) < 0 || tcpnet_addr(dst, family, &b->dst) < 0) {
+        snprintf(err, errlen, "node \"%s\" has no IPv%d address",
+                 tcpnet_addr(node, family, &b->src) < 0 ? c->node : c->dst, family);
+        return -1;
+    }
+    if (tcpnet_attach(ctx, node, name, &c->tcp, &b->tn, err, errlen) < 0)
+        return -1;
+    if (model_ctx_on_finish(ctx, bulk_finish, b) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (c->start < ctx->duration)
+        sched_at(ctx->sched, c->start, bulk_start, b, NULL);
+    *out = b;
+    return 0;
+}
+
+static const struct param_def bulk_params[] = {
+    { "node", PARAM_NODE, offsetof(struct bulk_config, node), NULL, "the sending node", NULL,
+      0, 0 },
+    { "dst", PARAM_NODE, offsetof(struct bulk_config, dst), NULL,
+      "the receiving node (a tcp-sink listens there)", NULL, 0, 0 },
+    { "family", PARAM_ENUM, offsetof(struct bulk_config, family), "ipv4",
+      "IP version of the connection", "ipv4|ipv6", 0, 0 },
+    { "port", PARAM_UINT, offsetof(struct bulk_config, port), "5000", "destination TCP port",
+      NULL, 1, 65535 },
+    { "size", PARAM_SIZE, offsetof(struct bulk_config, size), "0B",
+      "bytes to send, then close; 0B = unlimited (until the end of the run)", NULL, 0, 0 },
+    { "start", PARAM_TIME, offsetof(struct bulk_config, start), "0s",
+      "time of the connect (SYN)", NULL, 0, 0 },
+    TCPNET_PARAMS(struct bulk_config, tcp),
+};
+
+static const struct model_def bulk_model = {
+    .kind = "bulk",
+    .category = "app",
+    .help = "TCP bulk transfer: one connection to dst:port keeping the send buffer full, "
+            "unlimited or `size` bytes; records goodput, completion time, retransmissions, "
+            "RTT (cwnd and rtt vectors on request).",
+    .params = bulk_params,
+    .nparams = sizeof bulk_params / sizeof bulk_params[0],
+    .config_size = sizeof(struct bulk_config),
+    .create = bulk_create,
+};
+MODEL_REGISTER(bulk_model)

@@ -1,0 +1,161 @@
+/* tcp_sink.c - the "tcp-sink" model: a TCP listener that accepts, reads and discards.
+ *
+ * Like ns-3's PacketSink over TCP or `iperf -s`: listens on `port` of `node` (every address
+ * of the node), accepts every connection, reads whatever arrives at once (so the receive
+ * window stays open and only the network limits the senders) and closes a connection when
+ * its peer has finished (FIN). Scalars (module NAME): rx_bytes (application bytes read, all
+ * connections), goodput (rx_bytes in bit/s between the first and the last byte read),
+ * accepted (connections), completed (connections whose peer finished), failed (reset or
+ * timed out); and the listener's counters syns_received, syns_dropped, cookies_sent,
+ * cookies_validated. The tcp parameters on the application (rcvbuf, ...) configure the node's
+ * stack (models/tcpnet/tcpnet.h). Nothing is allocated per connection beyond TCP's own state.
+ * Not modelled: per-connection receive statistics (the sender's connection records them).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "models/app/tcp_app.h"
+#include "models/tcpnet/tcpnet.h"
+
+struct tsink_config {
+    char node[PARAM_STRING_MAX];
+    uint64_t port;
+    struct tcpnet_opts tcp;
+};
+
+struct tsink {
+    char name[PARAM_STRING_MAX];
+    struct sched *sched;
+    struct tcpnet *tn;
+    uint16_t port;
+    struct tcp_listener *listener;
+    uint64_t rx_bytes, accepted, completed, failed;
+    sim_time_t first, last;
+};
+
+static void on_readable(struct tcp_sock *s, void *ctx, size_t bytes)
+{
+    struct tsink *k = ctx;
+    size_t n = tcp_read(s, bytes);
+    if (n) {
+        sim_time_t now = sched_now(k->sched);
+        if (k->rx_bytes == 0)
+            k->first = now;
+        k->last = now;
+        k->rx_bytes += n;
+    }
+    if (tcp_sock_eof(s) && tcp_sock_readable(s) == 0) {
+        k->completed++;
+        tcp_close(s);
+    }
+}
+
+static void on_error(struct tcp_sock *s, void *ctx, int err)
+{
+    struct tsink *k = ctx;
+    (void)err;
+    k->failed++;
+    tcp_close(s);
+}
+
+static const struct tcp_sock_callbacks tsink_cb = {
+    .readable = on_readable,
+    .error = on_error,
+};
+
+static void on_acceptable(struct tcp_listener *l, void *ctx)
+{
+    struct tsink *k = ctx;
+    struct tcp_sock *s;
+    while (tcp_accept(l, &tsink_cb, k, &s) == 0) {
+        k->accepted++;
+        /* Data that arrived with the handshake's last ACK is already waiting. */
+        if (tcp_sock_readable(s) || tcp_sock_eof(s))
+            on_readable(s, k, tcp_sock_readable(s));
+    }
+}
+
+static const struct tcp_listener_callbacks tsink_lcb = { .acceptable = on_acceptable };
+
+static void tsink_start(struct sched *sch, void *ctx, void *arg)
+{
+    struct tsink *k = ctx;
+    (void)sch;
+    (void)arg;
+    struct tcp_stack *st = tcpnet_stack(k->tn);
+    if (!st || tcp_listen(st, NULL, k->port, &tsink_lcb, k, &k->listener) < 0)
+        k->listener = NULL;
+}
+
+static void tsink_finish(void *obj, struct model_ctx *ctx)
+{
+    struct tsink *k = obj;
+    struct results_run *r = ctx->results;
+    results_scalar(r, k->name, "rx_bytes", "B", (double)k->rx_bytes);
+    results_scalar(r, k->name, "goodput", "bps", tcp_app_goodput(k->rx_bytes, k->first, k->last));
+    results_scalar(r, k->name, "accepted", "", (double)k->accepted);
+    results_scalar(r, k->name, "completed", "", (double)k->completed);
+    results_scalar(r, k->name, "failed", "", (double)k->failed);
+    struct tcp_listener_stats ls = { 0 };
+    if (k->listener)
+        tcp_listener_get_stats(k->listener, &ls);
+    results_scalar(r, k->name, "syns_received", "", (double)ls.syns_received);
+    results_scalar(r, k->name, "syns_dropped", "", (double)ls.syns_dropped);
+    results_scalar(r, k->name, "cookies_sent", "", (double)ls.cookies_sent);
+    results_scalar(r, k->name, "cookies_validated", "", (double)ls.cookies_validated);
+}
+
+static void tsink_release(void *obj, struct model_ctx *ctx)
+{
+    (void)ctx;
+    free(obj);
+}
+
+static int tsink_create(struct model_ctx *ctx, const char *name, const void *config,
+                        void **out, char *err, size_t errlen)
+{
+    const struct tsink_config *c = config;
+    struct net_node *node = net_node_find(ctx, c->node, err, errlen);
+    if (!node)
+        return -1;
+    struct tsink *k = calloc(1, sizeof *k);
+    if (!k || model_ctx_on_free(ctx, tsink_release, k) < 0) {
+        free(k);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(k->name, sizeof k->name, "%s", name);
+    k->sched = ctx->sched;
+    k->port = (uint16_t)c->port;
+    if (tcpnet_attach(ctx, node, name, &c->tcp, &k->tn, err, errlen) < 0)
+        return -1;
+    if (model_ctx_on_finish(ctx, tsink_finish, k) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* Listening at time 0 rather than now: every application's tcp values are known then. */
+    sched_at(ctx->sched, 0, tsink_start, k, NULL);
+    *out = k;
+    return 0;
+}
+
+static const struct param_def tsink_params[] = {
+    { "node", PARAM_NODE, offsetof(struct tsink_config, node), NULL, "the listening node",
+      NULL, 0, 0 },
+    { "port", PARAM_UINT, offsetof(struct tsink_config, port), "5000", "TCP port to listen on",
+      NULL, 1, 65535 },
+    TCPNET_PARAMS(struct tsink_config, tcp),
+};
+
+static const struct model_def tsink_model = {
+    .kind = "tcp-sink",
+    .category = "app",
+    .help = "TCP sink: listens on a port, accepts every connection, reads and discards; "
+            "records bytes received and goodput.",
+    .params = tsink_params,
+    .nparams = sizeof tsink_params / sizeof tsink_params[0],
+    .config_size = sizeof(struct tsink_config),
+    .create = tsink_create,
+};
+MODEL_REGISTER(tsink_model)
