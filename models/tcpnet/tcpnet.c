@@ -258,3 +258,23 @@ int tcpnet_addr(const struct net_node *n, int family, struct tcp_addr *out)
     memcpy(out->bytes, a->b, 16);
     return 0;
 }
+
+size_t tcpnet_sum_stats(struct model_ctx *ctx, struct tcp_stack_stats *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    struct tcpnet_reg *r = model_ctx_shared(ctx, "tcpnet", sizeof *r, reg_fini);
+    size_t n = 0;
+    for (size_t i = 0; r && i < r->n; i++) {
+        if (!r->t[i]->stack)
+            continue;
+        struct tcp_stack_stats st;
+        tcp_stack_get_stats(r->t[i]->stack, &st);
+        /* Every member is a uint64_t counter: add them as an array. */
+        const uint64_t *a = (const uint64_t *)&st;
+        uint64_t *b = (uint64_t *)sum;
+        for (size_t k = 0; k < sizeof st / sizeof(uint64_t); k++)
+            b[k] += a[k];
+        n++;
+    }
+    return n;
+}

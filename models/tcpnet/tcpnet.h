@@ -82,6 +82,10 @@ int tcpnet_attach(struct model_ctx *ctx, struct net_node *n, const char *app,
  * exhausted. */
 struct tcp_stack *tcpnet_stack(struct tcpnet *t);
 
+/* Sums the counters of every node's stack of the world (statistics and benchmarks); the
+ * count of stacks is returned. */
+size_t tcpnet_sum_stats(struct model_ctx *ctx, struct tcp_stack_stats *sum);
+
 /* The node's primary address of a family (4 or 6) as a TCP address; -1 when it has none. */
 int tcpnet_addr(const struct net_node *n, int family, struct tcp_addr *out);
 

@@ -1,0 +1,88 @@
+/* bench_tcp_net.c - the issue-6 dumbbells (scenarios/bench/dumbbell-{1,10,100}.yaml), run
+ * in-process without a results database: CPU and wall time of the run (world built, 60 s
+ * simulated, torn down), events, events per CPU second, bottleneck data packets per CPU
+ * second, and memory per connection: the TCP control block of an idle connection
+ * (tcp_conn_idle_bytes) and the stacks' accounted connection memory at the end of the run
+ * (control blocks, queues and table, both ends) divided by the sockets (both ends). The ns-3 3.37
+ * figures of the issue (14 s, 16 s, 44 s CPU) give the speed-up. Bottleneck packets are
+ * counted by a hook on node "right" (IP packets that crossed the bottleneck towards the
+ * receivers).
+ */
+#include <stdio.h>
+
+#include "bench/harness.h"
+#include "models/net/node.h"
+#include "models/tcpnet/tcpnet.h"
+#include "sim/scenario.h"
+#include "sim/world.h"
+
+struct crossing {
+    uint64_t packets;
+};
+
+static enum net_verdict count_hook(void *ctx, struct net_node *n, struct packet *p,
+                                   const struct net_hook_state *st)
+{
+    struct crossing *c = ctx;
+    (void)n;
+    (void)p;
+    /* Packets arriving at "right" from "left" (the bottleneck's data direction). */
+    if (st->in && st->in->peer && net_node_name(st->in->peer)[0] == 'l')
+        c->packets++;
+    return NET_ACCEPT;
+}
+
+static void dumbbell(unsigned n, double ns3_cpu_s)
+{
+    char path[128], label[96], err[1024];
+    snprintf(path, sizeof path, "scenarios/bench/dumbbell-%u.yaml", n);
+    struct scenario *sc;
+    struct scenario_plan plan;
+    struct world *w;
+    double c0 = bench_cpu(), t0 = bench_wall();
+    if (scenario_load(path, NULL, 0, &sc, err, sizeof err) < 0 ||
+        scenario_plan(sc, 0, &plan, err, sizeof err) < 0) {
+        fprintf(stderr, "bench dumbbell-%u: %s\n", n, err);
+        return;
+    }
+    struct world_config wc = { .seed = 1, .duration = time_from_s(60) };
+    if (world_build(&plan, &wc, &w, err, sizeof err) < 0) {
+        fprintf(stderr, "bench dumbbell-%u: %s\n", n, err);
+        return;
+    }
+    struct crossing cr = { 0 };
+    struct net_node *right = net_node_find(world_ctx(w), "right", err, sizeof err);
+    if (right)
+        net_hook_register(right, NET_HOOK_PREROUTING, 0, count_hook, &cr);
+    uint64_t events = world_run(w, NULL, NULL);
+    struct tcp_stack_stats ts;
+    tcpnet_sum_stats(world_ctx(w), &ts);
+    world_free(w);
+    scenario_plan_free(&plan);
+    scenario_free(sc);
+    double cpu = bench_cpu() - c0, wall = bench_wall() - t0;
+#define R(what, v, unit)                                                   \
+    do {                                                                   \
+        snprintf(label, sizeof label, "dumbbell-%u: " what, n);            \
+        bench_report(label, v, unit);                                      \
+    } while (0)
+    R("CPU", cpu, "s");
+    R("wall", wall, "s");
+    R("events", (double)events, "events");
+    R("events per CPU second", (double)events / cpu, "ev/s");
+    R("bottleneck packets", (double)cr.packets, "pkt");
+    R("bottleneck packets per CPU second", (double)cr.packets / cpu, "pkt/s");
+    R("speed-up over ns-3 3.37 CPU", ns3_cpu_s / cpu, "x");
+    R("bytes per idle connection", (double)tcp_conn_idle_bytes(), "B");
+    R("bytes per socket at the end (queues included)",
+      ts.conns_live ? (double)ts.conn_bytes / (double)ts.conns_live : 0.0, "B");
+#undef R
+}
+
+BENCH(tcp_dumbbell)
+{
+    /* ns-3 CPU seconds from issue 6 (Debian release build of 3.37, same machine class). */
+    dumbbell(1, 14.0);
+    dumbbell(10, 16.0);
+    dumbbell(100, 44.0);
+}
