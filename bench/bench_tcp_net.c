@@ -55,6 +55,8 @@ static void dumbbell(unsigned n, double ns3_cpu_s)
     if (right)
         net_hook_register(right, NET_HOOK_PREROUTING, 0, count_hook, &cr);
     uint64_t events = world_run(w, NULL, NULL);
+    struct sched_stats ss;
+    sched_get_stats(world_ctx(w)->sched, &ss);
     struct tcp_stack_stats ts;
     tcpnet_sum_stats(world_ctx(w), &ts);
     world_free(w);
@@ -70,6 +72,8 @@ static void dumbbell(unsigned n, double ns3_cpu_s)
     R("wall", wall, "s");
     R("events", (double)events, "events");
     R("events per CPU second", (double)events / cpu, "ev/s");
+    R("events cancelled", (double)ss.cancelled, "events");
+    R("pending events, peak", (double)ss.pending_peak, "events");
     R("bottleneck packets", (double)cr.packets, "pkt");
     R("bottleneck packets per CPU second", (double)cr.packets / cpu, "pkt/s");
     R("speed-up over ns-3 3.37 CPU", ns3_cpu_s / cpu, "x");
