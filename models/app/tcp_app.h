@@ -26,7 +26,7 @@
 #include "sim/sched.h"
 
 struct tcp_app_conn {
-    char module[PARAM_STRING_MAX + 16];
+    char module[PARAM_STRING_MAX + 32];
     struct tcp_sock *sock;           /* NULL once the application let go of it */
     sim_time_t started, connected, completed; /* -1 = not yet */
     struct tcp_sock_stats stats;     /* last snapshot */
