@@ -1,0 +1,282 @@
+/* tcp_onoff.c - the "onoff" model: an on/off source over one TCP connection.
+ *
+ * As ns-3's OnOffApplication over TCP: the application connects at `start` and then
+ * alternates ON periods (`on`, a time or a distribution from app_dist.h, drawn per period
+ * from the stream NAME/periods) and OFF periods (`off`). During ON it produces data at
+ * `rate` in `chunk`-byte writes (one write every 8*chunk/rate); during OFF it produces
+ * nothing. Writes go to the socket at once; what the send buffer cannot take waits in the
+ * application (the backlog) and goes as soon as TCP frees space, so TCP, not the
+ * application, decides when bytes are sent. At `stop` (0 = the end of the run) production
+ * ends; the connection closes once the backlog is sent.
+ *
+ * Scalars (module NAME): offered_bytes (produced), backlog_max (bytes), on_periods, plus the
+ * connection's (tcp_app.h; completion_time when it closed). The far end is a tcp-sink.
+ * Not modelled: packet-size distributions within a period (chunks are constant).
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "models/app/app_dist.h"
+#include "models/app/tcp_app.h"
+#include "models/tcpnet/tcpnet.h"
+
+struct onoff_config {
+    char node[PARAM_STRING_MAX];
+    char dst[PARAM_STRING_MAX];
+    int family;
+    uint64_t port;
+    bps_t rate;
+    bytes_t chunk;
+    char on[PARAM_STRING_MAX];
+    char off[PARAM_STRING_MAX];
+    sim_time_t start, stop;
+    struct tcpnet_opts tcp;
+};
+
+struct onoff {
+    char name[PARAM_STRING_MAX];
+    struct sched *sched;
+    struct results_run *results;
+    struct tcpnet *tn;
+    struct tcp_addr src, dst;
+    uint16_t port;
+    bytes_t chunk;
+    sim_time_t gap, stop, period_end;
+    struct app_dist on, off;
+    struct rng *periods;
+    uint64_t offered, backlog, backlog_max, on_periods;
+    bool producing_done, closing;
+    struct tcp_app_conn conn;
+};
+
+static void let_go(struct onoff *o)
+{
+    if (!o->conn.sock)
+        return;
+    tcp_app_conn_snapshot(&o->conn);
+    struct tcp_sock *s = o->conn.sock;
+    o->conn.sock = NULL;
+    tcp_close(s);
+}
+
+static void drain(struct onoff *o)
+{
+    if (!o->conn.sock || o->conn.connected < 0)
+        return;
+    if (o->backlog) {
+        int64_t n = tcp_send(o->conn.sock, (size_t)o->backlog);
+        if (n > 0)
+            o->backlog -= (uint64_t)n;
+    }
+    if (o->producing_done && o->backlog == 0 && !o->closing) {
+        o->closing = true;
+        tcp_shutdown(o->conn.sock);
+    }
+}
+
+static void produce(struct sched *s, void *ctx, void *arg);
+
+static void period_start(struct sched *s, void *ctx, void *arg)
+{
+    struct onoff *o = ctx;
+    (void)arg;
+    sim_time_t now = sched_now(s);
+    if (now >= o->stop) {
+        o->producing_done = true;
+        drain(o);
+        return;
+    }
+    o->on_periods++;
+    o->period_end = now + app_dist_draw(&o->on, o->periods);
+    produce(s, o, NULL);
+}
+
+static void produce(struct sched *s, void *ctx, void *arg)
+{
+    struct onoff *o = ctx;
+    (void)arg;
+    sim_time_t now = sched_now(s);
+    if (now >= o->stop) {
+        o->producing_done = true;
+        drain(o);
+        return;
+    }
+    if (now >= o->period_end) {
+        sched_in(s, app_dist_draw(&o->off, o->periods), period_start, o, NULL);
+        return;
+    }
+    o->offered += o->chunk;
+    o->backlog += o->chunk;
+    if (o->backlog > o->backlog_max)
+        o->backlog_max = o->backlog;
+    drain(o);
+    sched_in(s, o->gap, produce, o, NULL);
+}
+
+static void on_connected(struct tcp_sock *s, void *ctx)
+{
+    struct onoff *o = ctx;
+    (void)s;
+    o->conn.connected = sched_now(o->sched);
+    drain(o);
+}
+
+static void on_writable(struct tcp_sock *s, void *ctx, size_t bytes)
+{
+    (void)s;
+    (void)bytes;
+    drain(ctx);
+}
+
+static void on_readable(struct tcp_sock *s, void *ctx, size_t bytes)
+{
+    (void)ctx;
+    tcp_read(s, bytes);
+}
+
+static void on_closed(struct tcp_sock *s, void *ctx)
+{
+    struct onoff *o = ctx;
+    (void)s;
+    o->conn.completed = sched_now(o->sched);
+    let_go(o);
+}
+
+static void on_error(struct tcp_sock *s, void *ctx, int err)
+{
+    struct onoff *o = ctx;
+    (void)s;
+    (void)err;
+    o->conn.failed = true;
+    let_go(o);
+}
+
+static const struct tcp_sock_callbacks onoff_cb = {
+    .connected = on_connected,
+    .readable = on_readable,
+    .writable = on_writable,
+    .closed = on_closed,
+    .error = on_error,
+};
+
+static void onoff_start(struct sched *sch, void *ctx, void *arg)
+{
+    struct onoff *o = ctx;
+    (void)arg;
+    tcp_app_conn_init(&o->conn, o->results, o->name, sched_now(sch));
+    struct tcp_stack *st = tcpnet_stack(o->tn);
+    struct tcp_sock *s;
+    if (!st || tcp_connect(st, &o->src, 0, &o->dst, o->port, NULL, &onoff_cb, o, &s) < 0) {
+        o->conn.failed = true;
+        return;
+    }
+    tcp_app_conn_attach(&o->conn, s);
+    period_start(sch, o, NULL);
+}
+
+static void onoff_finish(void *obj, struct model_ctx *ctx)
+{
+    struct onoff *o = obj;
+    results_scalar(ctx->results, o->name, "offered_bytes", "B", (double)o->offered);
+    results_scalar(ctx->results, o->name, "backlog_max", "B", (double)o->backlog_max);
+    results_scalar(ctx->results, o->name, "on_periods", "", (double)o->on_periods);
+    if (o->conn.started < 0)
+        return;
+    tcp_app_conn_snapshot(&o->conn);
+    tcp_app_conn_record(&o->conn, ctx->results, sched_now(ctx->sched));
+}
+
+static void onoff_release(void *obj, struct model_ctx *ctx)
+{
+    (void)ctx;
+    free(obj);
+}
+
+static int onoff_create(struct model_ctx *ctx, const char *name, const void *config,
+                        void **out, char *err, size_t errlen)
+{
+    const struct onoff_config *c = config;
+    struct net_node *node, *dst;
+    if (!(node = net_node_find(ctx, c->node, err, errlen)) ||
+        !(dst = net_node_find(ctx, c->dst, err, errlen)))
+        return -1;
+    if (c->stop && c->stop <= c->start) {
+        snprintf(err, errlen, "stop must be later than start (or 0s: until the end)");
+        return -1;
+    }
+    struct onoff *o = calloc(1, sizeof *o);
+    if (!o || model_ctx_on_free(ctx, onoff_release, o) < 0) {
+        free(o);
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(o->name, sizeof o->name, "%s", name);
+    o->sched = ctx->sched;
+    o->results = ctx->results;
+    o->port = (uint16_t)c->port;
+    o->chunk = c->chunk;
+    o->gap = time_to_send(c->chunk, c->rate);
+    o->stop = c->stop ? c->stop : SIM_TIME_MAX;
+    o->conn.started = -1;
+    char why[512];
+    if (app_dist_parse(c->on, APP_DIST_TIME, &o->on, why, sizeof why) < 0 ||
+        app_dist_parse(c->off, APP_DIST_TIME, &o->off, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s", why);
+        return -1;
+    }
+    int family = c->family ? 6 : 4;
+    if (tcpnet_addr(node, family, &o->src) < 0 || tcpnet_addr(dst, family, &o->dst) < 0) {
+        snprintf(err, errlen, "node \"%s\" or \"%s\" has no IPv%d address", c->node, c->dst,
+                 family);
+        return -1;
+    }
+    if (tcpnet_attach(ctx, node, name, &c->tcp, &o->tn, err, errlen) < 0)
+        return -1;
+    if (!(o->periods = model_ctx_rng(ctx, name, "periods")) ||
+        model_ctx_on_finish(ctx, onoff_finish, o) < 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (c->start < ctx->duration)
+        sched_at(ctx->sched, c->start, onoff_start, o, NULL);
+    *out = o;
+    return 0;
+}
+
+static const struct param_def onoff_params[] = {
+    { "node", PARAM_NODE, offsetof(struct onoff_config, node), NULL, "the sending node", NULL,
+      0, 0 },
+    { "dst", PARAM_NODE, offsetof(struct onoff_config, dst), NULL,
+      "the receiving node (a tcp-sink listens there)", NULL, 0, 0 },
+    { "family", PARAM_ENUM, offsetof(struct onoff_config, family), "ipv4",
+      "IP version of the connection", "ipv4|ipv6", 0, 0 },
+    { "port", PARAM_UINT, offsetof(struct onoff_config, port), "5000", "destination TCP port",
+      NULL, 1, 65535 },
+    { "rate", PARAM_RATE, offsetof(struct onoff_config, rate), "1Mbps",
+      "data rate while ON", NULL, 1, 1e12 },
+    { "chunk", PARAM_SIZE, offsetof(struct onoff_config, chunk), "1448B",
+      "bytes per application write while ON", NULL, 1, 1e9 },
+    { "on", PARAM_STRING, offsetof(struct onoff_config, on), "exp(1s)",
+      "ON period: a time or exp(M), uniform(A,B), pareto(SHAPE,MIN), lognormal(MED,S)", NULL,
+      0, 0 },
+    { "off", PARAM_STRING, offsetof(struct onoff_config, off), "exp(1s)",
+      "OFF period: a time or a distribution as on", NULL, 0, 0 },
+    { "start", PARAM_TIME, offsetof(struct onoff_config, start), "0s",
+      "time of the connect; the first ON period starts then", NULL, 0, 0 },
+    { "stop", PARAM_TIME, offsetof(struct onoff_config, stop), "0s",
+      "no data produced at or after this time (0s = until the end of the run)", NULL, 0, 0 },
+    TCPNET_PARAMS(struct onoff_config, tcp),
+};
+
+static const struct model_def onoff_model = {
+    .kind = "onoff",
+    .category = "app",
+    .help = "On/off source over TCP: data at `rate` during ON periods, nothing during OFF "
+            "periods (times or distributions); TCP decides when bytes leave.",
+    .params = onoff_params,
+    .nparams = sizeof onoff_params / sizeof onoff_params[0],
+    .config_size = sizeof(struct onoff_config),
+    .create = onoff_create,
+};
+MODEL_REGISTER(onoff_model)
