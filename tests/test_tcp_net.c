@@ -16,11 +16,10 @@
 #include <string.h>
 
 #include "models/wire/bytes.h"
-#include "sim/results.h"
 #include "sim/rng.h"
-#include "sim/scenario.h"
 #include "tests/harness.h"
 #include "tests/net_testutil.h"
+#include "tests/tcp_app_testutil.h"
 
 static bool sanitize(void)
 {
@@ -253,17 +252,6 @@ static const char two_hop[] =
     "  - {name: s80, kind: tcp-sink, node: b, port: 80}\n"
     "  - {name: s81, kind: tcp-sink, node: b, port: 81}\n";
 
-static const char *write_scenario(const char *name, const char *text)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "%s/%s", harness_tmpdir(), name);
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_FATAL(f != NULL);
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
 /* `mcpsim run --pcap DIR` on a TCP scenario: one file per interface of every node, each of
  * which passes the independent check (tshark: no malformed packet, no bad IP or TCP
  * checksum, no bad option encoding). The IPv6 SYNs carry a clamped MSS (tcpnet.c), whose
@@ -274,7 +262,7 @@ static void test_every_pcap_of_a_tcp_scenario_passes_check_pcap(void)
         harness_skip("tshark not installed: TCP captures not checked");
         return;
     }
-    const char *path = write_scenario("two-hop.yaml", two_hop);
+    const char *path = ta_write("two-hop.yaml", two_hop);
     char dir[600], cmd[2048];
     snprintf(dir, sizeof dir, "%s/pcap", harness_tmpdir());
     snprintf(cmd, sizeof cmd, "mkdir -p %s && %s run %s --pcap %s --out %s/two-hop.db", dir,
@@ -288,70 +276,30 @@ static void test_every_pcap_of_a_tcp_scenario_passes_check_pcap(void)
     }
 }
 
-struct pick {
-    const char *module, *name;
-    double value;
-    int found;
-};
-
-static int pick_scalar(void *ctx, const char *module, const char *name, const char *unit,
-                       double value)
-{
-    struct pick *p = ctx;
-    (void)unit;
-    if (strcmp(module, p->module) == 0 && strcmp(name, p->name) == 0) {
-        p->value = value;
-        p->found++;
-    }
-    return 0;
-}
-
-static double scalar(struct results_db *db, const char *module, const char *name)
-{
-    struct pick p = { module, name, 0, 0 };
-    results_db_foreach_scalar(db, "t", pick_scalar, &p);
-    CU_ASSERT_EQUAL(p.found, 1);
-    return p.value;
-}
-
 /* The applications' records after a whole run (world_run calls their finish hooks): the
  * fixed-size IPv6 transfer completed, its sink read exactly its 300 kB, and the
  * per-connection statistics are those of a real transfer (RTT samples near the path's
  * 24 ms base RTT plus queueing, retransmissions after the losses at the short queue). */
 static void test_bulk_and_sink_record_completion_and_connection_statistics(void)
 {
-    const char *path = write_scenario("two-hop-rec.yaml", two_hop);
-    struct scenario *sc;
-    struct scenario_plan plan;
-    struct world *w = NULL;
-    struct results_db *db;
-    struct results_run *rr;
     char err[1024];
-    CU_ASSERT_EQUAL_FATAL(scenario_load(path, NULL, 0, &sc, err, sizeof err), 0);
-    CU_ASSERT_EQUAL_FATAL(results_db_open(":memory:", &db, err, sizeof err), 0);
-    struct run_meta meta = { .run_id = "t", .scenario_name = "t", .scenario_hash = "x" };
-    CU_ASSERT_EQUAL_FATAL(results_run_begin(db, &meta, &rr, err, sizeof err), 0);
-    struct world_config wc = { .seed = 1, .duration = time_from_s(3), .results = rr };
-    CU_ASSERT_EQUAL_FATAL(scenario_plan(sc, 0, &plan, err, sizeof err), 0);
-    CU_ASSERT_EQUAL_FATAL(world_build(&plan, &wc, &w, err, sizeof err), 0);
-    scenario_plan_free(&plan);
-    scenario_free(sc);
-    world_run(w, NULL, NULL);
-    struct run_end end = { .status = RUN_OK, .sim_end = time_from_s(3) };
-    CU_ASSERT_EQUAL(results_run_end(rr, &end, err, sizeof err), 0);
-    world_free(w);
-    CU_ASSERT_DOUBLE_EQUAL(scalar(db, "s81", "rx_bytes"), 300000, 0);
-    CU_ASSERT_DOUBLE_EQUAL(scalar(db, "s81", "completed"), 1, 0);
-    CU_ASSERT_DOUBLE_EQUAL(scalar(db, "up6", "tx_bytes"), 300000, 0);
-    double done = scalar(db, "up6", "completion_time");
+    struct results_db *db = ta_run(ta_write("two-hop-rec.yaml", two_hop), time_from_s(3), err,
+                                   sizeof err);
+    if (!db)
+        fprintf(stderr, "%s\n", err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "s81", "rx_bytes"), 300000, 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "s81", "completed"), 1, 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up6", "tx_bytes"), 300000, 0);
+    double done = ta_scalar(db, "up6", "completion_time");
     CU_ASSERT(done > 0.3 && done < 2.9);
-    double srtt = scalar(db, "up6", "srtt");
+    double srtt = ta_scalar(db, "up6", "srtt");
     CU_ASSERT(srtt >= 0.024 && srtt < 0.1);
-    CU_ASSERT(scalar(db, "up6", "rtt_samples") > 10);
-    CU_ASSERT(scalar(db, "up4", "retrans_segs") > 0);
-    CU_ASSERT_DOUBLE_EQUAL(scalar(db, "up4", "failed"), 0, 0);
+    CU_ASSERT(ta_scalar(db, "up6", "rtt_samples") > 10);
+    CU_ASSERT(ta_scalar(db, "up4", "retrans_segs") > 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up4", "failed"), 0, 0);
     /* The unlimited flow and the transfer shared 10 Mbit/s: together at most that much. */
-    double both = scalar(db, "s80", "rx_bytes") + scalar(db, "s81", "rx_bytes");
+    double both = ta_scalar(db, "s80", "rx_bytes") + ta_scalar(db, "s81", "rx_bytes");
     CU_ASSERT(both * 8 / 3.0 < 10e6);
     CU_ASSERT(both * 8 / 3.0 > 5e6);
     results_db_close(db);

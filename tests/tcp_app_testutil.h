@@ -1,0 +1,22 @@
+/* tcp_app_testutil.h - running a TCP scenario to its end with an in-memory results database
+ * and reading its scalars (the apps' finish hooks are what is being tested). */
+#ifndef MCPSIM_TESTS_TCP_APP_TESTUTIL_H
+#define MCPSIM_TESTS_TCP_APP_TESTUTIL_H
+
+#include <stddef.h>
+
+#include "sim/results.h"
+#include "sim/units.h"
+
+/* Writes text to harness_tmpdir()/name; returns the path (static buffer). */
+const char *ta_write(const char *name, const char *text);
+
+/* Loads, builds and runs the scenario file for `duration` with results recorded under run id
+ * "t"; returns the database (close it with results_db_close), or NULL with the reason in err
+ * (a scenario the loader or a model refused). */
+struct results_db *ta_run(const char *path, sim_time_t duration, char *err, size_t errlen);
+
+/* The scalar module.name of run "t"; asserts it was recorded exactly once. */
+double ta_scalar(struct results_db *db, const char *module, const char *name);
+
+#endif

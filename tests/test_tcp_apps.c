@@ -1,0 +1,187 @@
+/* test_tcp_apps.c - the TCP applications (models/app: bulk, tcp-sink, reqresp, onoff), their
+ * size and time distributions (app_dist.h) and the per-node stack configuration they share
+ * (models/tcpnet): whole scenarios run to their end, checked through the scalars the
+ * applications record.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/app/app_dist.h"
+#include "tests/harness.h"
+#include "tests/tcp_app_testutil.h"
+
+static void test_distribution_strings_parse_with_units(void)
+{
+    struct app_dist d;
+    char err[512];
+    CU_ASSERT_EQUAL(app_dist_parse("10kB", APP_DIST_SIZE, &d, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(d.kind, APP_DIST_CONST);
+    CU_ASSERT_EQUAL(app_dist_draw(&d, NULL), 10000);
+    CU_ASSERT_EQUAL(app_dist_parse("exp(100ms)", APP_DIST_TIME, &d, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(d.kind, APP_DIST_EXP);
+    CU_ASSERT_DOUBLE_EQUAL(app_dist_mean(&d), 1e11, 1);
+    CU_ASSERT_EQUAL(app_dist_parse("uniform(1kB,9kB)", APP_DIST_SIZE, &d, err, sizeof err), 0);
+    CU_ASSERT_DOUBLE_EQUAL(app_dist_mean(&d), 5000, 1e-9);
+    CU_ASSERT_EQUAL(app_dist_parse("pareto(1.5,10kB)", APP_DIST_SIZE, &d, err, sizeof err), 0);
+    CU_ASSERT_DOUBLE_EQUAL(app_dist_mean(&d), 30000, 1e-6);
+    CU_ASSERT_EQUAL(app_dist_parse("lognormal(20kB,0)", APP_DIST_SIZE, &d, err, sizeof err), 0);
+    CU_ASSERT_DOUBLE_EQUAL(app_dist_mean(&d), 20000, 1e-6);
+}
+
+static void test_bad_distribution_strings_are_refused_with_the_forms(void)
+{
+    struct app_dist d;
+    char err[512];
+    const char *bad[] = { "10", "exp(10kB", "exp(1kB,2kB)", "uniform(9kB,1kB)", "gauss(1kB)",
+                          "pareto(x,1kB)", "exp(-1kB)", "exp(10ms)" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        CU_ASSERT_EQUAL(app_dist_parse(bad[i], APP_DIST_SIZE, &d, err, sizeof err), -1);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i]));
+    }
+}
+
+/* A mean over many draws against the distribution's mean: 20000 exponential draws have a
+ * standard error of 0.7% of the mean, so 3% is over four standard errors. */
+static void test_exponential_draws_have_the_given_mean(void)
+{
+    struct app_dist d;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(app_dist_parse("exp(50kB)", APP_DIST_SIZE, &d, err, sizeof err), 0);
+    struct rng *r = rng_new(1, 0, "test/exp");
+    double sum = 0;
+    for (int i = 0; i < 20000; i++)
+        sum += (double)app_dist_draw(&d, r);
+    rng_free(r);
+    CU_ASSERT(fabs(sum / 20000 / 50000 - 1) < 0.03);
+}
+
+static const char path_yaml[] =
+    "name: apps\n"
+    "duration: 10s\n"
+    "nodes:\n  - {name: c}\n  - {name: s}\n"
+    "links:\n  - {name: l, a: c, b: s, rate: 20Mbps, delay: 10ms}\n";
+
+static struct results_db *run_apps(const char *name, const char *apps, sim_time_t duration)
+{
+    char text[4096], err[1024];
+    snprintf(text, sizeof text, "%sapps:\n%s", path_yaml, apps);
+    struct results_db *db = ta_run(ta_write(name, text), duration, err, sizeof err);
+    if (!db)
+        fprintf(stderr, "%s\n", err);
+    return db;
+}
+
+/* Two connections, five transactions each, constant 100 kB objects and no think time: every
+ * transaction completes, the client reads exactly 10 x 100 kB, each connection then closes
+ * (completion_time recorded), and a transaction takes at least one round trip (20 ms) plus
+ * the 40 ms the object takes to serialize at 20 Mbit/s. */
+static void test_reqresp_completes_every_transaction(void)
+{
+    struct results_db *db = run_apps(
+        "rr.yaml",
+        "  - {name: web, kind: reqresp, node: c, dst: s, connections: 2, requests: 5,"
+        " request_size: 300B, object_size: 100kB}\n",
+        time_from_s(10));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "web", "transactions"), 10, 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "web", "object_bytes"), 1e6, 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "web", "request_bytes"), 3000, 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "web", "failed"), 0, 0);
+    double mean = ta_scalar(db, "web", "completion_mean");
+    CU_ASSERT(mean > 0.040 + 0.020 && mean < 1.0);
+    CU_ASSERT(ta_scalar(db, "web", "completion_max") >= mean);
+    CU_ASSERT(ta_scalar(db, "web.c0", "completion_time") > 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "web.c1", "rx_bytes"), 5e5, 0);
+    results_db_close(db);
+}
+
+/* Think times space the transactions. On an open connection a small transaction takes one
+ * round trip (20 ms) plus serializing 300 B and 1 kB at 20 Mbit/s (0.5 ms); the first starts
+ * after the handshake (20 ms), so transaction k starts at 0.02 + k (0.5 + 0.0205) s and the
+ * 20th (k = 19) ends at 9.93 s: exactly 20 in 10 s (none with 2 RTTs each, 21 without
+ * think times honoured). */
+static void test_reqresp_think_time_spaces_transactions(void)
+{
+    struct results_db *db = run_apps(
+        "rr-think.yaml",
+        "  - {name: web, kind: reqresp, node: c, dst: s, object_size: 1kB, think: 500ms}\n",
+        time_from_s(10));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "web", "transactions"), 20, 0);
+    double mean = ta_scalar(db, "web", "completion_mean");
+    CU_ASSERT(mean > 0.020 && mean < 0.0215);
+    results_db_close(db);
+}
+
+/* ON 1 s / OFF 1 s, 1 Mbit/s while ON, until 8 s: four ON periods of 125 kB each (1448-byte
+ * writes every 11.584 ms: 87 writes per second, 125976 B); the sink reads all of it and the
+ * connection completes after the stop. */
+static void test_onoff_offers_rate_during_on_periods_only(void)
+{
+    struct results_db *db = run_apps(
+        "onoff.yaml",
+        "  - {name: src, kind: onoff, node: c, dst: s, rate: 1Mbps, on: 1s, off: 1s, stop: 8s}\n"
+        "  - {name: k, kind: tcp-sink, node: s}\n",
+        time_from_s(10));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "src", "on_periods"), 4, 0);
+    double offered = ta_scalar(db, "src", "offered_bytes");
+    CU_ASSERT_DOUBLE_EQUAL(offered, 4 * 87 * 1448.0, 4 * 1448.0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "k", "rx_bytes"), offered, 0);
+    CU_ASSERT(ta_scalar(db, "src", "completion_time") > 7.0);
+    results_db_close(db);
+}
+
+/* One stack per node: two applications on one node that set the same tcp parameter to
+ * different values are refused when the world is built, and the message names both. */
+static void test_conflicting_tcp_values_on_one_node_are_refused(void)
+{
+    char text[2048], err[1024];
+    snprintf(text, sizeof text,
+             "%sapps:\n"
+             "  - {name: one, kind: bulk, node: c, dst: s, mss: 1460B}\n"
+             "  - {name: two, kind: bulk, node: c, dst: s, port: 5001, mss: 1000B}\n"
+             "  - {name: k, kind: tcp-sink, node: s}\n",
+             path_yaml);
+    err[0] = '\0';
+    struct results_db *db = ta_run(ta_write("conflict.yaml", text), time_from_s(1), err,
+                                   sizeof err);
+    CU_ASSERT_PTR_NULL(db);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "two"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "one"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "mss"));
+    snprintf(text, sizeof text,
+             "%sapps:\n  - {name: one, kind: bulk, node: c, dst: s, cc: vegas}\n", path_yaml);
+    db = ta_run(ta_write("badcc.yaml", text), time_from_s(1), err, sizeof err);
+    CU_ASSERT_PTR_NULL(db);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "vegas"));
+}
+
+/* The same value from two applications is one configuration, not a conflict; a value that
+ * limits the transfer shows: a 16 KiB receive buffer over a 20 ms RTT caps one flow at
+ * 16384 B / 20 ms = 6.6 Mbit/s, well under the 20 Mbit/s link. */
+static void test_tcp_values_on_apps_configure_the_node_stack(void)
+{
+    struct results_db *db = run_apps(
+        "rcvbuf.yaml",
+        "  - {name: up, kind: bulk, node: c, dst: s, sack: true}\n"
+        "  - {name: up2, kind: bulk, node: c, dst: s, port: 5001, sack: yes, start: 20s}\n"
+        "  - {name: k, kind: tcp-sink, node: s, rcvbuf: 16KiB}\n",
+        time_from_s(10));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    double goodput = ta_scalar(db, "k", "goodput");
+    CU_ASSERT(goodput > 4e6 && goodput < 6.7e6);
+    results_db_close(db);
+}
+
+SUITE(tcp_apps, NULL, NULL,
+      TEST(test_distribution_strings_parse_with_units),
+      TEST(test_bad_distribution_strings_are_refused_with_the_forms),
+      TEST(test_exponential_draws_have_the_given_mean),
+      TEST(test_reqresp_completes_every_transaction),
+      TEST(test_reqresp_think_time_spaces_transactions),
+      TEST(test_onoff_offers_rate_during_on_periods_only),
+      TEST(test_conflicting_tcp_values_on_one_node_are_refused),
+      TEST(test_tcp_values_on_apps_configure_the_node_stack))
