@@ -8,15 +8,15 @@
 # Both programs run under /usr/bin/time, so CPU (user + system), wall time and max RSS are
 # measured the same way for both: the whole process, set-up and teardown included. ns-3's
 # own figures for Simulator::Run() alone are in build/compare/ns3-dumbbell-N.txt.
-# Until mcpsim can run the TCP scenarios (`mcpsim check` refuses them), only the ns-3 side
-# is printed, with the reason. Not part of CI: ns-3 is large and a run takes minutes.
+# If mcpsim cannot run the TCP scenarios (`mcpsim check` refuses them, e.g. a build without
+# the TCP applications), only the ns-3 side is printed, with the reason. Not part of CI: ns-3 is large and a run takes minutes.
 #
 # Exit status: 0 done (goodput within 5% for every N, or mcpsim not ready); 1 a run failed
 # or goodput differs by more than 5%; 2 bad arguments or ns-3 not installed.
 set -euo pipefail
 
 # mcpsim statistics the comparison reads (docs/results-schema.md: scalars(module, name)).
-# The TCP integration decides the names; change them here if it chooses others.
+# The names of the tcp-sink app (models/app/tcp_sink.c) and of the p2p link.
 MCPSIM_SINK_MODULES=${MCPSIM_SINK_MODULES:-'sink-*'}  # GLOB over module: the N TCP sinks
 MCPSIM_RX_BYTES=${MCPSIM_RX_BYTES:-rx_bytes}          # application bytes a sink received
 MCPSIM_BOTTLENECK=${MCPSIM_BOTTLENECK:-bottleneck.left}  # link "bottleneck", sent by "left"
