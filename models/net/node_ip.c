@@ -372,23 +372,24 @@ void net_node_send(struct net_node *n, struct packet *p)
     node_ip_output(n, p);
 }
 
+static void receive(struct net_node *n, struct net_if *in, struct packet *p)
+{
+    if (n->cfg.cpu_per_packet > 0)
+        node_cpu_arrive(n, in, p);
+    else
+        node_ip_input(n, in, p);
+}
+
 void net_if_receive(struct net_if *ifc, struct packet *p)
 {
-    struct net_node *n = ifc->node;
     if (ifc->capture)
-        net_capture_packet(ifc->capture, sched_now(n->sched), p);
-    if (n->cfg.cpu_per_packet > 0)
-        node_cpu_arrive(n, ifc, p);
-    else
-        node_ip_input(n, ifc, p);
+        net_capture_packet(ifc->capture, sched_now(ifc->node->sched), p);
+    receive(ifc->node, ifc, p);
 }
 
 void net_node_receive(struct net_node *n, struct packet *p)
 {
     if (!n->net->ready)
         net_shared_ready(n->net);
-    if (n->cfg.cpu_per_packet > 0)
-        node_cpu_arrive(n, NULL, p);
-    else
-        node_ip_input(n, NULL, p);
+    receive(n, NULL, p);
 }
