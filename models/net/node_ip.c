@@ -223,7 +223,7 @@ static int ipv4_options(struct net_node *n, struct net_if *in, struct packet *p,
     int rc = ipv4_route_get(&hd, 0, &r);
     if (rc == WIRE_E_NOT_FOUND)
         return 0;
-    if (n->cfg.drop_source_routed) {
+    if (n->opt.drop_source_routed) {
         drop(p, &n->st.drop_source_routed);
         return 1;
     }
@@ -263,7 +263,7 @@ static int ipv6_routing(struct net_node *n, struct net_if *in, struct packet *p,
     const struct ipv6_ext *rh = ipv6_ext_find(&hd, IPV6_EXT_ROUTING);
     if (!rh || hd.ext[rh->off + 3] == 0)
         return 0; /* no routing header, or Segments Left 0: the packet is at its end */
-    if (n->cfg.drop_source_routed) {
+    if (n->opt.drop_source_routed) {
         drop(p, &n->st.drop_source_routed);
         return 1;
     }
@@ -277,7 +277,7 @@ static int ipv6_routing(struct net_node *n, struct net_if *in, struct packet *p,
         return 1;
     }
     struct ipv6_srh s;
-    if (n->cfg.srh_psp && ipv6_srh_get(&hd, &s) == 0 && s.segleft == 0)
+    if (n->opt.srh_psp && ipv6_srh_get(&hd, &s) == 0 && s.segleft == 0)
         ipv6_srh_remove(&hd);
     size_t new_len = ipv6_hdr_len(&hd);
     if (new_len != old_len) {
@@ -374,7 +374,7 @@ void net_node_send(struct net_node *n, struct packet *p)
 
 static void receive(struct net_node *n, struct net_if *in, struct packet *p)
 {
-    if (n->cfg.cpu_per_packet > 0)
+    if (n->opt.cpu_per_packet > 0)
         node_cpu_arrive(n, in, p);
     else
         node_ip_input(n, in, p);
