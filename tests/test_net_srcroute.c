@@ -91,6 +91,26 @@ static void test_lsrr_packet_takes_the_listed_detour_and_records_it(void)
     world_free(w);
 }
 
+static void test_route_listing_a_node_twice_in_a_row_is_processed_in_one_visit(void)
+{
+    /* RFC 791 / RFC 8754: when the next listed address is the node's own, the node
+     * processes the route again instead of sending the packet to itself. */
+    struct world *w = topo("", "", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct nt_trace tr;
+    struct nt_rx rx;
+    nt_trace_nodes(w, names, 5, &tr);
+    nt_listen_udp(w, "h4", 9, &rx);
+    uint32_t twice[2] = { 0x0a000005, 0x0a000005 };
+    const uint8_t twice6[2] = { 5, 5 };
+    net_node_send(nt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, twice, 2));
+    net_node_send(nt_node(w, "h0"), routed_v6(w, twice6, 2));
+    world_run(w, NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(tr.buf, "h0 h0 r1 r1 x x r2 r2 h4 h4 ");
+    CU_ASSERT_EQUAL(rx.n, 2);
+    world_free(w);
+}
+
 static void test_ssrr_through_neighbours_arrives_and_through_a_stranger_fails(void)
 {
     struct world *w = topo("", "", NULL);
@@ -235,6 +255,7 @@ static void test_captured_source_routes_decode_cleanly_in_tshark(void)
 
 SUITE(net_srcroute, NULL, NULL,
       TEST(test_lsrr_packet_takes_the_listed_detour_and_records_it),
+      TEST(test_route_listing_a_node_twice_in_a_row_is_processed_in_one_visit),
       TEST(test_ssrr_through_neighbours_arrives_and_through_a_stranger_fails),
       TEST(test_drop_source_routed_filters_lsrr_and_srh_but_not_plain_packets),
       TEST(test_srh_endpoint_updates_the_destination_from_the_segment_list),

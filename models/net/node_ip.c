@@ -235,10 +235,15 @@ static int ipv4_options(struct net_node *n, struct net_if *in, struct packet *p,
         return 0;
     struct net_addr next = net_addr_v4(r.addr[(r.ptr - IPOPT_ROUTE_MIN_PTR) / 4]);
     struct net_addr src = net_addr_v4(hd.src);
-    struct net_if *out = node_route(n, &next, &src, false);
-    bool strict_ok = r.type != IPOPT_SSRR || (out && out->peer && net_node_owns(out->peer, &next));
-    const struct net_addr *self_out = out ? node_src_addr(n, out, 4) : NULL;
-    if (!out || !strict_ok || !self_out ||
+    /* The next listed address may be this node's too: it records itself and goes on. */
+    bool next_local = net_node_owns(n, &next);
+    struct net_if *out = next_local ? NULL : node_route(n, &next, &src, false);
+    bool strict_ok = next_local || r.type != IPOPT_SSRR ||
+                     (out && out->peer && net_node_owns(out->peer, &next));
+    const struct net_addr *self_out = next_local ? &next
+                                      : out      ? node_src_addr(n, out, 4)
+                                                 : NULL;
+    if (!strict_ok || !self_out ||
         ipv4_route_process(&hd, hd.dst, net_addr_v4_host(self_out)) < 0) {
         node_icmp_error(n, in, p, ICMP_DEST_UNREACH, ICMP_CODE_SRCRT_FAILED, 0);
         drop(p, &n->st.drop_srcroute_failed);
@@ -247,6 +252,11 @@ static int ipv4_options(struct net_node *n, struct net_if *in, struct packet *p,
     size_t len;
     ipv4_encode(&hd, h, ihl, &len);
     n->st.srcroute_processed++;
+    if (next_local) {
+        if (!ipv4_options(n, in, p, true))
+            local_in(n, in, p);
+        return 1;
+    }
     forward(n, in, p, 4, out);
     return 1;
 }
@@ -290,6 +300,12 @@ static int ipv6_routing(struct net_node *n, struct net_if *in, struct packet *p,
     }
     ipv6_encode(&hd, pkt_data(p), new_len, &len);
     n->st.srcroute_processed++;
+    struct net_addr next = net_addr_v6(hd.dst);
+    if (net_node_owns(n, &next)) { /* the next segment is this node's too */
+        if (!ipv6_routing(n, in, p, true))
+            local_in(n, in, p);
+        return 1;
+    }
     forward(n, in, p, 6, NULL);
     return 1;
 }
