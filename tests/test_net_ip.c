@@ -158,6 +158,20 @@ static void test_icmp_errors_are_rate_limited_by_the_token_bucket(void)
     world_free(w);
 }
 
+static void test_icmp_errors_false_silences_the_router(void)
+{
+    struct world *w = chain("", "    icmp_errors: false\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct nt_rx icmp;
+    nt_listen_proto(w, "h0", 1, &icmp);
+    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 1, 100)); /* r1 */
+    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 2, 100)); /* r2 */
+    world_run(w, NULL, NULL);
+    CU_ASSERT_EQUAL(icmp.n, 1); /* only r2's */
+    CU_ASSERT_EQUAL(rd32(icmp.last + 12), 0x0a000003);
+    world_free(w);
+}
+
 /* ---- hooks ----------------------------------------------------------------------------- */
 
 struct order {
@@ -476,6 +490,7 @@ SUITE(net_ip, NULL, NULL,
       TEST(test_packet_larger_than_egress_mtu_is_dropped_with_icmp_too_big),
       TEST(test_static_default_route_and_unreachable_from_the_router),
       TEST(test_icmp_errors_are_rate_limited_by_the_token_bucket),
+      TEST(test_icmp_errors_false_silences_the_router),
       TEST(test_hooks_run_in_priority_order_and_drop_ends_the_walk),
       TEST(test_prerouting_hook_rewriting_the_destination_is_routed_anew),
       TEST(test_stolen_packet_reaches_the_local_stack_not_the_destination),
