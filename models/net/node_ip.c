@@ -6,9 +6,9 @@
  * point, the local-address test, one route lookup, the MTU test, and the TTL decrement with
  * the RFC 1624 incremental checksum update. Headers are read in place with the big-endian
  * helpers; the wire codecs (models/wire) decode the whole header only where it is needed:
- * IPv4 options (LSRR/SSRR at a listed hop, RFC 791 section 3.1) and IPv6 extension headers
- * (SRH at a segment endpoint, RFC 8754 section 4.3.1). Nothing is allocated per packet except
- * ICMP errors, which come from the pool.
+ * IPv4 options (LSRR/SSRR at a listed hop and record route, RFC 791 section 3.1) and IPv6
+ * extension headers (SRH at a segment endpoint, RFC 8754 section 4.3.1). Nothing is
+ * allocated per packet except ICMP errors, which come from the pool.
  *
  * Choices (docs/models-network.md): a packet larger than the egress MTU is dropped with
  * ICMP "fragmentation needed" (IPv4, whatever its DF bit: no fragmentation is modelled) or
@@ -162,6 +162,20 @@ static void too_big(struct net_node *n, struct net_if *in, struct packet *p, int
     drop(p, &n->st.drop_mtu);
 }
 
+/* RFC 791 section 3.1, record route: a router forwarding the packet writes the address of
+ * the interface it leaves by into the next free slot (a full option is left alone). Only
+ * packets with options get here, so the decode costs nothing on the fast path. */
+static void record_route(struct net_node *n, struct packet *p, struct net_if *out)
+{
+    struct ipv4_hdr hd;
+    uint8_t *h = pkt_data(p);
+    const struct net_addr *self = node_src_addr(n, out, 4);
+    size_t len;
+    if (self && ipv4_decode(h, pkt_len(p), &hd) == 0 &&
+        ipv4_rr_record(&hd, net_addr_v4_host(self)) == 0)
+        ipv4_encode(&hd, h, ipv4_hdr_len(&hd), &len);
+}
+
 static void forward(struct net_node *n, struct net_if *in, struct packet *p, int family,
                     struct net_if *out)
 {
@@ -195,6 +209,8 @@ static void forward(struct net_node *n, struct net_if *in, struct packet *p, int
         uint16_t old = rd16(h + 8);
         h[8]--;
         wr16(h + 10, csum_update16(rd16(h + 10), old, rd16(h + 8)));
+        if ((h[0] & 15) > 5)
+            record_route(n, p, out);
     } else {
         h[7]--;
     }
