@@ -43,7 +43,7 @@ static enum net_verdict pass(void *ctx, struct net_node *n, struct packet *p,
 
 static void run(const char *label, const char *const routes[4], bool hooks)
 {
-    char path[] = "/tmp/mcpsim-bench-net-XXXXXX.yaml", err[1024];
+    char path[] = "build/bench-net-XXXXXX.yaml", err[1024]; /* make bench runs at the root */
     int fd = mkstemps(path, 5);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {

@@ -2,7 +2,9 @@
  * default routes, source-specific entries with the backtracking rule of
  * draft-ietf-rtgwg-dst-src-routing section 3), and on a topology the exact path that
  * source-specific routes, topology shortest paths and per-interface addresses give. */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/net/fib.h"
@@ -222,6 +224,31 @@ static void test_bad_route_syntax_is_refused_with_what_was_expected(void)
     }
 }
 
+/* scenarios/routing-example.yaml: r1's source-specific routes send the phone's LTE-sourced
+ * traffic (IPv4 and IPv6) through the dMCP and nothing else. The sources stop at 1 s of the
+ * 2 s run, so no packet is in flight at the end and the counts must be equal exactly. */
+static void test_example_scenario_sends_only_lte_sourced_traffic_by_the_dmcp(void)
+{
+    char cmd[2 * PATH_MAX + 1400], bin[PATH_MAX], scn[PATH_MAX], *out = NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(harness_mcpsim(), bin));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(realpath("scenarios/routing-example.yaml", scn));
+    snprintf(cmd, sizeof cmd, "cd %s && %s run %s --quiet --out ex.db "
+             "--set apps.over-wifi.stop=1s --set apps.over-lte.stop=1s "
+             "--set apps.over-lte6.stop=1s && sqlite3 ex.db \"select "
+             "(select value from scalars where module = 'dmcp' and name = 'forwarded'), "
+             "(select sum(value) from scalars where module in ('over-lte', 'over-lte6') and "
+             "name = 'sent_packets'), (select value from scalars where module = 'sink-wifi' "
+             "and name = 'rx_packets')\"", harness_tmpdir(), bin, scn);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    double via_dmcp = -1, lte_sent = -2, wifi_rx = 0;
+    CU_ASSERT_EQUAL(sscanf(out, "%lf|%lf|%lf", &via_dmcp, &lte_sent, &wifi_rx), 3);
+    CU_ASSERT_EQUAL(via_dmcp, lte_sent);
+    CU_ASSERT_TRUE(lte_sent > 500);
+    CU_ASSERT_TRUE(wifi_rx > 500);
+    free(out);
+}
+
 SUITE(net_route, NULL, NULL,
       TEST(test_longest_prefix_wins_among_overlapping_ipv4_prefixes),
       TEST(test_longest_prefix_wins_among_overlapping_ipv6_prefixes),
@@ -229,4 +256,5 @@ SUITE(net_route, NULL, NULL,
       TEST(test_prefix_parser_refuses_host_bits_and_bad_lengths),
       TEST(test_source_specific_route_picks_the_next_hop_by_source_prefix),
       TEST(test_per_interface_address_is_reached_over_its_own_link),
-      TEST(test_bad_route_syntax_is_refused_with_what_was_expected))
+      TEST(test_bad_route_syntax_is_refused_with_what_was_expected),
+      TEST(test_example_scenario_sends_only_lte_sourced_traffic_by_the_dmcp))

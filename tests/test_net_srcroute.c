@@ -91,6 +91,60 @@ static void test_lsrr_packet_takes_the_listed_detour_and_records_it(void)
     world_free(w);
 }
 
+static void test_route_listing_a_node_twice_in_a_row_is_processed_in_one_visit(void)
+{
+    /* RFC 791 / RFC 8754: when the next listed address is the node's own, the node
+     * processes the route again instead of sending the packet to itself. */
+    struct world *w = topo("", "", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct nt_trace tr;
+    struct nt_rx rx;
+    nt_trace_nodes(w, names, 5, &tr);
+    nt_listen_udp(w, "h4", 9, &rx);
+    uint32_t twice[2] = { 0x0a000005, 0x0a000005 };
+    const uint8_t twice6[2] = { 5, 5 };
+    net_node_send(nt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, twice, 2));
+    net_node_send(nt_node(w, "h0"), routed_v6(w, twice6, 2));
+    world_run(w, NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(tr.buf, "h0 h0 r1 r1 x x r2 r2 h4 h4 ");
+    CU_ASSERT_EQUAL(rx.n, 2);
+    world_free(w);
+}
+
+static void test_record_route_collects_each_router_on_the_way(void)
+{
+    /* RFC 791 record route with room for 3 addresses (NOP + type 7, length 15, pointer 4):
+     * r1, r2 and x would all fit, but the path h0 r1 r2 h4 has two routers. */
+    struct world *w = topo("", "", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct nt_rx rx;
+    nt_listen_udp(w, "h4", 9, &rx);
+    struct packet *p = nt_udp(w, "10.0.0.1", "10.0.0.4", 64, 200);
+    struct ipv4_hdr h;
+    size_t len;
+    CU_ASSERT_EQUAL_FATAL(ipv4_decode(pkt_data(p), pkt_len(p), &h), 0);
+    uint8_t rr[16] = { IPOPT_NOP, IPOPT_RR, 15, 4 };
+    memcpy(h.opt, rr, sizeof rr);
+    h.optlen = sizeof rr;
+    h.tot_len = (uint16_t)(h.tot_len + sizeof rr);
+    CU_ASSERT_EQUAL_FATAL(ipv4_opts_parse(&h), 0);
+    ipv4_set_csum(&h);
+    pkt_pull(p, IPV4_HDR_MIN_LEN);
+    ipv4_encode(&h, pkt_push(p, ipv4_hdr_len(&h)), ipv4_hdr_len(&h), &len);
+    net_node_send(nt_node(w, "h0"), p);
+    world_run(w, NULL, NULL);
+    CU_ASSERT_EQUAL_FATAL(rx.n, 1);
+    struct ipv4_route r;
+    CU_ASSERT_EQUAL_FATAL(ipv4_decode(rx.last, rx.last_len, &h), 0);
+    CU_ASSERT_TRUE(ipv4_csum_ok(&h));
+    CU_ASSERT_EQUAL_FATAL(ipv4_route_get(&h, IPOPT_RR, &r), 0);
+    CU_ASSERT_EQUAL(r.ptr, 12);
+    CU_ASSERT_EQUAL(r.addr[0], 0x0a000002);
+    CU_ASSERT_EQUAL(r.addr[1], 0x0a000003);
+    CU_ASSERT_EQUAL(r.addr[2], 0);
+    world_free(w);
+}
+
 static void test_ssrr_through_neighbours_arrives_and_through_a_stranger_fails(void)
 {
     struct world *w = topo("", "", NULL);
@@ -235,6 +289,8 @@ static void test_captured_source_routes_decode_cleanly_in_tshark(void)
 
 SUITE(net_srcroute, NULL, NULL,
       TEST(test_lsrr_packet_takes_the_listed_detour_and_records_it),
+      TEST(test_route_listing_a_node_twice_in_a_row_is_processed_in_one_visit),
+      TEST(test_record_route_collects_each_router_on_the_way),
       TEST(test_ssrr_through_neighbours_arrives_and_through_a_stranger_fails),
       TEST(test_drop_source_routed_filters_lsrr_and_srh_but_not_plain_packets),
       TEST(test_srh_endpoint_updates_the_destination_from_the_segment_list),

@@ -142,7 +142,7 @@ static void node_finish(void *obj, struct model_ctx *ctx)
     results_scalar(r, n->name, "routing_entries", "", (double)net_node_route_count(n));
     results_scalar(r, n->name, "routing_computed", "", (double)computed);
     results_scalar(r, n->name, "config_errors", "", (double)n->config_errors);
-    if (n->cfg.cpu_per_packet > 0) {
+    if (n->opt.cpu_per_packet > 0) {
         sim_time_t now = sched_now(ctx->sched);
         results_scalar(r, n->name, "cpu_utilization", "",
                        now > 0 ? (double)n->cpu.busy_ps / (double)now : 0.0);
@@ -166,6 +166,9 @@ static void node_release(void *obj, struct model_ctx *ctx)
     free(n->binds);
     free(n->pbinds);
     free(n->addrs);
+    free(n->routes);
+    free(n->ifaddrs);
+    free(n->opt.capture);
     free(n);
 }
 
@@ -178,9 +181,9 @@ static void net_start(struct sched *s, void *ctx, void *arg)
 
 /* Primary addresses: "auto" takes the next free 10.0.0.0/8 address and fd00::N with the
  * same low 24 bits, so a node's two auto addresses are easy to tell apart and to match. */
-static int primary_addresses(struct net_shared *s, struct net_node *n, char *err, size_t errlen)
+static int primary_addresses(struct net_shared *s, struct net_node *n,
+                             const struct node_config *c, char *err, size_t errlen)
 {
-    const struct node_config *c = &n->cfg;
     if (s->next_auto == 0)
         s->next_auto = 0x0a000001; /* 10.0.0.1 */
     uint32_t auto4 = s->next_auto;
@@ -240,16 +243,22 @@ static int node_create(struct model_ctx *ctx, const char *name, const void *conf
         return -1;
     }
     snprintf(n->name, sizeof n->name, "%s", name);
-    n->cfg = *(const struct node_config *)config;
+    const struct node_config *c = config;
+    n->opt = (struct node_opts){ c->drop_source_routed, c->srh_psp, c->icmp_errors, c->icmp_rate,
+                                 c->icmp_burst, c->cpu_per_packet, c->cpu_queue, NULL };
+    if (c->capture[0] && !(n->opt.capture = strdup(c->capture))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     n->net = s;
     n->sched = ctx->sched;
     n->pool = ctx->pool;
-    n->icmp_tokens = (double)n->cfg.icmp_burst;
+    n->icmp_tokens = (double)n->opt.icmp_burst;
     fib_init(&n->fib4, 4);
     fib_init(&n->fib6, 6);
-    if (primary_addresses(s, n, err, errlen) < 0 ||
-        node_ifaddrs_parse(n, n->cfg.interfaces, err, errlen) < 0 ||
-        node_routes_parse(n, n->cfg.routes, err, errlen) < 0)
+    if (primary_addresses(s, n, c, err, errlen) < 0 ||
+        node_ifaddrs_parse(n, c->interfaces, err, errlen) < 0 ||
+        node_routes_parse(n, c->routes, err, errlen) < 0)
         return -1;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;

@@ -47,7 +47,7 @@ static void cpu_start(struct net_node *n, struct net_if *in, struct packet *p)
 {
     n->cpu.busy = true;
     n->cpu.in_service = true;
-    n->cpu.charge = n->cfg.cpu_per_packet;
+    n->cpu.charge = n->opt.cpu_per_packet;
     node_ip_input(n, in, p);
     n->cpu.in_service = false;
     n->cpu.busy_ps += n->cpu.charge;
@@ -79,7 +79,7 @@ void node_cpu_arrive(struct net_node *n, struct net_if *in, struct packet *p)
         cpu_start(n, in, p);
         return;
     }
-    if (n->cpu.n >= n->cfg.cpu_queue || ring_push(&n->cpu, in, p) < 0) {
+    if (n->cpu.n >= n->opt.cpu_queue || ring_push(&n->cpu, in, p) < 0) {
         n->cpu.drops++;
         pkt_free(p);
     }

@@ -40,12 +40,12 @@ static bool is_icmp_error(const struct packet *p)
 
 static bool bucket_take(struct net_node *n)
 {
-    if (n->cfg.icmp_rate == 0)
+    if (n->opt.icmp_rate == 0)
         return true;
     sim_time_t now = sched_now(n->sched);
-    n->icmp_tokens += time_to_sec(now - n->icmp_last) * (double)n->cfg.icmp_rate;
-    if (n->icmp_tokens > (double)n->cfg.icmp_burst)
-        n->icmp_tokens = (double)n->cfg.icmp_burst;
+    n->icmp_tokens += time_to_sec(now - n->icmp_last) * (double)n->opt.icmp_rate;
+    if (n->icmp_tokens > (double)n->opt.icmp_burst)
+        n->icmp_tokens = (double)n->opt.icmp_burst;
     n->icmp_last = now;
     if (n->icmp_tokens < 1.0)
         return false;
@@ -56,7 +56,7 @@ static bool bucket_take(struct net_node *n)
 void node_icmp_error(struct net_node *n, struct net_if *in, const struct packet *bad,
                      uint8_t type, uint8_t code, uint32_t rest)
 {
-    if (!n->cfg.icmp_errors || is_icmp_error(bad))
+    if (!n->opt.icmp_errors || is_icmp_error(bad))
         return;
     const uint8_t *h = pkt_cdata(bad);
     int family = h[0] >> 4;

@@ -16,8 +16,6 @@
 #include "models/net/node.h"
 #include "sim/registry.h"
 
-#define NODE_MAX_ROUTES 16
-#define NODE_MAX_IFADDRS 16
 #define NODE_CPU_MAX_ACTIONS 8
 
 struct node_config {
@@ -33,6 +31,19 @@ struct node_config {
     uint64_t icmp_burst;
     sim_time_t cpu_per_packet;
     uint64_t cpu_queue;
+};
+
+/* What the node keeps of its configuration after create() (the address, route and interface
+ * strings are parsed there and not kept: a node of a million-phone scenario stays small). */
+struct node_opts {
+    bool drop_source_routed;
+    bool srh_psp;
+    bool icmp_errors;
+    uint64_t icmp_rate;
+    uint64_t icmp_burst;
+    sim_time_t cpu_per_packet;
+    uint64_t cpu_queue;
+    char *capture;       /* NULL: no capture asked by the scenario */
 };
 
 /* A route as written in the scenario, resolved to an interface when the run starts. */
@@ -114,7 +125,7 @@ struct net_node {
     struct net_shared *net;
     struct sched *sched;
     struct pkt_pool *pool;
-    struct node_config cfg;
+    struct node_opts opt;
     struct net_addr addr4, addr6; /* primary addresses (family 0: none) */
     struct node_addr *addrs;   /* every address of the node */
     size_t naddrs;
@@ -124,9 +135,9 @@ struct net_node {
      * that embeds it is freed first). */
     struct node_ifown { char *name; struct net_capture *capture; } *ifown;
     struct fib fib4, fib6;
-    struct route_spec routes[NODE_MAX_ROUTES];
+    struct route_spec *routes;     /* as parsed; freed once resolved (NULL for most nodes) */
     size_t nroutes;
-    struct ifaddr_spec ifaddrs[NODE_MAX_IFADDRS];
+    struct ifaddr_spec *ifaddrs;
     size_t nifaddrs;
     struct udp_bind *binds;
     size_t nbinds;

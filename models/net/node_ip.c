@@ -6,9 +6,9 @@
  * point, the local-address test, one route lookup, the MTU test, and the TTL decrement with
  * the RFC 1624 incremental checksum update. Headers are read in place with the big-endian
  * helpers; the wire codecs (models/wire) decode the whole header only where it is needed:
- * IPv4 options (LSRR/SSRR at a listed hop, RFC 791 section 3.1) and IPv6 extension headers
- * (SRH at a segment endpoint, RFC 8754 section 4.3.1). Nothing is allocated per packet except
- * ICMP errors, which come from the pool.
+ * IPv4 options (LSRR/SSRR at a listed hop and record route, RFC 791 section 3.1) and IPv6
+ * extension headers (SRH at a segment endpoint, RFC 8754 section 4.3.1). Nothing is
+ * allocated per packet except ICMP errors, which come from the pool.
  *
  * Choices (docs/models-network.md): a packet larger than the egress MTU is dropped with
  * ICMP "fragmentation needed" (IPv4, whatever its DF bit: no fragmentation is modelled) or
@@ -162,6 +162,20 @@ static void too_big(struct net_node *n, struct net_if *in, struct packet *p, int
     drop(p, &n->st.drop_mtu);
 }
 
+/* RFC 791 section 3.1, record route: a router forwarding the packet writes the address of
+ * the interface it leaves by into the next free slot (a full option is left alone). Only
+ * packets with options get here, so the decode costs nothing on the fast path. */
+static void record_route(struct net_node *n, struct packet *p, struct net_if *out)
+{
+    struct ipv4_hdr hd;
+    uint8_t *h = pkt_data(p);
+    const struct net_addr *self = node_src_addr(n, out, 4);
+    size_t len;
+    if (self && ipv4_decode(h, pkt_len(p), &hd) == 0 &&
+        ipv4_rr_record(&hd, net_addr_v4_host(self)) == 0)
+        ipv4_encode(&hd, h, ipv4_hdr_len(&hd), &len);
+}
+
 static void forward(struct net_node *n, struct net_if *in, struct packet *p, int family,
                     struct net_if *out)
 {
@@ -195,6 +209,8 @@ static void forward(struct net_node *n, struct net_if *in, struct packet *p, int
         uint16_t old = rd16(h + 8);
         h[8]--;
         wr16(h + 10, csum_update16(rd16(h + 10), old, rd16(h + 8)));
+        if ((h[0] & 15) > 5)
+            record_route(n, p, out);
     } else {
         h[7]--;
     }
@@ -223,7 +239,7 @@ static int ipv4_options(struct net_node *n, struct net_if *in, struct packet *p,
     int rc = ipv4_route_get(&hd, 0, &r);
     if (rc == WIRE_E_NOT_FOUND)
         return 0;
-    if (n->cfg.drop_source_routed) {
+    if (n->opt.drop_source_routed) {
         drop(p, &n->st.drop_source_routed);
         return 1;
     }
@@ -235,10 +251,15 @@ static int ipv4_options(struct net_node *n, struct net_if *in, struct packet *p,
         return 0;
     struct net_addr next = net_addr_v4(r.addr[(r.ptr - IPOPT_ROUTE_MIN_PTR) / 4]);
     struct net_addr src = net_addr_v4(hd.src);
-    struct net_if *out = node_route(n, &next, &src, false);
-    bool strict_ok = r.type != IPOPT_SSRR || (out && out->peer && net_node_owns(out->peer, &next));
-    const struct net_addr *self_out = out ? node_src_addr(n, out, 4) : NULL;
-    if (!out || !strict_ok || !self_out ||
+    /* The next listed address may be this node's too: it records itself and goes on. */
+    bool next_local = net_node_owns(n, &next);
+    struct net_if *out = next_local ? NULL : node_route(n, &next, &src, false);
+    bool strict_ok = next_local || r.type != IPOPT_SSRR ||
+                     (out && out->peer && net_node_owns(out->peer, &next));
+    const struct net_addr *self_out = next_local ? &next
+                                      : out      ? node_src_addr(n, out, 4)
+                                                 : NULL;
+    if (!strict_ok || !self_out ||
         ipv4_route_process(&hd, hd.dst, net_addr_v4_host(self_out)) < 0) {
         node_icmp_error(n, in, p, ICMP_DEST_UNREACH, ICMP_CODE_SRCRT_FAILED, 0);
         drop(p, &n->st.drop_srcroute_failed);
@@ -247,6 +268,11 @@ static int ipv4_options(struct net_node *n, struct net_if *in, struct packet *p,
     size_t len;
     ipv4_encode(&hd, h, ihl, &len);
     n->st.srcroute_processed++;
+    if (next_local) {
+        if (!ipv4_options(n, in, p, true))
+            local_in(n, in, p);
+        return 1;
+    }
     forward(n, in, p, 4, out);
     return 1;
 }
@@ -263,7 +289,7 @@ static int ipv6_routing(struct net_node *n, struct net_if *in, struct packet *p,
     const struct ipv6_ext *rh = ipv6_ext_find(&hd, IPV6_EXT_ROUTING);
     if (!rh || hd.ext[rh->off + 3] == 0)
         return 0; /* no routing header, or Segments Left 0: the packet is at its end */
-    if (n->cfg.drop_source_routed) {
+    if (n->opt.drop_source_routed) {
         drop(p, &n->st.drop_source_routed);
         return 1;
     }
@@ -277,7 +303,7 @@ static int ipv6_routing(struct net_node *n, struct net_if *in, struct packet *p,
         return 1;
     }
     struct ipv6_srh s;
-    if (n->cfg.srh_psp && ipv6_srh_get(&hd, &s) == 0 && s.segleft == 0)
+    if (n->opt.srh_psp && ipv6_srh_get(&hd, &s) == 0 && s.segleft == 0)
         ipv6_srh_remove(&hd);
     size_t new_len = ipv6_hdr_len(&hd);
     if (new_len != old_len) {
@@ -290,6 +316,12 @@ static int ipv6_routing(struct net_node *n, struct net_if *in, struct packet *p,
     }
     ipv6_encode(&hd, pkt_data(p), new_len, &len);
     n->st.srcroute_processed++;
+    struct net_addr next = net_addr_v6(hd.dst);
+    if (net_node_owns(n, &next)) { /* the next segment is this node's too */
+        if (!ipv6_routing(n, in, p, true))
+            local_in(n, in, p);
+        return 1;
+    }
     forward(n, in, p, 6, NULL);
     return 1;
 }
@@ -372,23 +404,24 @@ void net_node_send(struct net_node *n, struct packet *p)
     node_ip_output(n, p);
 }
 
+static void receive(struct net_node *n, struct net_if *in, struct packet *p)
+{
+    if (n->opt.cpu_per_packet > 0)
+        node_cpu_arrive(n, in, p);
+    else
+        node_ip_input(n, in, p);
+}
+
 void net_if_receive(struct net_if *ifc, struct packet *p)
 {
-    struct net_node *n = ifc->node;
     if (ifc->capture)
-        net_capture_packet(ifc->capture, sched_now(n->sched), p);
-    if (n->cfg.cpu_per_packet > 0)
-        node_cpu_arrive(n, ifc, p);
-    else
-        node_ip_input(n, ifc, p);
+        net_capture_packet(ifc->capture, sched_now(ifc->node->sched), p);
+    receive(ifc->node, ifc, p);
 }
 
 void net_node_receive(struct net_node *n, struct packet *p)
 {
     if (!n->net->ready)
         net_shared_ready(n->net);
-    if (n->cfg.cpu_per_packet > 0)
-        node_cpu_arrive(n, NULL, p);
-    else
-        node_ip_input(n, NULL, p);
+    receive(n, NULL, p);
 }

@@ -56,11 +56,13 @@ int node_ifaddrs_parse(struct net_node *n, const char *spec, char *err, size_t e
         *eq = '\0';
         char *link = trim(item), *save2 = NULL;
         for (char *a = strtok_r(eq + 1, ",", &save2); a; a = strtok_r(NULL, ",", &save2)) {
-            if (n->nifaddrs == NODE_MAX_IFADDRS) {
-                snprintf(err, errlen, "interfaces: more than %d addresses", NODE_MAX_IFADDRS);
+            struct ifaddr_spec *x = realloc(n->ifaddrs, (n->nifaddrs + 1) * sizeof *x);
+            if (!x) {
+                snprintf(err, errlen, "out of memory");
                 return -1;
             }
-            struct ifaddr_spec *x = &n->ifaddrs[n->nifaddrs];
+            n->ifaddrs = x;
+            x += n->nifaddrs;
             char aerr[256];
             if (net_addr_parse(trim(a), &x->addr, aerr, sizeof aerr) < 0) {
                 snprintf(err, errlen, "interfaces: %s", aerr);
@@ -137,10 +139,12 @@ int node_routes_parse(struct net_node *n, const char *spec, char *err, size_t er
     for (char *item = strtok_r(buf, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
         if (!*trim(item))
             continue;
-        if (n->nroutes == NODE_MAX_ROUTES) {
-            snprintf(err, errlen, "routes: more than %d routes", NODE_MAX_ROUTES);
+        struct route_spec *r = realloc(n->routes, (n->nroutes + 1) * sizeof *r);
+        if (!r) {
+            snprintf(err, errlen, "out of memory");
             return -1;
         }
+        n->routes = r;
         if (route_parse(&n->routes[n->nroutes], item, err, errlen) < 0)
             return -1;
         n->nroutes++;
@@ -219,7 +223,7 @@ static const char *const capture_none[] = { "", "false", "none", "no", "off", "0
 
 static bool capture_wanted(const struct net_node *n, const struct net_if *ifc)
 {
-    const char *c = n->cfg.capture;
+    const char *c = n->opt.capture ? n->opt.capture : "";
     if (is_word(c, capture_all))
         return true;
     if (is_word(c, capture_none) || !ifc->name)
@@ -243,7 +247,7 @@ static void node_setup_ifs(struct net_shared *s, struct net_node *n)
         else if (node_add_addr(n, &n->ifaddrs[i].addr, (int32_t)ifc->index) < 0)
             config_error(n, "interfaces: %s", "out of memory");
     }
-    const char *c = n->cfg.capture;
+    const char *c = n->opt.capture ? n->opt.capture : "";
     if (!is_word(c, capture_all) && !is_word(c, capture_none)) {
         char buf[PARAM_STRING_MAX], *save = NULL;
         snprintf(buf, sizeof buf, "%s", c);
@@ -340,8 +344,15 @@ void net_shared_ready(struct net_shared *s)
         fprintf(stderr, "network: out of memory building the address index\n");
         return;
     }
-    for (size_t i = 0; i < s->n; i++)
-        resolve_routes(s, s->nodes[i]);
+    for (size_t i = 0; i < s->n; i++) {
+        struct net_node *n = s->nodes[i];
+        resolve_routes(s, n);
+        free(n->routes); /* the tables hold what is needed from now on */
+        free(n->ifaddrs);
+        n->routes = NULL;
+        n->ifaddrs = NULL;
+        n->nroutes = n->nifaddrs = 0;
+    }
 }
 
 void net_shared_fini(void *block)
