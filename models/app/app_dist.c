@@ -80,14 +80,15 @@ int app_dist_parse(const char *s, enum app_dist_unit unit, struct app_dist *out,
         if (comma)
             *comma = '\0';
         const char *a1 = args, *a2 = comma ? comma + 1 : NULL;
+        why[0] = '\0';
         int bad = forms[i].first_is_number ? number_parse(a1, &out->a)
                                            : value_parse(a1, unit, &out->a, why, sizeof why);
         if (!bad && a2)
             bad = forms[i].second_is_number ? number_parse(a2, &out->b)
                                             : value_parse(a2, unit, &out->b, why, sizeof why);
         if (bad) {
-            snprintf(err, errlen, "\"%s\": bad argument of %s; expected %s with units", s,
-                     forms[i].name, FORMS);
+            snprintf(err, errlen, "\"%s\": bad argument of %s (%s); expected %s", s,
+                     forms[i].name, why[0] ? why : "not a number", FORMS);
             return -1;
         }
         out->kind = forms[i].kind;
