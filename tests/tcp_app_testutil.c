@@ -20,7 +20,8 @@ const char *ta_write(const char *name, const char *text)
     return path;
 }
 
-struct results_db *ta_run(const char *path, sim_time_t duration, char *err, size_t errlen)
+struct results_db *ta_run(const char *path, sim_time_t duration, const char *vectors,
+                          const char *db_path, char *err, size_t errlen)
 {
     struct scenario *sc;
     struct scenario_plan plan;
@@ -29,7 +30,7 @@ struct results_db *ta_run(const char *path, sim_time_t duration, char *err, size
     struct results_run *rr;
     if (scenario_load(path, NULL, 0, &sc, err, errlen) < 0)
         return NULL;
-    if (results_db_open(":memory:", &db, err, errlen) < 0) {
+    if (results_db_open(db_path ? db_path : ":memory:", &db, err, errlen) < 0) {
         scenario_free(sc);
         return NULL;
     }
@@ -40,7 +41,11 @@ struct results_db *ta_run(const char *path, sim_time_t duration, char *err, size
         return NULL;
     }
     struct world_config wc = { .seed = 1, .duration = duration, .results = rr };
-    int rc = scenario_plan(sc, 0, &plan, err, errlen);
+    int rc = results_enable(rr, "vector:*", false, err, errlen);
+    if (rc == 0 && vectors)
+        rc = results_enable(rr, vectors, true, err, errlen);
+    if (rc == 0)
+        rc = scenario_plan(sc, 0, &plan, err, errlen);
     if (rc == 0) {
         rc = world_build(&plan, &wc, &w, err, errlen);
         scenario_plan_free(&plan);

@@ -12,9 +12,12 @@
 const char *ta_write(const char *name, const char *text);
 
 /* Loads, builds and runs the scenario file for `duration` with results recorded under run id
- * "t"; returns the database (close it with results_db_close), or NULL with the reason in err
- * (a scenario the loader or a model refused). */
-struct results_db *ta_run(const char *path, sim_time_t duration, char *err, size_t errlen);
+ * "t" in an in-memory database (db_path NULL) or the file db_path; vectors are recorded only
+ * when they match `vectors` (a results_enable pattern; NULL = none). Returns the database
+ * (close it with results_db_close), or NULL with the reason in err (a scenario the loader or
+ * a model refused). */
+struct results_db *ta_run(const char *path, sim_time_t duration, const char *vectors,
+                          const char *db_path, char *err, size_t errlen);
 
 /* The scalar module.name of run "t"; asserts it was recorded exactly once. */
 double ta_scalar(struct results_db *db, const char *module, const char *name);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "models/app/app_dist.h"
 #include "tests/harness.h"
 #include "tests/tcp_app_testutil.h"
@@ -67,7 +69,7 @@ static struct results_db *run_apps(const char *name, const char *apps, sim_time_
 {
     char text[4096], err[1024];
     snprintf(text, sizeof text, "%sapps:\n%s", path_yaml, apps);
-    struct results_db *db = ta_run(ta_write(name, text), duration, err, sizeof err);
+    struct results_db *db = ta_run(ta_write(name, text), duration, NULL, NULL, err, sizeof err);
     if (!db)
         fprintf(stderr, "%s\n", err);
     return db;
@@ -146,15 +148,15 @@ static void test_conflicting_tcp_values_on_one_node_are_refused(void)
              "  - {name: k, kind: tcp-sink, node: s}\n",
              path_yaml);
     err[0] = '\0';
-    struct results_db *db = ta_run(ta_write("conflict.yaml", text), time_from_s(1), err,
-                                   sizeof err);
+    struct results_db *db = ta_run(ta_write("conflict.yaml", text), time_from_s(1), NULL, NULL,
+                                   err, sizeof err);
     CU_ASSERT_PTR_NULL(db);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "two"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "one"));
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "mss"));
     snprintf(text, sizeof text,
              "%sapps:\n  - {name: one, kind: bulk, node: c, dst: s, cc: vegas}\n", path_yaml);
-    db = ta_run(ta_write("badcc.yaml", text), time_from_s(1), err, sizeof err);
+    db = ta_run(ta_write("badcc.yaml", text), time_from_s(1), NULL, NULL, err, sizeof err);
     CU_ASSERT_PTR_NULL(db);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "vegas"));
 }
@@ -176,6 +178,61 @@ static void test_tcp_values_on_apps_configure_the_node_stack(void)
     results_db_close(db);
 }
 
+/* Samples of vector module.name in the database file (-1 when the vector does not exist),
+ * with the largest value in *max. */
+static long vector_samples(const char *db_path, const char *module, const char *name,
+                           double *max)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    long n = -1;
+    CU_ASSERT_EQUAL_FATAL(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        sqlite3_prepare_v2(db,
+                           "SELECT count(s.value), max(s.value) FROM vectors v LEFT JOIN "
+                           "vector_samples s USING (vector_id) WHERE v.module = ?1 AND "
+                           "v.name = ?2 GROUP BY v.vector_id",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        n = sqlite3_column_int64(st, 0);
+        *max = sqlite3_column_double(st, 1);
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* A connection's cwnd series exists only when the record rules ask for it, and then holds
+ * the window at its changes: slow start and losses over 3 s make many changes, and slow
+ * start takes it above the initial window of 10 segments. The rtt series, not asked for, is
+ * absent, and with no rule asking, no series exists at all. */
+static void test_cwnd_series_is_recorded_only_on_request(void)
+{
+    char text[2048], err[1024], dbp[600];
+    snprintf(text, sizeof text,
+             "%sapps:\n  - {name: up, kind: bulk, node: c, dst: s}\n"
+             "  - {name: k, kind: tcp-sink, node: s}\n",
+             path_yaml);
+    const char *scen = ta_write("vec.yaml", text);
+    snprintf(dbp, sizeof dbp, "%s/vec-on.db", harness_tmpdir());
+    struct results_db *db = ta_run(scen, time_from_s(3), "vector:up.cwnd", dbp, err,
+                                   sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    results_db_close(db);
+    double max = 0;
+    CU_ASSERT(vector_samples(dbp, "up", "cwnd", &max) > 20);
+    CU_ASSERT(max > 10 * 1448);
+    CU_ASSERT_EQUAL(vector_samples(dbp, "up", "rtt", &max), -1);
+    snprintf(dbp, sizeof dbp, "%s/vec-off.db", harness_tmpdir());
+    db = ta_run(scen, time_from_s(3), NULL, dbp, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    results_db_close(db);
+    CU_ASSERT_EQUAL(vector_samples(dbp, "up", "cwnd", &max), -1);
+}
+
 SUITE(tcp_apps, NULL, NULL,
       TEST(test_distribution_strings_parse_with_units),
       TEST(test_bad_distribution_strings_are_refused_with_the_forms),
@@ -184,4 +241,5 @@ SUITE(tcp_apps, NULL, NULL,
       TEST(test_reqresp_think_time_spaces_transactions),
       TEST(test_onoff_offers_rate_during_on_periods_only),
       TEST(test_conflicting_tcp_values_on_one_node_are_refused),
-      TEST(test_tcp_values_on_apps_configure_the_node_stack))
+      TEST(test_tcp_values_on_apps_configure_the_node_stack),
+      TEST(test_cwnd_series_is_recorded_only_on_request))

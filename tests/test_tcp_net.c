@@ -283,8 +283,8 @@ static void test_every_pcap_of_a_tcp_scenario_passes_check_pcap(void)
 static void test_bulk_and_sink_record_completion_and_connection_statistics(void)
 {
     char err[1024];
-    struct results_db *db = ta_run(ta_write("two-hop-rec.yaml", two_hop), time_from_s(3), err,
-                                   sizeof err);
+    struct results_db *db = ta_run(ta_write("two-hop-rec.yaml", two_hop), time_from_s(3), NULL,
+                                   NULL, err, sizeof err);
     if (!db)
         fprintf(stderr, "%s\n", err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(db);
