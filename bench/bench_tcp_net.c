@@ -9,6 +9,8 @@
  * receivers).
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "bench/harness.h"
 #include "models/net/node.h"
@@ -89,4 +91,53 @@ BENCH(tcp_dumbbell)
     dumbbell(1, 14.0);
     dumbbell(10, 16.0);
     dumbbell(100, 44.0);
+}
+
+/* Idle connections: one reqresp instance opens 16000 persistent connections, each does one
+ * small transaction and then thinks for longer than the run, so at the end every connection
+ * is established and idle at both ends (the listener's SYN queue overflows at once and SYN
+ * cookies take the rest, as designed). Reported: the sockets established and the stacks'
+ * accounted bytes per socket (control block, queues, table share); the application adds
+ * its per-connection record (struct rr_conn, about 400 B per connection, client side). The
+ * issue's target is 4 kB per idle connection. */
+BENCH(tcp_idle_connections)
+{
+    enum { CONNS = 16000 }; /* under the 16384 ephemeral ports towards one address and port */
+    char path[] = "/tmp/mcpsim-bench-idle-XXXXXX", err[1024];
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        fprintf(stderr, "bench tcp_idle_connections: no temporary file\n");
+        return;
+    }
+    fprintf(f, "name: idle\nduration: 10s\nnodes:\n  - {name: c}\n  - {name: s}\n"
+               "links:\n  - {name: l, a: c, b: s, rate: 10Gbps, delay: 1ms,"
+               " queue_packets: 100000}\n"
+               "apps:\n  - {name: idle, kind: reqresp, node: c, dst: s, connections: %d,"
+               " request_size: 100B, object_size: 100B, think: 1000s}\n",
+            CONNS);
+    fclose(f);
+    struct scenario *sc;
+    struct scenario_plan plan;
+    struct world *w;
+    int rc = scenario_load(path, NULL, 0, &sc, err, sizeof err);
+    unlink(path);
+    if (rc < 0 || scenario_plan(sc, 0, &plan, err, sizeof err) < 0) {
+        fprintf(stderr, "bench tcp_idle_connections: %s\n", err);
+        return;
+    }
+    struct world_config wc = { .seed = 1, .duration = time_from_s(10) };
+    if (world_build(&plan, &wc, &w, err, sizeof err) < 0) {
+        fprintf(stderr, "bench tcp_idle_connections: %s\n", err);
+        return;
+    }
+    world_run(w, NULL, NULL);
+    struct tcp_stack_stats ts;
+    tcpnet_sum_stats(world_ctx(w), &ts);
+    world_free(w);
+    scenario_plan_free(&plan);
+    scenario_free(sc);
+    bench_report("idle connections: sockets established", (double)ts.conns_live, "sockets");
+    bench_report("idle connections: accounted bytes per socket",
+                 ts.conns_live ? (double)ts.conn_bytes / (double)ts.conns_live : 0.0, "B");
 }
