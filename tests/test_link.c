@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/net/droptail.h"
 #include "models/net/ipv4_udp.h"
 #include "models/net/node.h"
+#include "models/net/qdisc.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
 #include "tests/harness.h"
@@ -220,29 +220,35 @@ static void test_ipv4_checksum_stays_valid_through_ttl_decrements(void)
 
 static void test_droptail_time_average_is_exact(void)
 {
-    struct droptail q;
+    struct qdisc *q;
     struct pkt_pool *pool;
     char err[128];
     CU_ASSERT_EQUAL_FATAL(pkt_pool_new(NULL, &pool, err, sizeof err), 0);
-    droptail_init(&q, 2, 0, 0);
+    struct qdisc_config c = { .kind = QDISC_DROPTAIL, .limit_packets = 2 };
+    CU_ASSERT_EQUAL_FATAL(qdisc_new(&c, 1000000, NULL, 0, &q, err, sizeof err), 0);
     struct packet *p[3];
     for (int i = 0; i < 3; i++) {
         p[i] = pkt_alloc(pool, 0);
         pkt_set_virtual(p[i], 100);
     }
     /* 1 packet during [0,10), 2 during [10,30), then 0 until 40: mean (10 + 40) / 40. */
-    CU_ASSERT_EQUAL(droptail_enqueue(&q, p[0], 0), 0);
-    CU_ASSERT_EQUAL(droptail_enqueue(&q, p[1], 10), 0);
-    CU_ASSERT_EQUAL(droptail_enqueue(&q, p[2], 20), -1); /* full: dropped and freed */
-    CU_ASSERT_EQUAL(q.dropped, 1);
-    CU_ASSERT_EQUAL(q.dropped_bytes, 100);
-    CU_ASSERT_PTR_EQUAL(droptail_dequeue(&q, 30), p[0]);
-    CU_ASSERT_PTR_EQUAL(droptail_dequeue(&q, 30), p[1]);
-    CU_ASSERT_PTR_NULL(droptail_dequeue(&q, 30));
-    CU_ASSERT_DOUBLE_EQUAL(droptail_mean_packets(&q, 40), 50.0 / 40.0, 1e-12);
-    CU_ASSERT_EQUAL(q.max_packets, 2);
+    CU_ASSERT_EQUAL(qdisc_enqueue(q, p[0], 0), 0);
+    CU_ASSERT_EQUAL(qdisc_enqueue(q, p[1], 10), 0);
+    CU_ASSERT_EQUAL(qdisc_enqueue(q, p[2], 20), -1); /* full: dropped and freed */
+    CU_ASSERT_EQUAL(qdisc_drops(q), 1);
+    CU_ASSERT_EQUAL(q->drops[QDROP_LIMIT], 1);
+    CU_ASSERT_EQUAL(q->drop_bytes, 100);
+    CU_ASSERT_PTR_EQUAL(qdisc_dequeue(q, 30), p[0]);
+    CU_ASSERT_PTR_EQUAL(qdisc_dequeue(q, 30), p[1]);
+    CU_ASSERT_PTR_NULL(qdisc_dequeue(q, 30));
+    CU_ASSERT_DOUBLE_EQUAL(qdisc_mean_packets(q, 40), 50.0 / 40.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(qdisc_mean_bytes(q, 40), 5000.0 / 40.0, 1e-12);
+    CU_ASSERT_EQUAL(q->max_packets, 2);
+    /* Waiting times: 30 and 20. */
+    CU_ASSERT_DOUBLE_EQUAL(q->sojourn_ps, 50.0, 0);
     pkt_free(p[0]);
     pkt_free(p[1]);
+    qdisc_free(q);
     pkt_pool_free(pool);
 }
 
