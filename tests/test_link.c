@@ -1,5 +1,5 @@
-/* test_link.c - the point-to-point link and its drop-tail queue: exact timing, drops, and
- * the time-average queue length against queueing theory. */
+/* test_link.c - the point-to-point link and its drop-tail queue: exact timing, drops, the
+ * exact time average (queueing-theory checks are in test_queue_theory.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +11,7 @@
 #include "sim/scenario.h"
 #include "sim/world.h"
 #include "tests/harness.h"
+#include "tests/net_testutil.h"
 
 struct arrivals {
     sim_time_t at[64];
@@ -32,30 +33,10 @@ static void on_rx(void *ctx, struct packet *p)
 static struct world *two_nodes_rec(const char *link_params, sim_time_t duration,
                                    struct results_run *rr)
 {
-    char path[512], text[1024], err[1024];
-    snprintf(path, sizeof path, "%s/link-two-nodes.yaml", harness_tmpdir());
+    char text[1024];
     snprintf(text, sizeof text, "name: l\nduration: 1s\nnodes:\n  - name: a\n  - name: b\n"
              "links:\n  - name: l\n    a: a\n    b: b\n%s", link_params);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return NULL;
-    fputs(text, f);
-    fclose(f);
-    struct scenario *sc;
-    struct scenario_plan plan;
-    struct world *w = NULL;
-    if (scenario_load(path, NULL, 0, &sc, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        return NULL;
-    }
-    struct world_config wc = { .seed = 1, .duration = duration, .results = rr };
-    if (scenario_plan(sc, 0, &plan, err, sizeof err) == 0) {
-        if (world_build(&plan, &wc, &w, err, sizeof err) < 0)
-            fprintf(stderr, "%s\n", err);
-        scenario_plan_free(&plan);
-    }
-    scenario_free(sc);
-    return w;
+    return nt_world(text, 1, 0, duration, rr);
 }
 
 static struct world *two_nodes(const char *link_params, sim_time_t duration)
@@ -129,53 +110,26 @@ static void test_back_to_back_packets_are_spaced_by_their_serialization_time(voi
     world_free(w);
 }
 
-struct scalar_pick {
-    const char *module, *name;
-    double value;
-    int found;
-};
-
-static int pick(void *ctx, const char *module, const char *name, const char *unit, double v)
-{
-    struct scalar_pick *s = ctx;
-    (void)unit;
-    if (strcmp(module, s->module) == 0 && strcmp(name, s->name) == 0) {
-        s->value = v;
-        s->found++;
-    }
-    return 0;
-}
-
 static void test_drop_tail_drops_arrivals_beyond_the_packet_limit(void)
 {
     /* 10 packets at once: one is serialized at once, 3 wait, 6 are dropped; the drops and
      * the maximum occupancy are recorded for the transmitting end "l.a". */
-    struct results_db *db;
-    struct results_run *rr;
-    char err[512];
-    CU_ASSERT_EQUAL_FATAL(results_db_open(":memory:", &db, err, sizeof err), 0);
-    struct run_meta meta = { .run_id = "dt", .scenario_name = "dt", .scenario_hash = "x" };
-    CU_ASSERT_EQUAL_FATAL(results_run_begin(db, &meta, &rr, err, sizeof err), 0);
-    struct world *w = two_nodes_rec("    queue_packets: 3\n", time_from_s(1), rr);
+    struct nt_rec rec;
+    CU_ASSERT_EQUAL_FATAL(nt_rec_begin(&rec, "dt"), 0);
+    struct world *w = two_nodes_rec("    queue_packets: 3\n", time_from_s(1), rec.rr);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     struct arrivals *a = listen_b(w);
     for (int i = 0; i < 10; i++)
         send_packet(w, 500);
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(a->n, 4);
-    struct run_end end = { .status = RUN_OK, .sim_end = time_from_s(1) };
-    CU_ASSERT_EQUAL(results_run_end(rr, &end, err, sizeof err), 0);
+    nt_rec_end(&rec, time_from_s(1));
     world_free(w);
-    struct scalar_pick drops = { "l.a", "queue_drops", 0, 0 }, max = { "l.a", "queue_max", 0, 0 };
-    struct scalar_pick tx = { "l.a", "tx_packets", 0, 0 };
-    results_db_foreach_scalar(db, "dt", pick, &drops);
-    results_db_foreach_scalar(db, "dt", pick, &max);
-    results_db_foreach_scalar(db, "dt", pick, &tx);
-    CU_ASSERT_EQUAL(drops.found, 1);
-    CU_ASSERT_DOUBLE_EQUAL(drops.value, 6, 0);
-    CU_ASSERT_DOUBLE_EQUAL(max.value, 3, 0);
-    CU_ASSERT_DOUBLE_EQUAL(tx.value, 4, 0);
-    results_db_close(db);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "queue_drops"), 6, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "queue_drops_limit"), 6, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "queue_max"), 3, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "tx_packets"), 4, 0);
+    nt_rec_close(&rec);
 }
 
 static void test_drop_tail_byte_limit_and_mtu(void)
@@ -252,60 +206,10 @@ static void test_droptail_time_average_is_exact(void)
     pkt_pool_free(pool);
 }
 
-static void test_md1_mean_queue_matches_theory(void)
-{
-    /* Poisson arrivals of equal packets into a constant-rate link: M/D/1. Wire packets are
-     * 1222 + 28 = 1250 B = 10000 bits, 1 ms at 10 Mbit/s; 500 packets/s give rho = 0.5.
-     * Pollaczek-Khinchine: Lq = rho^2 / (2 (1 - rho)) = 0.25 packets waiting. The queue is
-     * long enough never to drop. Over 400 s (200000 packets) the time average has a
-     * relative standard deviation of about 1% (this scenario swept over seeds 1..12 gave a
-     * mean of 0.24995 and a standard deviation of 0.95%), so 5% is five standard deviations:
-     * a wrong queue (counting the packet in service, or an off-by-one in service times)
-     * moves the mean by far more (to 0.75 or 0.5). */
-    char path[512], err[1024];
-    snprintf(path, sizeof path, "%s/link-md1.yaml", harness_tmpdir());
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs("name: md1\nduration: 400s\nseed: 11\nnodes:\n  - name: a\n  - name: b\n"
-          "links:\n  - name: l\n    a: a\n    b: b\n    rate: 10Mbps\n    delay: 0s\n"
-          "    queue_packets: 0\napps:\n  - name: src\n    kind: poisson\n    node: a\n"
-          "    dst: b\n    size: 1222B\n    rate: 4.888Mbps\n  - name: sink\n    kind: sink\n"
-          "    node: b\n", f);
-    fclose(f);
-    struct scenario *sc;
-    struct results_db *db;
-    struct results_run *rr;
-    struct scenario_plan plan;
-    struct world *w;
-    CU_ASSERT_EQUAL_FATAL(scenario_load(path, NULL, 0, &sc, err, sizeof err), 0);
-    CU_ASSERT_EQUAL_FATAL(results_db_open(":memory:", &db, err, sizeof err), 0);
-    struct run_meta meta = { .run_id = "md1", .scenario_name = "md1", .scenario_hash = "x",
-                             .seed = 11 };
-    CU_ASSERT_EQUAL_FATAL(results_run_begin(db, &meta, &rr, err, sizeof err), 0);
-    CU_ASSERT_EQUAL_FATAL(scenario_plan(sc, 0, &plan, err, sizeof err), 0);
-    struct world_config wc = { .seed = 11, .duration = time_from_s(400), .results = rr };
-    CU_ASSERT_EQUAL_FATAL(world_build(&plan, &wc, &w, err, sizeof err), 0);
-    world_run(w, NULL, NULL);
-    struct run_end end = { .status = RUN_OK, .sim_end = time_from_s(400) };
-    CU_ASSERT_EQUAL(results_run_end(rr, &end, err, sizeof err), 0);
-    world_free(w);
-    struct scalar_pick lq = { "l.a", "queue_mean", 0, 0 }, util = { "l.a", "utilization", 0, 0 };
-    results_db_foreach_scalar(db, "md1", pick, &lq);
-    results_db_foreach_scalar(db, "md1", pick, &util);
-    CU_ASSERT_EQUAL(lq.found, 1);
-    CU_ASSERT_DOUBLE_EQUAL(lq.value, 0.25, 0.25 * 0.05);
-    /* Utilization is the fraction of time busy: rho, with the same kind of error. */
-    CU_ASSERT_DOUBLE_EQUAL(util.value, 0.5, 0.5 * 0.02);
-    results_db_close(db);
-    scenario_plan_free(&plan);
-    scenario_free(sc);
-}
-
 SUITE(link, NULL, NULL,
       TEST(test_single_packet_arrives_after_serialization_plus_delay_to_the_picosecond),
       TEST(test_back_to_back_packets_are_spaced_by_their_serialization_time),
       TEST(test_drop_tail_drops_arrivals_beyond_the_packet_limit),
       TEST(test_drop_tail_byte_limit_and_mtu),
       TEST(test_ipv4_checksum_stays_valid_through_ttl_decrements),
-      TEST(test_droptail_time_average_is_exact),
-      TEST(test_md1_mean_queue_matches_theory))
+      TEST(test_droptail_time_average_is_exact))
