@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "models/net/ipv4_udp.h"
 #include "models/net/p2p.h"
 #include "sim/scenario.h"
 #include "tests/harness.h"
@@ -110,4 +111,49 @@ void nt_send_raw(struct world *w, struct net_if *ifc, uint32_t wire)
         return;
     pkt_set_virtual(p, wire);
     ifc->ops->transmit(ifc, p);
+}
+
+int nt_send_udp(struct world *w, const char *from, const char *to, size_t wire)
+{
+    char err[256];
+    struct model_ctx *ctx = world_ctx(w);
+    struct net_node *a = net_node_find(ctx, from, err, sizeof err);
+    struct net_node *b = net_node_find(ctx, to, err, sizeof err);
+    if (!a || !b || wire < IPV4_HDR_BYTES + UDP_HDR_BYTES)
+        return -1;
+    struct packet *p = pkt_alloc(ctx->pool, 0);
+    if (!p)
+        return -1;
+    pkt_set_virtual(p, (uint32_t)(wire - IPV4_HDR_BYTES - UDP_HDR_BYTES));
+    struct ipv4_udp_fields f = { .src = net_node_addr(a), .dst = net_node_addr(b),
+                                 .sport = 1, .dport = 9, .ttl = 64 };
+    if (ipv4_udp_push(p, &f) < 0 || pkt_wire_len(p) != wire) {
+        pkt_free(p);
+        return -1;
+    }
+    net_node_send(a, p);
+    return 0;
+}
+
+static void on_rx(void *ctx, struct packet *p)
+{
+    struct nt_arrivals *a = ctx;
+    if (a->n < 64) {
+        a->at[a->n] = sched_now(a->s);
+        a->len[a->n] = pkt_wire_len(p);
+    }
+    a->n++;
+    pkt_free(p);
+}
+
+struct nt_arrivals *nt_listen(struct world *w, const char *node)
+{
+    char err[256];
+    static struct nt_arrivals a;
+    memset(&a, 0, sizeof a);
+    a.s = world_ctx(w)->sched;
+    struct net_node *n = net_node_find(world_ctx(w), node, err, sizeof err);
+    if (!n || net_node_bind_udp(n, 9, on_rx, &a) < 0)
+        return NULL;
+    return &a;
 }

@@ -43,4 +43,19 @@ struct net_if *nt_link_if(struct world *w, const char *name, int end);
  * malformed and frees it), for tests that need exact sizes, not delivery. */
 void nt_send_raw(struct world *w, struct net_if *ifc, uint32_t wire);
 
+/* Sends one UDP packet of `wire` bytes (IPv4 + UDP headers, virtual payload) from node
+ * `from` to node `to`, port 9; 0, or -1 when a node is missing or wire < 28. */
+int nt_send_udp(struct world *w, const char *from, const char *to, size_t wire);
+
+/* What arrived on UDP port 9 of a node: times and wire lengths of the first 64, and a count. */
+struct nt_arrivals {
+    sim_time_t at[64];
+    size_t len[64];
+    size_t n;
+    struct sched *s;
+};
+
+/* Binds port 9 of `node` and returns its (static, reset) arrival record; NULL on error. */
+struct nt_arrivals *nt_listen(struct world *w, const char *node);
+
 #endif

@@ -13,21 +13,6 @@
 #include "tests/harness.h"
 #include "tests/net_testutil.h"
 
-struct arrivals {
-    sim_time_t at[64];
-    size_t n;
-    struct sched *s;
-};
-
-static void on_rx(void *ctx, struct packet *p)
-{
-    struct arrivals *a = ctx;
-    if (a->n < 64)
-        a->at[a->n] = sched_now(a->s);
-    a->n++;
-    pkt_free(p);
-}
-
 /* A world of two nodes a and b joined by link "l" with the given extra parameters,
  * recording into rr when it is not NULL. */
 static struct world *two_nodes_rec(const char *link_params, sim_time_t duration,
@@ -44,32 +29,16 @@ static struct world *two_nodes(const char *link_params, sim_time_t duration)
     return two_nodes_rec(link_params, duration, NULL);
 }
 
-/* Sends one UDP packet of `wire` bytes from a to b, port 9. */
 static void send_packet(struct world *w, size_t wire)
 {
-    char err[256];
-    struct model_ctx *ctx = world_ctx(w);
-    struct net_node *a = net_node_find(ctx, "a", err, sizeof err);
-    struct net_node *b = net_node_find(ctx, "b", err, sizeof err);
-    struct packet *p = pkt_alloc(ctx->pool, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    pkt_set_virtual(p, (uint32_t)(wire - IPV4_HDR_BYTES - UDP_HDR_BYTES));
-    struct ipv4_udp_fields f = { .src = net_node_addr(a), .dst = net_node_addr(b),
-                                 .sport = 1, .dport = 9, .ttl = 64 };
-    CU_ASSERT_EQUAL_FATAL(ipv4_udp_push(p, &f), 0);
-    CU_ASSERT_EQUAL(pkt_wire_len(p), wire);
-    net_node_send(a, p);
+    CU_ASSERT_EQUAL(nt_send_udp(w, "a", "b", wire), 0);
 }
 
-static struct arrivals *listen_b(struct world *w)
+static struct nt_arrivals *listen_b(struct world *w)
 {
-    char err[256];
-    static struct arrivals a;
-    memset(&a, 0, sizeof a);
-    a.s = world_ctx(w)->sched;
-    struct net_node *b = net_node_find(world_ctx(w), "b", err, sizeof err);
-    CU_ASSERT_EQUAL(net_node_bind_udp(b, 9, on_rx, &a), 0);
-    return &a;
+    struct nt_arrivals *a = nt_listen(w, "b");
+    CU_ASSERT_PTR_NOT_NULL(a);
+    return a;
 }
 
 static void test_single_packet_arrives_after_serialization_plus_delay_to_the_picosecond(void)
@@ -77,7 +46,7 @@ static void test_single_packet_arrives_after_serialization_plus_delay_to_the_pic
     /* 1000 B at 10 Mbit/s = 800 us exactly, + 5 ms propagation. */
     struct world *w = two_nodes("    rate: 10Mbps\n    delay: 5ms\n", time_from_s(1));
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct arrivals *a = listen_b(w);
+    struct nt_arrivals *a = listen_b(w);
     send_packet(w, 1000);
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(a->n, 1);
@@ -100,7 +69,7 @@ static void test_back_to_back_packets_are_spaced_by_their_serialization_time(voi
 {
     struct world *w = two_nodes("    rate: 8Mbps\n    delay: 2ms\n", time_from_s(1));
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct arrivals *a = listen_b(w);
+    struct nt_arrivals *a = listen_b(w);
     for (int i = 0; i < 3; i++)
         send_packet(w, 1000); /* 1 ms each at 8 Mbit/s */
     world_run(w, NULL, NULL);
@@ -118,7 +87,7 @@ static void test_drop_tail_drops_arrivals_beyond_the_packet_limit(void)
     CU_ASSERT_EQUAL_FATAL(nt_rec_begin(&rec, "dt"), 0);
     struct world *w = two_nodes_rec("    queue_packets: 3\n", time_from_s(1), rec.rr);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct arrivals *a = listen_b(w);
+    struct nt_arrivals *a = listen_b(w);
     for (int i = 0; i < 10; i++)
         send_packet(w, 500);
     world_run(w, NULL, NULL);
@@ -137,7 +106,7 @@ static void test_drop_tail_byte_limit_and_mtu(void)
     /* 2500 B of queue holds two 1000-byte packets; a 1600-byte packet exceeds the MTU. */
     struct world *w = two_nodes("    queue_packets: 0\n    queue_bytes: 2500B\n", time_from_s(1));
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct arrivals *a = listen_b(w);
+    struct nt_arrivals *a = listen_b(w);
     send_packet(w, 1600);
     for (int i = 0; i < 5; i++)
         send_packet(w, 1000);
@@ -206,10 +175,77 @@ static void test_droptail_time_average_is_exact(void)
     pkt_pool_free(pool);
 }
 
+static void test_queue_and_loss_are_chosen_per_direction(void)
+{
+    /* codel for both directions but red from b; scripted loss of a's second packet, none
+     * from b. Each direction records the drop reasons of its own discipline. */
+    struct nt_rec rec;
+    CU_ASSERT_EQUAL_FATAL(nt_rec_begin(&rec, "dir"), 0);
+    struct world *w = two_nodes_rec("    queue: codel\n    queue_from_b: red\n"
+                                    "    loss: script\n    loss_script: \"2\"\n"
+                                    "    loss_from_b: none\n", time_from_s(1), rec.rr);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct nt_arrivals *a = listen_b(w);
+    for (int i = 0; i < 3; i++) {
+        send_packet(w, 1000 + (size_t)i);
+        CU_ASSERT_EQUAL(nt_send_udp(w, "b", "a", 1000), 0);
+    }
+    world_run(w, NULL, NULL);
+    CU_ASSERT_EQUAL_FATAL(a->n, 2);
+    CU_ASSERT_EQUAL(a->len[1] - a->len[0], 2); /* the first and the third */
+    nt_rec_end(&rec, time_from_s(1));
+    world_free(w);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "loss_drops"), 1, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.b", "loss_drops"), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "queue_drops_codel"), 0, 0);
+    CU_ASSERT(isnan(nt_scalar(&rec, "l.a", "queue_drops_early")));
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.b", "queue_drops_early"), 0, 0);
+    CU_ASSERT(isnan(nt_scalar(&rec, "l.b", "queue_drops_codel")));
+    nt_rec_close(&rec);
+}
+
+/* loss_drops of l.a after 2 s of 1 Mbit/s CBR from a to b, with `extra` links before l. */
+static double bernoulli_drops(const char *extra_nodes, const char *extra_links)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "name: s\nduration: 2s\nnodes:\n  - name: a\n  - name: b\n%s"
+             "links:\n%s  - name: l\n    a: a\n    b: b\n    loss: bernoulli\n"
+             "    loss_p: 0.3\napps:\n  - name: src\n    kind: cbr\n    node: a\n"
+             "    dst: b\n  - name: sink\n    kind: sink\n    node: b\n",
+             extra_nodes, extra_links);
+    struct nt_rec rec;
+    if (nt_rec_begin(&rec, "s") < 0)
+        return NAN;
+    struct world *w = nt_world(yaml, 4, 0, time_from_s(2), rec.rr);
+    if (!w)
+        return NAN;
+    world_run(w, NULL, NULL);
+    nt_rec_end(&rec, time_from_s(2));
+    world_free(w);
+    double v = nt_scalar(&rec, "l.a", "loss_drops");
+    nt_rec_close(&rec);
+    return v;
+}
+
+static void test_adding_a_lossy_link_does_not_change_another_links_draws(void)
+{
+    /* Streams are named "LINK.NODE/loss": a new link, even created first, draws from its
+     * own stream and leaves l's losses exactly as they were. */
+    double alone = bernoulli_drops("", "");
+    double with = bernoulli_drops("  - name: c\n",
+                                  "  - name: m\n    a: b\n    b: c\n    loss: bernoulli\n"
+                                  "    loss_p: 0.5\n");
+    CU_ASSERT(alone > 0);
+    CU_ASSERT_DOUBLE_EQUAL(alone, with, 0);
+}
+
 SUITE(link, NULL, NULL,
       TEST(test_single_packet_arrives_after_serialization_plus_delay_to_the_picosecond),
       TEST(test_back_to_back_packets_are_spaced_by_their_serialization_time),
       TEST(test_drop_tail_drops_arrivals_beyond_the_packet_limit),
       TEST(test_drop_tail_byte_limit_and_mtu),
       TEST(test_ipv4_checksum_stays_valid_through_ttl_decrements),
-      TEST(test_droptail_time_average_is_exact))
+      TEST(test_droptail_time_average_is_exact),
+      TEST(test_queue_and_loss_are_chosen_per_direction),
+      TEST(test_adding_a_lossy_link_does_not_change_another_links_draws))
