@@ -55,7 +55,7 @@ static int pick(void *ctx, const char *module, const char *name, const char *uni
 
 double nt_scalar(struct nt_rec *r, const char *module, const char *name)
 {
-    struct pick s = { module, name, NAN };
+    struct pick s = { module, name, (double)NAN };
     results_db_foreach_scalar(r->db, r->id, pick, &s);
     return s.value;
 }

@@ -216,10 +216,10 @@ static double bernoulli_drops(const char *extra_nodes, const char *extra_links)
              extra_nodes, extra_links);
     struct nt_rec rec;
     if (nt_rec_begin(&rec, "s") < 0)
-        return NAN;
+        return (double)NAN;
     struct world *w = nt_world(yaml, 4, 0, time_from_s(2), rec.rr);
     if (!w)
-        return NAN;
+        return (double)NAN;
     world_run(w, NULL, NULL);
     nt_rec_end(&rec, time_from_s(2));
     world_free(w);
