@@ -125,33 +125,37 @@ static void p2p_transmit(struct net_if *ifc, struct packet *p)
 
 static const struct net_if_ops p2p_if_ops = { .transmit = p2p_transmit };
 
+/* Going down loses everything direction d holds: the queue (as Linux resets a qdisc on
+ * carrier loss), the packet being serialized and the packets propagating. */
+static void lose_everything(struct p2p_dir *d, sim_time_t now)
+{
+    struct sched *s = d->link->sched;
+    d->down_flushed += qdisc_flush(d->q, now);
+    if (d->in_service) {
+        sched_cancel(s, d->departure_ev);
+        d->busy_ps -= d->busy_until - now;
+        d->busy_until = now;
+        pkt_free(d->in_service);
+        d->in_service = NULL;
+        d->down_lost++;
+    }
+    if (d->n) {
+        sched_cancel(s, d->arrival_ev);
+        d->down_lost += d->n;
+        for (; d->n; d->n--, d->head = (d->head + 1) % d->cap)
+            pkt_free(d->ring[d->head].p);
+    }
+    results_vector_add(d->qlen, now, 0.0);
+}
+
 void p2p_set_state(struct p2p *l, bool up)
 {
-    sim_time_t now = sched_now(l->sched);
     if (l->up == up)
         return;
     l->up = up;
-    for (int i = 0; i < 2 && !up; i++) {
-        /* Going down loses everything this direction holds: the queue (as Linux resets a
-         * qdisc on carrier loss), the packet being serialized and the packets propagating. */
-        struct p2p_dir *d = &l->dir[i];
-        d->down_flushed += qdisc_flush(d->q, now);
-        if (d->in_service) {
-            sched_cancel(l->sched, d->departure_ev);
-            d->busy_ps -= d->busy_until - now;
-            d->busy_until = now;
-            pkt_free(d->in_service);
-            d->in_service = NULL;
-            d->down_lost++;
-        }
-        if (d->n) {
-            sched_cancel(l->sched, d->arrival_ev);
-            d->down_lost += d->n;
-            for (; d->n; d->n--, d->head = (d->head + 1) % d->cap)
-                pkt_free(d->ring[d->head].p);
-        }
-        results_vector_add(d->qlen, now, 0.0);
-    }
+    if (!up)
+        for (int i = 0; i < 2; i++)
+            lose_everything(&l->dir[i], sched_now(l->sched));
     for (int i = 0; i < 2; i++)
         if (l->dir[i].ifc.on_state)
             l->dir[i].ifc.on_state(l->dir[i].ifc.on_state_ctx, &l->dir[i].ifc, up);
