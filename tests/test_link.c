@@ -240,6 +240,31 @@ static void test_adding_a_lossy_link_does_not_change_another_links_draws(void)
     CU_ASSERT_DOUBLE_EQUAL(alone, with, 0);
 }
 
+static void test_help_lists_queue_loss_and_outage_parameters(void)
+{
+    char cmd[512], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s help p2p", harness_mcpsim());
+    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, &out), 0);
+    const char *want[] = { "queue_from_b", "droptail|red|codel", "red_w_q", "red_gentle",
+                           "codel_interval", "none|bernoulli|gilbert|script", "ge_p_bg",
+                           "loss_script", "outage_down_mean" };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, want[i]));
+    free(out);
+}
+
+static void test_bad_discipline_parameters_fail_the_build_with_the_direction(void)
+{
+    struct world *w = two_nodes("    queue_from_b: red\n    red_min_th: 20\n", time_from_s(1));
+    CU_ASSERT_PTR_NULL(w);
+    if (w)
+        world_free(w);
+    w = two_nodes("    queue: codel\n    codel_target: 0s\n", time_from_s(1));
+    CU_ASSERT_PTR_NULL(w);
+    if (w)
+        world_free(w);
+}
+
 SUITE(link, NULL, NULL,
       TEST(test_single_packet_arrives_after_serialization_plus_delay_to_the_picosecond),
       TEST(test_back_to_back_packets_are_spaced_by_their_serialization_time),
@@ -248,4 +273,6 @@ SUITE(link, NULL, NULL,
       TEST(test_ipv4_checksum_stays_valid_through_ttl_decrements),
       TEST(test_droptail_time_average_is_exact),
       TEST(test_queue_and_loss_are_chosen_per_direction),
-      TEST(test_adding_a_lossy_link_does_not_change_another_links_draws))
+      TEST(test_adding_a_lossy_link_does_not_change_another_links_draws),
+      TEST(test_help_lists_queue_loss_and_outage_parameters),
+      TEST(test_bad_discipline_parameters_fail_the_build_with_the_direction))
