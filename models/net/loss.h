@@ -28,7 +28,7 @@
 #include "sim/rng.h"
 
 enum loss_kind { LOSS_NONE, LOSS_BERNOULLI, LOSS_GILBERT, LOSS_SCRIPT };
-#define LOSS_KINDS "none|bernoulli|gilbert|script"
+#define LOSS_KINDS "none|bernoulli|gilbert|script" /* in enum order */
 
 struct loss_config {
     int kind;                      /* enum loss_kind */

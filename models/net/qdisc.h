@@ -42,7 +42,7 @@ enum qdisc_drop_reason {
 
 /* The scenario's choice of discipline, an index in QDISC_KINDS. */
 enum qdisc_kind { QDISC_DROPTAIL, QDISC_RED, QDISC_CODEL };
-#define QDISC_KINDS "droptail|red|codel"
+#define QDISC_KINDS "droptail|red|codel" /* in enum order: the scenario's choices */
 
 /* Every discipline's parameters (only those of the chosen kind are read). */
 struct qdisc_config {
