@@ -14,6 +14,7 @@
 #ifndef MCPSIM_MODELS_NET_NODE_H
 #define MCPSIM_MODELS_NET_NODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/packet.h"
@@ -27,11 +28,19 @@ struct net_if_ops {
     void (*transmit)(struct net_if *ifc, struct packet *p);
 };
 
-/* An interface: a link end at `node` that delivers to `peer`. Embedded by link models. */
+/* Told when the link under an interface goes down (up = false) or comes back up, at the
+ * simulated time of the change; the link has already dropped what it lost. */
+typedef void (*net_if_state_fn)(void *ctx, struct net_if *ifc, bool up);
+
+/* An interface: a link end at `node` that delivers to `peer`. Embedded by link models.
+ * on_state (NULL: nobody listens) is set by the layer above (the node, a routing or path
+ * manager) and called by links that model outages. */
 struct net_if {
     const struct net_if_ops *ops;
     struct net_node *node;
     struct net_node *peer;
+    net_if_state_fn on_state;
+    void *on_state_ctx;
 };
 
 typedef void (*net_udp_rx_fn)(void *ctx, struct packet *p);
