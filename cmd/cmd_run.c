@@ -6,9 +6,11 @@
  * --run N then overrides its repetition. --set pins or changes any value first, so
  * `--set links.bn.rate=20Mbps` on a swept rate leaves one point.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmd/command.h"
 #include "cmd/progress.h"
@@ -36,8 +38,8 @@ static const struct command run_cmd = {
         "                    when the scenario has several parameter points\n"
         "  --out DB          results database (created if absent; a run already in it is\n"
         "                    replaced); default: an in-memory database\n"
-        "  --pcap DIR        packet capture by links that support it; no link model does\n"
-        "                    yet, so the option is refused rather than ignored\n"
+        "  --pcap DIR        capture every interface of every node: one file per\n"
+        "                    interface, DIR/NODE-LINK.pcap, raw IP (created if absent)\n"
         "  --quiet           no table, no progress line\n"
         "\n"
         "On a terminal a progress line shows simulated time, percent, events/s and ETA.\n"
@@ -128,9 +130,14 @@ static int run_run(int argc, char **argv)
         rc = command_usage_error(&run_cmd, "expected a scenario FILE");
         goto out;
     }
-    if (pcap) {
-        fprintf(stderr, "mcpsim run: --pcap %s: no link model of this build supports packet "
-                "capture yet (the network models add it); run without --pcap\n", pcap);
+    if (pcap && mkdir(pcap, 0777) < 0 && errno != EEXIST) {
+        fprintf(stderr, "mcpsim run: --pcap %s: cannot create the directory: %s\n", pcap,
+                strerror(errno));
+        goto out;
+    }
+    struct stat st;
+    if (pcap && (stat(pcap, &st) < 0 || !S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "mcpsim run: --pcap %s: not a directory\n", pcap);
         goto out;
     }
     char err[1024];

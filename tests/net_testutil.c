@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/net/ipv4_udp.h"
+#include "models/net/udp.h"
 #include "models/net/p2p.h"
 #include "sim/scenario.h"
 #include "tests/harness.h"
@@ -119,15 +119,15 @@ int nt_send_udp(struct world *w, const char *from, const char *to, size_t wire)
     struct model_ctx *ctx = world_ctx(w);
     struct net_node *a = net_node_find(ctx, from, err, sizeof err);
     struct net_node *b = net_node_find(ctx, to, err, sizeof err);
-    if (!a || !b || wire < IPV4_HDR_BYTES + UDP_HDR_BYTES)
+    if (!a || !b || wire < 20 + UDP_HDR_BYTES)
         return -1;
     struct packet *p = pkt_alloc(ctx->pool, 0);
     if (!p)
         return -1;
-    pkt_set_virtual(p, (uint32_t)(wire - IPV4_HDR_BYTES - UDP_HDR_BYTES));
-    struct ipv4_udp_fields f = { .src = net_node_addr(a), .dst = net_node_addr(b),
-                                 .sport = 1, .dport = 9, .ttl = 64 };
-    if (ipv4_udp_push(p, &f) < 0 || pkt_wire_len(p) != wire) {
+    pkt_set_virtual(p, (uint32_t)(wire - 20 - UDP_HDR_BYTES));
+    struct net_udp_spec f = { .src = *net_node_primary(a, 4), .dst = *net_node_primary(b, 4),
+                              .sport = 1, .dport = 9, .ttl = 64 };
+    if (net_udp_push(p, &f) < 0 || pkt_wire_len(p) != wire) {
         pkt_free(p);
         return -1;
     }

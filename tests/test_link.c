@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/net/ipv4_udp.h"
 #include "models/net/node.h"
 #include "models/net/qdisc.h"
 #include "sim/scenario.h"
@@ -113,32 +112,6 @@ static void test_drop_tail_byte_limit_and_mtu(void)
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(a->n, 3);
     world_free(w);
-}
-
-static void test_ipv4_checksum_stays_valid_through_ttl_decrements(void)
-{
-    /* RFC 1624's incremental update must give the same header checksum as recomputing it
-     * (inet_checksum over a valid header is 0), down to TTL 0 and across carries. */
-    struct pkt_pool *pool;
-    char err[128];
-    CU_ASSERT_EQUAL_FATAL(pkt_pool_new(NULL, &pool, err, sizeof err), 0);
-    struct packet *p = pkt_alloc(pool, 0);
-    struct ipv4_udp_fields f = { .src = 0xc0a80001, .dst = 0xffffff0f, .sport = 7, .dport = 9,
-                                 .ip_id = 0xfffe, .ttl = 255 };
-    CU_ASSERT_EQUAL_FATAL(ipv4_udp_push(p, &f), 0);
-    for (int ttl = 254; ttl >= 0; ttl--) {
-        ipv4_dec_ttl(pkt_data(p));
-        CU_ASSERT_EQUAL(pkt_data(p)[8], ttl);
-        CU_ASSERT_EQUAL(inet_checksum(pkt_data(p), IPV4_HDR_BYTES), 0);
-    }
-    struct ipv4_udp_fields g;
-    CU_ASSERT_EQUAL(ipv4_parse(p, &g), IPPROTO_UDP_NUM);
-    CU_ASSERT_EQUAL(g.dst, f.dst);
-    CU_ASSERT_EQUAL(g.dport, 9);
-    pkt_data(p)[15] ^= 1; /* a flipped bit in the source address */
-    CU_ASSERT_EQUAL(ipv4_parse(p, &g), -1);
-    pkt_free(p);
-    pkt_pool_free(pool);
 }
 
 static void test_droptail_time_average_is_exact(void)
@@ -270,7 +243,6 @@ SUITE(link, NULL, NULL,
       TEST(test_back_to_back_packets_are_spaced_by_their_serialization_time),
       TEST(test_drop_tail_drops_arrivals_beyond_the_packet_limit),
       TEST(test_drop_tail_byte_limit_and_mtu),
-      TEST(test_ipv4_checksum_stays_valid_through_ttl_decrements),
       TEST(test_droptail_time_average_is_exact),
       TEST(test_queue_and_loss_are_chosen_per_direction),
       TEST(test_adding_a_lossy_link_does_not_change_another_links_draws),

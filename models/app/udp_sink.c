@@ -12,8 +12,8 @@
 #include <stdlib.h>
 
 #include "models/app/udp_app.h"
-#include "models/net/ipv4_udp.h"
 #include "models/net/node.h"
+#include "models/net/udp.h"
 #include "models/wire/bytes.h"
 #include "sim/registry.h"
 

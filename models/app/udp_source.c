@@ -5,8 +5,11 @@
  * between packets, chosen through an ops table: cbr sends every ceil(8 size / rate) exactly
  * (a codec, a phone's periodic traffic), poisson draws exponential gaps of that mean from the
  * instance's own random stream "NAME/gaps" (independent arrivals; with a constant-rate link
- * this makes an M/D/1 queue). Each packet is a real IPv4+UDP packet with the 12-byte header
- * of udp_app.h; the rest of the payload is virtual. One scheduler event is pending per
+ * this makes an M/D/1 queue). Each packet is a real UDP datagram over IPv4 or IPv6 (`family`)
+ * with the 12-byte header of udp_app.h; the rest of the payload is virtual. The destination
+ * address is the destination node's primary address of the family; the source is the
+ * sending node's (or `src`, any address: a phone's per-interface address picks that
+ * interface, an address the node does not own is a spoofed source). One scheduler event is pending per
  * source at any time; packets come from the world's pool.
  *
  * Scalars (module NAME): sent_packets, sent_bytes (payload), alloc_failures.
@@ -18,14 +21,16 @@
 #include <string.h>
 
 #include "models/app/udp_app.h"
-#include "models/net/ipv4_udp.h"
 #include "models/net/node.h"
+#include "models/net/udp.h"
 #include "models/wire/bytes.h"
 #include "sim/registry.h"
 
 struct source_config {
     char node[PARAM_STRING_MAX];
     char dst[PARAM_STRING_MAX];
+    int family;
+    char src[PARAM_STRING_MAX];
     uint64_t port;
     uint64_t sport;
     bytes_t size;
@@ -47,7 +52,7 @@ struct source {
     struct net_node *node;
     struct pkt_pool *pool;
     struct rng *rng;
-    uint32_t dst_addr;
+    struct net_addr src_addr, dst_addr;
     sim_time_t mean_gap;
     sim_time_t stop;
     uint32_t seq;
@@ -85,11 +90,11 @@ static void send_one(struct sched *sch, void *ctx, void *arg)
         wr32(h, s->seq);
         wr64(h + 4, (uint64_t)now);
         pkt_set_virtual(p, (uint32_t)(s->cfg.size - UDP_APP_HDR_BYTES));
-        struct ipv4_udp_fields f = {
-            .src = net_node_addr(s->node), .dst = s->dst_addr, .sport = (uint16_t)s->cfg.sport,
+        struct net_udp_spec f = {
+            .src = s->src_addr, .dst = s->dst_addr, .sport = (uint16_t)s->cfg.sport,
             .dport = (uint16_t)s->cfg.port, .ip_id = (uint16_t)s->seq, .ttl = 64,
         };
-        if (ipv4_udp_push(p, &f) < 0) {
+        if (net_udp_push(p, &f) < 0) {
             s->alloc_failures++;
             pkt_free(p);
         } else {
@@ -140,7 +145,22 @@ static int source_create(struct model_ctx *ctx, const char *name, const void *co
     s->cfg = *c;
     s->node = node;
     s->pool = ctx->pool;
-    s->dst_addr = net_node_addr(dst);
+    int family = c->family ? 6 : 4;
+    const struct net_addr *da = net_node_primary(dst, family), *sa = net_node_primary(node, family);
+    if (!da || (!sa && strcmp(c->src, "auto") == 0)) {
+        snprintf(err, errlen, "node \"%s\" has no IPv%d address (address%s: none)",
+                 da ? c->node : c->dst, family, family == 6 ? "6" : "");
+        return -1;
+    }
+    s->dst_addr = *da;
+    if (strcmp(c->src, "auto") == 0) {
+        s->src_addr = *sa;
+    } else if (net_addr_parse(c->src, &s->src_addr, err, errlen) < 0) {
+        return -1;
+    } else if (s->src_addr.family != family) {
+        snprintf(err, errlen, "src %s is not an IPv%d address", c->src, family);
+        return -1;
+    }
     s->mean_gap = time_to_send(c->size, c->rate);
     s->stop = c->stop ? c->stop : SIM_TIME_MAX;
     if (ops == &poisson_ops && !(s->rng = model_ctx_rng(ctx, name, "gaps"))) {
@@ -172,12 +192,16 @@ static const struct param_def source_params[] = {
       0, 0 },
     { "dst", PARAM_NODE, offsetof(struct source_config, dst), NULL, "the destination node",
       NULL, 0, 0 },
+    { "family", PARAM_ENUM, offsetof(struct source_config, family), "ipv4",
+      "IP version of the datagrams", "ipv4|ipv6", 0, 0 },
+    { "src", PARAM_STRING, offsetof(struct source_config, src), "auto",
+      "source address; auto = the node's primary address of the family", NULL, 0, 0 },
     { "port", PARAM_UINT, offsetof(struct source_config, port), "5000",
       "destination UDP port (a sink listens there)", NULL, 1, 65535 },
     { "sport", PARAM_UINT, offsetof(struct source_config, sport), "10000", "source UDP port",
       NULL, 1, 65535 },
     { "size", PARAM_SIZE, offsetof(struct source_config, size), "1200B",
-      "UDP payload per packet (the IP packet is 28 bytes longer)", NULL, UDP_APP_HDR_BYTES,
+      "UDP payload per packet (the IP packet is 28 bytes longer, 48 over IPv6)", NULL, UDP_APP_HDR_BYTES,
       65507 },
     { "rate", PARAM_RATE, offsetof(struct source_config, rate), "1Mbps",
       "mean payload bit rate", NULL, 1, 1e12 },

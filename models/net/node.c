@@ -1,145 +1,47 @@
-/* node.c - the "node" model: addressing, shortest-path forwarding, UDP demux (see node.h).
+/* node.c - the "node" model: parameters, addresses, interfaces, receivers, statistics (see
+ * node.h; the IP path is node_ip.c, routing node_route.c).
  *
- * Per packet: one header check (ipv4_parse), one binary search of the destination address
- * among the nodes, one array load for the next interface. Route arrays are built per
- * destination on first use, so memory is nodes x destinations actually used (thousands of
- * phones talking to a few servers cost a few arrays), and nothing is allocated after the
- * first packet to each destination.
+ * Scalars (module NODE): forwarded, delivered, sent, drop_* (no_route, ttl, no_port,
+ * no_proto, malformed, mtu, source_routed, srcroute_failed, hook, cpu), srcroute_processed,
+ * icmp_sent, icmp_ratelimited, routing_entries (static routes of both families, the routing
+ * state compared between designs), routing_computed (destinations in use that the topology
+ * gives this node a next hop to: what a link-state protocol would install), config_errors, and with the CPU model cpu_utilization.
  */
-#include "models/net/node.h"
-
-#include <arpa/inet.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/net/ipv4_udp.h"
+#include "models/net/node_impl.h"
 #include "sim/registry.h"
-
-struct node_config {
-    char address[PARAM_STRING_MAX];
-};
-
-struct udp_bind {
-    uint16_t port;
-    net_udp_rx_fn fn;
-    void *ctx;
-};
-
-struct net_node {
-    char name[PARAM_STRING_MAX];
-    uint32_t addr;
-    uint32_t index;            /* position in the shared node list */
-    struct net_if **ifs;
-    size_t nifs;
-    struct udp_bind *binds;
-    size_t nbinds;
-    struct net_shared *net;
-    uint64_t forwarded, delivered, drop_no_route, drop_ttl, drop_no_port, drop_malformed;
-};
-
-struct addr_entry {
-    uint32_t addr;
-    uint32_t index;
-};
-
-/* State shared by all nodes of a world (model_ctx_shared "net"). */
-struct net_shared {
-    struct net_node **nodes;
-    size_t n, cap;
-    uint32_t next_auto;
-    struct addr_entry *by_addr; /* sorted, built at the first lookup */
-    int32_t **route;            /* route[dst][node] = interface index, -1 unreachable */
-};
 
 static const struct model_def node_model;
 
-static void net_shared_fini(void *block)
-{
-    struct net_shared *s = block;
-    for (size_t i = 0; s->route && i < s->n; i++)
-        free(s->route[i]);
-    free(s->route);
-    free(s->by_addr);
-    free(s->nodes);
-}
-
-static int addr_cmp(const void *a, const void *b)
-{
-    const struct addr_entry *x = a, *y = b;
-    return (x->addr > y->addr) - (x->addr < y->addr);
-}
-
-static struct net_node *node_by_addr(struct net_shared *s, uint32_t addr)
-{
-    if (!s->by_addr) {
-        s->by_addr = malloc((s->n ? s->n : 1) * sizeof *s->by_addr);
-        s->route = calloc(s->n ? s->n : 1, sizeof *s->route);
-        if (!s->by_addr || !s->route) {
-            free(s->by_addr);
-            free(s->route);
-            s->by_addr = NULL;
-            s->route = NULL;
-            return NULL;
-        }
-        for (size_t i = 0; i < s->n; i++)
-            s->by_addr[i] = (struct addr_entry){ s->nodes[i]->addr, (uint32_t)i };
-        qsort(s->by_addr, s->n, sizeof *s->by_addr, addr_cmp);
-    }
-    size_t lo = 0, hi = s->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (s->by_addr[mid].addr == addr)
-            return s->nodes[s->by_addr[mid].index];
-        if (s->by_addr[mid].addr < addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
-}
-
-/* Breadth-first search from dst over the (symmetric) links: each node's route is the
- * interface to the neighbour one hop nearer to dst. */
-static int32_t *routes_to(struct net_shared *s, const struct net_node *dst)
-{
-    if (s->route[dst->index])
-        return s->route[dst->index];
-    int32_t *r = malloc(s->n * sizeof *r);
-    uint32_t *queue = malloc(s->n * sizeof *queue);
-    if (!r || !queue) {
-        free(r);
-        free(queue);
-        return NULL;
-    }
-    for (size_t i = 0; i < s->n; i++)
-        r[i] = -1;
-    size_t head = 0, tail = 0;
-    queue[tail++] = dst->index;
-    r[dst->index] = -2; /* reached, local */
-    while (head < tail) {
-        const struct net_node *v = s->nodes[queue[head++]];
-        for (size_t k = 0; k < v->nifs; k++) {
-            const struct net_node *u = v->ifs[k]->peer;
-            if (r[u->index] != -1)
-                continue;
-            for (size_t j = 0; j < u->nifs; j++)
-                if (u->ifs[j]->peer == v) {
-                    r[u->index] = (int32_t)j;
-                    break;
-                }
-            if (r[u->index] >= 0)
-                queue[tail++] = u->index;
-        }
-    }
-    free(queue);
-    s->route[dst->index] = r;
-    return r;
-}
-
 const char *net_node_name(const struct net_node *n) { return n->name; }
-uint32_t net_node_addr(const struct net_node *n) { return n->addr; }
+
+const struct net_addr *net_node_primary(const struct net_node *n, int family)
+{
+    const struct net_addr *a = family == 4 ? &n->addr4 : &n->addr6;
+    return a->family ? a : NULL;
+}
+
+uint32_t net_node_addr(const struct net_node *n)
+{
+    return n->addr4.family ? net_addr_v4_host(&n->addr4) : 0;
+}
+
+bool net_node_owns(const struct net_node *n, const struct net_addr *a)
+{
+    for (size_t i = 0; i < n->naddrs; i++)
+        if (net_addr_eq(&n->addrs[i].a, a))
+            return true;
+    return false;
+}
+
+size_t net_node_route_count(const struct net_node *n)
+{
+    return fib_count(&n->fib4) + fib_count(&n->fib6);
+}
 
 int net_node_attach(struct net_node *n, struct net_if *ifc)
 {
@@ -147,6 +49,17 @@ int net_node_attach(struct net_node *n, struct net_if *ifc)
     if (!a)
         return -1;
     n->ifs = a;
+    struct node_ifown *o = realloc(n->ifown, (n->nifs + 1) * sizeof *o);
+    if (!o)
+        return -1;
+    n->ifown = o;
+    char *name = ifc->name ? strdup(ifc->name) : NULL;
+    if (ifc->name && !name)
+        return -1;
+    n->ifown[n->nifs] = (struct node_ifown){ name, NULL };
+    ifc->name = name;
+    ifc->index = (uint32_t)n->nifs;
+    ifc->capture = NULL;
     n->ifs[n->nifs++] = ifc;
     return 0;
 }
@@ -164,76 +77,29 @@ int net_node_bind_udp(struct net_node *n, uint16_t port, net_udp_rx_fn fn, void 
     return 0;
 }
 
-static void deliver(struct net_node *n, struct packet *p, const struct ipv4_udp_fields *f,
-                    int proto)
+int net_node_bind_proto(struct net_node *n, uint8_t proto, net_udp_rx_fn fn, void *ctx)
 {
-    if (proto == IPPROTO_UDP_NUM)
-        for (size_t i = 0; i < n->nbinds; i++)
-            if (n->binds[i].port == f->dport) {
-                n->delivered++;
-                n->binds[i].fn(n->binds[i].ctx, p);
-                return;
-            }
-    n->drop_no_port++;
-    pkt_free(p);
+    if (proto == 17) /* UDP: bind a port instead */
+        return -1;
+    for (size_t i = 0; i < n->npbinds; i++)
+        if (n->pbinds[i].proto == proto)
+            return -1;
+    struct proto_bind *b = realloc(n->pbinds, (n->npbinds + 1) * sizeof *b);
+    if (!b)
+        return -1;
+    n->pbinds = b;
+    n->pbinds[n->npbinds++] = (struct proto_bind){ proto, fn, ctx };
+    return 0;
 }
 
-static void route_out(struct net_node *n, struct packet *p, const struct ipv4_udp_fields *f,
-                      int proto)
+int node_add_addr(struct net_node *n, const struct net_addr *a, int32_t ifindex)
 {
-    struct net_node *dst = node_by_addr(n->net, f->dst);
-    if (dst == n) {
-        deliver(n, p, f, proto);
-        return;
-    }
-    int32_t *r = dst ? routes_to(n->net, dst) : NULL;
-    if (!r || r[n->index] < 0) {
-        n->drop_no_route++;
-        pkt_free(p);
-        return;
-    }
-    struct net_if *ifc = n->ifs[r[n->index]];
-    ifc->ops->transmit(ifc, p);
-}
-
-/* The IPv4 header is parsed once per hop; a malformed one is counted and the packet
- * dropped. Returns the protocol or -1 (packet freed). */
-static int parse_or_drop(struct net_node *n, struct packet *p, struct ipv4_udp_fields *f)
-{
-    int proto = ipv4_parse(p, f);
-    if (proto < 0) {
-        n->drop_malformed++;
-        pkt_free(p);
-    }
-    return proto;
-}
-
-void net_node_receive(struct net_node *n, struct packet *p)
-{
-    struct ipv4_udp_fields f;
-    int proto = parse_or_drop(n, p, &f);
-    if (proto < 0)
-        return;
-    if (f.dst == n->addr) {
-        deliver(n, p, &f, proto);
-        return;
-    }
-    if (f.ttl <= 1) {
-        n->drop_ttl++;
-        pkt_free(p);
-        return;
-    }
-    ipv4_dec_ttl(pkt_data(p));
-    n->forwarded++;
-    route_out(n, p, &f, proto);
-}
-
-void net_node_send(struct net_node *n, struct packet *p)
-{
-    struct ipv4_udp_fields f;
-    int proto = parse_or_drop(n, p, &f);
-    if (proto >= 0)
-        route_out(n, p, &f, proto);
+    struct node_addr *x = realloc(n->addrs, (n->naddrs + 1) * sizeof *x);
+    if (!x)
+        return -1;
+    n->addrs = x;
+    n->addrs[n->naddrs++] = (struct node_addr){ *a, ifindex };
+    return 0;
 }
 
 struct net_node *net_node_find(struct model_ctx *ctx, const char *name, char *err,
@@ -257,76 +123,161 @@ static void node_finish(void *obj, struct model_ctx *ctx)
 {
     struct net_node *n = obj;
     struct results_run *r = ctx->results;
-    results_scalar(r, n->name, "forwarded", "pkt", (double)n->forwarded);
-    results_scalar(r, n->name, "delivered", "pkt", (double)n->delivered);
-    results_scalar(r, n->name, "drop_no_route", "pkt", (double)n->drop_no_route);
-    results_scalar(r, n->name, "drop_ttl", "pkt", (double)n->drop_ttl);
-    results_scalar(r, n->name, "drop_no_port", "pkt", (double)n->drop_no_port);
-    results_scalar(r, n->name, "drop_malformed", "pkt", (double)n->drop_malformed);
+    const struct node_stats *st = &n->st;
+    const struct { const char *name; uint64_t v; } pkt[] = {
+        { "forwarded", st->forwarded }, { "delivered", st->delivered }, { "sent", st->sent },
+        { "drop_no_route", st->drop_no_route }, { "drop_ttl", st->drop_ttl },
+        { "drop_no_port", st->drop_no_port }, { "drop_no_proto", st->drop_no_proto },
+        { "drop_malformed", st->drop_malformed }, { "drop_mtu", st->drop_mtu },
+        { "drop_source_routed", st->drop_source_routed },
+        { "drop_srcroute_failed", st->drop_srcroute_failed }, { "drop_hook", st->drop_hook },
+        { "drop_cpu", n->cpu.drops }, { "srcroute_processed", st->srcroute_processed },
+        { "icmp_sent", st->icmp_sent }, { "icmp_ratelimited", st->icmp_ratelimited },
+    };
+    for (size_t i = 0; i < sizeof pkt / sizeof pkt[0]; i++)
+        results_scalar(r, n->name, pkt[i].name, "pkt", (double)pkt[i].v);
+    size_t computed = 0;
+    for (size_t t = 0; t < n->net->ntargets; t++)
+        computed += n->net->targets[t].route && n->net->targets[t].route[n->index] >= 0;
+    results_scalar(r, n->name, "routing_entries", "", (double)net_node_route_count(n));
+    results_scalar(r, n->name, "routing_computed", "", (double)computed);
+    results_scalar(r, n->name, "config_errors", "", (double)n->config_errors);
+    if (n->opt.cpu_per_packet > 0) {
+        sim_time_t now = sched_now(ctx->sched);
+        results_scalar(r, n->name, "cpu_utilization", "",
+                       now > 0 ? (double)n->cpu.busy_ps / (double)now : 0.0);
+    }
 }
 
 static void node_release(void *obj, struct model_ctx *ctx)
 {
     struct net_node *n = obj;
     (void)ctx;
+    for (size_t i = 0; i < n->nifs; i++) {
+        net_capture_close(n->ifown[i].capture);
+        free(n->ifown[i].name);
+    }
+    free(n->ifown);
+    node_cpu_free(n);
+    node_hooks_free(n);
+    fib_free(&n->fib4);
+    fib_free(&n->fib6);
     free(n->ifs);
     free(n->binds);
+    free(n->pbinds);
+    free(n->addrs);
+    free(n->routes);
+    free(n->ifaddrs);
+    free(n->opt.capture);
     free(n);
+}
+
+static void net_start(struct sched *s, void *ctx, void *arg)
+{
+    (void)s;
+    (void)arg;
+    net_shared_ready(ctx);
+}
+
+/* Primary addresses: "auto" takes the next free 10.0.0.0/8 address and fd00::N with the
+ * same low 24 bits, so a node's two auto addresses are easy to tell apart and to match. */
+static int primary_addresses(struct net_shared *s, struct net_node *n,
+                             const struct node_config *c, char *err, size_t errlen)
+{
+    if (s->next_auto == 0)
+        s->next_auto = 0x0a000001; /* 10.0.0.1 */
+    uint32_t auto4 = s->next_auto;
+    if (strcmp(c->address, "auto") == 0) {
+        n->addr4 = net_addr_v4(auto4);
+    } else if (strcmp(c->address, "none") != 0) {
+        if (net_addr_parse(c->address, &n->addr4, err, errlen) < 0 || n->addr4.family != 4) {
+            snprintf(err, errlen, "address \"%s\": expected auto, none or a dotted IPv4 "
+                     "address", c->address);
+            return -1;
+        }
+    }
+    if (strcmp(c->address6, "auto") == 0) {
+        uint8_t b[16] = { 0xfd };
+        b[13] = (uint8_t)(auto4 >> 16);
+        b[14] = (uint8_t)(auto4 >> 8);
+        b[15] = (uint8_t)auto4;
+        n->addr6 = net_addr_v6(b);
+    } else if (strcmp(c->address6, "none") != 0) {
+        if (net_addr_parse(c->address6, &n->addr6, err, errlen) < 0 || n->addr6.family != 6) {
+            snprintf(err, errlen, "address6 \"%s\": expected auto, none or an IPv6 address",
+                     c->address6);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < s->n; i++)
+        for (int f = 0; f < 2; f++) {
+            const struct net_addr *a = f ? &n->addr6 : &n->addr4;
+            if (a->family && net_node_owns(s->nodes[i], a)) {
+                char buf[NET_ADDR_STRLEN];
+                snprintf(err, errlen, "address %s is already node \"%s\"'s",
+                         net_addr_format(a, buf, sizeof buf), s->nodes[i]->name);
+                return -1;
+            }
+        }
+    if (n->addr4.family) {
+        uint32_t v = net_addr_v4_host(&n->addr4);
+        if (v >= s->next_auto && (v >> 24) == 10)
+            s->next_auto = v + 1;
+    }
+    if ((n->addr4.family && node_add_addr(n, &n->addr4, -1) < 0) ||
+        (n->addr6.family && node_add_addr(n, &n->addr6, -1) < 0)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
 }
 
 static int node_create(struct model_ctx *ctx, const char *name, const void *config, void **out,
                        char *err, size_t errlen)
 {
-    const struct node_config *c = config;
     struct net_shared *s = model_ctx_shared(ctx, "net", sizeof *s, net_shared_fini);
     struct net_node *n = calloc(1, sizeof *n);
-    if (!s || !n) {
+    if (!s || !n || model_ctx_on_free(ctx, node_release, n) < 0) {
         free(n);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     snprintf(n->name, sizeof n->name, "%s", name);
-    n->net = s;
-    if (strcmp(c->address, "auto") == 0) {
-        if (s->next_auto == 0)
-            s->next_auto = 0x0a000001; /* 10.0.0.1 */
-        n->addr = s->next_auto;
-    } else {
-        struct in_addr a;
-        if (inet_pton(AF_INET, c->address, &a) != 1) {
-            free(n);
-            snprintf(err, errlen, "address \"%s\": expected auto or a dotted IPv4 address",
-                     c->address);
-            return -1;
-        }
-        n->addr = ntohl(a.s_addr);
+    const struct node_config *c = config;
+    n->opt = (struct node_opts){ c->drop_source_routed, c->srh_psp, c->icmp_errors, c->icmp_rate,
+                                 c->icmp_burst, c->cpu_per_packet, c->cpu_queue, NULL };
+    if (c->capture[0] && !(n->opt.capture = strdup(c->capture))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
-    for (size_t i = 0; i < s->n; i++)
-        if (s->nodes[i]->addr == n->addr) {
-            struct in_addr a = { htonl(n->addr) };
-            char buf[INET_ADDRSTRLEN];
-            snprintf(err, errlen, "address %s is already node \"%s\"'s", inet_ntop(AF_INET, &a,
-                     buf, sizeof buf), s->nodes[i]->name);
-            free(n);
-            return -1;
-        }
-    if (n->addr >= s->next_auto && (n->addr >> 24) == 10)
-        s->next_auto = n->addr + 1;
+    n->net = s;
+    n->sched = ctx->sched;
+    n->pool = ctx->pool;
+    n->icmp_tokens = (double)n->opt.icmp_burst;
+    fib_init(&n->fib4, 4);
+    fib_init(&n->fib6, 6);
+    if (primary_addresses(s, n, c, err, errlen) < 0 ||
+        node_ifaddrs_parse(n, c->interfaces, err, errlen) < 0 ||
+        node_routes_parse(n, c->routes, err, errlen) < 0)
+        return -1;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;
         struct net_node **a = realloc(s->nodes, cap * sizeof *a);
         if (!a) {
-            free(n);
             snprintf(err, errlen, "out of memory");
             return -1;
         }
         s->nodes = a;
         s->cap = cap;
     }
+    if (s->n == 0) {
+        /* The first event of the run: every node, link and app exists by then. */
+        s->pcap_dir = ctx->pcap_dir;
+        sched_at(ctx->sched, 0, net_start, s, NULL);
+    }
     n->index = (uint32_t)s->n;
     s->nodes[s->n++] = n;
-    if (model_ctx_on_free(ctx, node_release, n) < 0 ||
-        model_ctx_on_finish(ctx, node_finish, n) < 0) {
+    if (model_ctx_on_finish(ctx, node_finish, n) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -336,14 +287,45 @@ static int node_create(struct model_ctx *ctx, const char *name, const void *conf
 
 static const struct param_def node_params[] = {
     { "address", PARAM_STRING, offsetof(struct node_config, address), "auto",
-      "IPv4 address; auto = next free address of 10.0.0.0/8 in creation order", NULL, 0, 0 },
+      "primary IPv4 address; auto = next free address of 10.0.0.0/8 in creation order; none",
+      NULL, 0, 0 },
+    { "address6", PARAM_STRING, offsetof(struct node_config, address6), "auto",
+      "primary IPv6 address; auto = fd00:: plus the low 24 bits of the auto IPv4 address; "
+      "none", NULL, 0, 0 },
+    { "interfaces", PARAM_STRING, offsetof(struct node_config, interfaces), "",
+      "per-interface addresses: \"LINK=ADDR[,ADDR]; LINK=ADDR\" (LINK: a link attached to "
+      "this node)", NULL, 0, 0 },
+    { "routes", PARAM_STRING, offsetof(struct node_config, routes), "",
+      "static routes: \"PREFIX [from PREFIX] via NODE|ADDR; PREFIX [from PREFIX] dev LINK\"",
+      NULL, 0, 0 },
+    { "capture", PARAM_STRING, offsetof(struct node_config, capture), "false",
+      "pcap capture: false, true (every interface) or LINK[,LINK] (files NODE-LINK.pcap)",
+      NULL, 0, 0 },
+    { "drop_source_routed", PARAM_BOOL, offsetof(struct node_config, drop_source_routed),
+      "false", "drop packets with an IPv4 LSRR/SSRR option or a pending IPv6 routing header "
+      "(RFC 7126)", NULL, 0, 0 },
+    { "srh_psp", PARAM_BOOL, offsetof(struct node_config, srh_psp), "false",
+      "remove the SRH when this endpoint consumes the last segment (penultimate segment pop)",
+      NULL, 0, 0 },
+    { "icmp_errors", PARAM_BOOL, offsetof(struct node_config, icmp_errors), "true",
+      "send ICMP/ICMPv6 errors (time exceeded, unreachable, too big)", NULL, 0, 0 },
+    { "icmp_rate", PARAM_UINT, offsetof(struct node_config, icmp_rate), "1000",
+      "ICMP errors per second (token bucket; 0 = no limit)", NULL, 0, 0 },
+    { "icmp_burst", PARAM_UINT, offsetof(struct node_config, icmp_burst), "50",
+      "ICMP token bucket depth (errors)", NULL, 1, 1e9 },
+    { "cpu_per_packet", PARAM_TIME, offsetof(struct node_config, cpu_per_packet), "0s",
+      "CPU service time per received packet; 0s = CPU model off", NULL, 0, 0 },
+    { "cpu_queue", PARAM_UINT, offsetof(struct node_config, cpu_queue), "1000",
+      "packets waiting for the CPU before drops", NULL, 0, 0 },
 };
 
 static const struct model_def node_model = {
     .kind = "node",
     .category = "node",
-    .help = "An IPv4 host or router: one address, shortest-path forwarding over its links, "
-            "UDP delivery to bound applications.",
+    .help = "An IPv4/IPv6 host or router: addresses (per node and per interface), forwarding "
+            "with TTL/hop limit and MTU, ICMP errors, static and source-specific routes over "
+            "topology shortest paths, LSRR/SSRR and SRH processing, hook points, an optional "
+            "CPU model and pcap capture.",
     .params = node_params,
     .nparams = sizeof node_params / sizeof node_params[0],
     .config_size = sizeof(struct node_config),

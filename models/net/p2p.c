@@ -40,7 +40,7 @@ static void arrival(struct sched *s, void *ctx, void *arg)
     d->head = (d->head + 1) % d->cap;
     d->n--;
     d->arrival_ev = d->n ? sched_at(s, d->ring[d->head].at, arrival, d, NULL) : 0;
-    net_node_receive(d->ifc.peer, p);
+    net_if_receive(&d->link->dir[d == &d->link->dir[0]].ifc, p); /* the other end's */
 }
 
 static int ring_push(struct p2p_dir *d, struct packet *p, sim_time_t at)
@@ -253,7 +253,8 @@ int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void
     }
     for (int i = 0; i < 2; i++) {
         struct p2p_dir *d = &l->dir[i];
-        d->ifc = (struct net_if){ .ops = &p2p_if_ops, .node = ends[i], .peer = ends[1 - i] };
+        d->ifc = (struct net_if){ .ops = &p2p_if_ops, .node = ends[i], .peer = ends[1 - i],
+                                  .name = name, .mtu = c->mtu };
         d->link = l;
         snprintf(d->module, sizeof d->module, "%s.%s", name, net_node_name(ends[i]));
         if (dir_init(d, i, ctx, err, errlen) < 0)

@@ -1,11 +1,12 @@
-/* icmp.h - ICMP (RFC 792) and ICMPv6 (RFC 4443) error messages: destination unreachable and
- * time exceeded, the two a router or proxy sends about a packet it cannot forward.
+/* icmp.h - ICMP (RFC 792) and ICMPv6 (RFC 4443) error messages: destination unreachable,
+ * time exceeded and (ICMPv6) packet too big, the ones a router or proxy sends about a packet
+ * it cannot forward.
  *
- * Layout of both: type | code | checksum | 4 bytes (unused, or next-hop MTU for "fragmentation
- * needed", RFC 1191) | as much of the offending packet as fits. ICMPv4's checksum covers the
- * message; ICMPv6's adds the IPv6 pseudo-header (RFC 4443 section 2.3). Only these two types
- * are decoded; other types return WIRE_E_PROTO (their bytes are still carried by the packet
- * layer). Not modelled: echo, redirects, neighbour discovery, parameter problem.
+ * Layout of all: type | code | checksum | 4 bytes (unused, or the next-hop MTU for
+ * "fragmentation needed", RFC 1191, and for packet too big, RFC 4443 section 3.2) | as much
+ * of the offending packet as fits. ICMPv4's checksum covers the message; ICMPv6's adds the
+ * IPv6 pseudo-header (RFC 4443 section 2.3). Only these types are decoded; other types
+ * return WIRE_E_PROTO (their bytes are still carried by the packet layer). Not modelled: echo, redirects, neighbour discovery, parameter problem.
  */
 #ifndef MCPSIM_WIRE_ICMP_H
 #define MCPSIM_WIRE_ICMP_H
@@ -16,12 +17,17 @@
 #define ICMP_HDR_LEN 8
 #define ICMP_DEST_UNREACH 3
 #define ICMP_TIME_EXCEEDED 11
+#define ICMP_CODE_NET_UNREACH 0
+#define ICMP_CODE_PROTO_UNREACH 2
 #define ICMP_CODE_PORT_UNREACH 3
 #define ICMP_CODE_FRAG_NEEDED 4
 #define ICMP_CODE_SRCRT_FAILED 5
 #define ICMP_CODE_ADMIN_PROHIBITED 13
 #define ICMPV6_DEST_UNREACH 1
+#define ICMPV6_PKT_TOO_BIG 2
 #define ICMPV6_TIME_EXCEEDED 3
+#define ICMPV6_CODE_NO_ROUTE 0
+#define ICMPV6_CODE_PORT_UNREACH 4
 #define ICMPV6_CODE_ADMIN_PROHIBITED 1
 #define ICMPV6_CODE_ADDR_UNREACH 3
 
@@ -45,7 +51,7 @@ int icmp6_decode(const uint8_t *p, size_t len, struct icmp_msg *m);
 
 /* Encode an error quoting min(quote_len, *_QUOTE_MAX) bytes of the offending packet, with the
  * checksum computed (ICMPv6: over the pseudo-header of src -> dst). WIRE_E_BUF if cap is too
- * small; WIRE_E_PROTO for a type other than the two above. */
+ * small; WIRE_E_PROTO for a type other than those above. */
 int icmp_encode(uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote,
                 size_t quote_len, uint8_t *out, size_t cap, size_t *len);
 int icmp6_encode(uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote,

@@ -1,0 +1,461 @@
+/* node_route.c - addresses and routes: the world's address index, static and
+ * source-specific routes from the scenario, and shortest paths over the topology.
+ *
+ * Route selection at a node, for destination D and source S:
+ *   1. the node's static table (fib.h: longest destination, then longest source prefix);
+ *   2. for a packet this node sends from an address bound to one of its interfaces, that
+ *      interface (a multihomed phone's per-interface source routing, as Linux MPTCP hosts
+ *      are configured);
+ *   3. the topology: the node owning D is found in the address index (a sorted array, binary
+ *      search), and the next hop is the first step of a shortest path by hop count.
+ * Shortest paths are computed per target by one breadth-first search from it over the
+ * (symmetric) links, on first use, and cached: memory is nodes x destinations actually used,
+ * and nothing is allocated per packet afterwards. Ties between equal-length paths go to the
+ * lower interface index, in attachment order, so runs are deterministic. An address bound to
+ * an interface is a target of its own: paths to it end through that interface's link, as a
+ * subnet route would (a phone's LTE address is reached over LTE).
+ *
+ * Scenario syntax (docs/scenario-format.md): routes "PREFIX [from PREFIX] via NODE|ADDR" or
+ * "PREFIX [from PREFIX] dev LINK", separated by ';'; interfaces "LINK=ADDR[,ADDR]; ...".
+ * Syntax is checked when the node is created (file:line:col errors); names are resolved when
+ * the run starts, when every link exists, and a name that resolves to nothing is reported
+ * on stderr and counted in the node's config_errors scalar. Not modelled: link metrics
+ * (hop count only), routing protocols and their convergence, ECMP.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/net/node_impl.h"
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+int node_ifaddrs_parse(struct net_node *n, const char *spec, char *err, size_t errlen)
+{
+    char buf[PARAM_STRING_MAX], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *item = strtok_r(buf, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+        item = trim(item);
+        if (!*item)
+            continue;
+        char *eq = strchr(item, '=');
+        if (!eq || eq == item) {
+            snprintf(err, errlen, "interfaces: \"%s\": expected LINK=ADDRESS[,ADDRESS]", item);
+            return -1;
+        }
+        *eq = '\0';
+        char *link = trim(item), *save2 = NULL;
+        for (char *a = strtok_r(eq + 1, ",", &save2); a; a = strtok_r(NULL, ",", &save2)) {
+            struct ifaddr_spec *x = realloc(n->ifaddrs, (n->nifaddrs + 1) * sizeof *x);
+            if (!x) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            n->ifaddrs = x;
+            x += n->nifaddrs;
+            char aerr[256];
+            if (net_addr_parse(trim(a), &x->addr, aerr, sizeof aerr) < 0) {
+                snprintf(err, errlen, "interfaces: %s", aerr);
+                return -1;
+            }
+            snprintf(x->link, sizeof x->link, "%s", link);
+            n->nifaddrs++;
+        }
+    }
+    return 0;
+}
+
+static int route_parse(struct route_spec *r, char *item, char *err, size_t errlen)
+{
+    char *tok[8], *save = NULL;
+    size_t nt = 0;
+    for (char *t = strtok_r(item, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+        if (nt == 8)
+            goto syntax;
+        tok[nt++] = t;
+    }
+    char perr[256];
+    size_t i = 1;
+    if (nt < 3 || net_prefix_parse(tok[0], &r->dst, perr, sizeof perr) < 0) {
+        if (nt >= 3) {
+            snprintf(err, errlen, "routes: %s", perr);
+            return -1;
+        }
+        goto syntax;
+    }
+    r->src = (struct net_prefix){ .addr = { .family = r->dst.addr.family } };
+    if (strcmp(tok[i], "from") == 0) {
+        if (nt != 5)
+            goto syntax;
+        if (net_prefix_parse(tok[i + 1], &r->src, perr, sizeof perr) < 0) {
+            snprintf(err, errlen, "routes: %s", perr);
+            return -1;
+        }
+        if (r->src.addr.family != r->dst.addr.family) {
+            snprintf(err, errlen, "routes: \"%s from %s\": source and destination prefixes "
+                     "of different families", tok[0], tok[i + 1]);
+            return -1;
+        }
+        i += 2;
+    } else if (nt != 3) {
+        goto syntax;
+    }
+    snprintf(r->target, sizeof r->target, "%s", tok[i + 1]);
+    if (strcmp(tok[i], "dev") == 0) {
+        r->kind = ROUTE_DEV;
+    } else if (strcmp(tok[i], "via") == 0) {
+        r->kind = ROUTE_VIA_NODE;
+        if (net_addr_parse(tok[i + 1], &r->via_addr, perr, sizeof perr) == 0) {
+            if (r->via_addr.family != r->dst.addr.family) {
+                snprintf(err, errlen, "routes: via %s: not of the prefix's family", tok[i + 1]);
+                return -1;
+            }
+            r->kind = ROUTE_VIA_ADDR;
+        }
+    } else {
+        goto syntax;
+    }
+    return 0;
+syntax:
+    snprintf(err, errlen, "routes: expected \"PREFIX [from PREFIX] via NODE|ADDRESS\" or "
+             "\"PREFIX [from PREFIX] dev LINK\", separated by ';'");
+    return -1;
+}
+
+int node_routes_parse(struct net_node *n, const char *spec, char *err, size_t errlen)
+{
+    char buf[PARAM_STRING_MAX], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *item = strtok_r(buf, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
+        if (!*trim(item))
+            continue;
+        struct route_spec *r = realloc(n->routes, (n->nroutes + 1) * sizeof *r);
+        if (!r) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        n->routes = r;
+        if (route_parse(&n->routes[n->nroutes], item, err, errlen) < 0)
+            return -1;
+        n->nroutes++;
+    }
+    return 0;
+}
+
+static int addr_cmp(const struct net_addr *x, const struct net_addr *y)
+{
+    if (x->family != y->family)
+        return x->family < y->family ? -1 : 1;
+    return memcmp(x->b, y->b, 16);
+}
+
+static int addr_entry_cmp(const void *a, const void *b)
+{
+    return addr_cmp(&((const struct addr_entry *)a)->a, &((const struct addr_entry *)b)->a);
+}
+
+const struct addr_entry *net_addr_lookup(const struct net_shared *s, const struct net_addr *a)
+{
+    size_t lo = 0, hi = s->naddrs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = addr_cmp(&s->addrs[mid].a, a);
+        if (c == 0)
+            return &s->addrs[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static void config_error(struct net_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void config_error(struct net_node *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "node \"%s\": ", n->name);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    n->config_errors++;
+}
+
+static struct net_if *if_by_link(const struct net_node *n, const char *link)
+{
+    for (size_t i = 0; i < n->nifs; i++)
+        if (n->ifs[i]->name && strcmp(n->ifs[i]->name, link) == 0)
+            return n->ifs[i];
+    return NULL;
+}
+
+static struct net_if *if_to_peer(const struct net_node *n, const struct net_node *peer)
+{
+    for (size_t i = 0; i < n->nifs; i++)
+        if (n->ifs[i]->peer == peer)
+            return n->ifs[i];
+    return NULL;
+}
+
+static bool is_word(const char *s, const char *const *words)
+{
+    for (; *words; words++)
+        if (strcmp(s, *words) == 0)
+            return true;
+    return false;
+}
+
+static const char *const capture_all[] = { "true", "all", "yes", "on", "1", NULL };
+static const char *const capture_none[] = { "", "false", "none", "no", "off", "0", NULL };
+
+static bool capture_wanted(const struct net_node *n, const struct net_if *ifc)
+{
+    const char *c = n->opt.capture ? n->opt.capture : "";
+    if (is_word(c, capture_all))
+        return true;
+    if (is_word(c, capture_none) || !ifc->name)
+        return false;
+    size_t len = strlen(ifc->name);
+    for (const char *p = c; (p = strstr(p, ifc->name)); p += len)
+        if ((p == c || p[-1] == ',' || p[-1] == ' ') && (!p[len] || p[len] == ',' ||
+                                                          p[len] == ' '))
+            return true;
+    return false;
+}
+
+/* Interface addresses and capture files, once the links exist. */
+static void node_setup_ifs(struct net_shared *s, struct net_node *n)
+{
+    for (size_t i = 0; i < n->nifaddrs; i++) {
+        struct net_if *ifc = if_by_link(n, n->ifaddrs[i].link);
+        if (!ifc)
+            config_error(n, "interfaces: no link \"%s\" is attached to this node",
+                         n->ifaddrs[i].link);
+        else if (node_add_addr(n, &n->ifaddrs[i].addr, (int32_t)ifc->index) < 0)
+            config_error(n, "interfaces: %s", "out of memory");
+    }
+    const char *c = n->opt.capture ? n->opt.capture : "";
+    if (!is_word(c, capture_all) && !is_word(c, capture_none)) {
+        char buf[PARAM_STRING_MAX], *save = NULL;
+        snprintf(buf, sizeof buf, "%s", c);
+        for (char *l = strtok_r(buf, ", ", &save); l; l = strtok_r(NULL, ", ", &save))
+            if (!if_by_link(n, l))
+                config_error(n, "capture: no link \"%s\" is attached to this node", l);
+    }
+    for (size_t i = 0; i < n->nifs; i++) {
+        char err[512];
+        if ((s->pcap_dir || capture_wanted(n, n->ifs[i])) &&
+            net_capture_open(n->ifs[i], s->pcap_dir ? s->pcap_dir : ".", n->name, err,
+                             sizeof err) < 0)
+            config_error(n, "capture: %s", err);
+    }
+}
+
+static int build_index(struct net_shared *s)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < s->n; i++)
+        total += s->nodes[i]->naddrs;
+    s->addrs = calloc(total ? total : 1, sizeof *s->addrs);
+    s->targets = calloc(s->n + total, sizeof *s->targets);
+    if (!s->addrs || !s->targets)
+        return -1;
+    for (size_t i = 0; i < s->n; i++)
+        s->targets[s->ntargets++] = (struct route_target){ (uint32_t)i, -1, NULL };
+    for (size_t i = 0; i < s->n; i++) {
+        const struct net_node *n = s->nodes[i];
+        for (size_t k = 0; k < n->naddrs; k++) {
+            uint32_t t = (uint32_t)i;
+            if (n->addrs[k].ifindex >= 0) {
+                t = (uint32_t)s->ntargets;
+                s->targets[s->ntargets++] =
+                    (struct route_target){ (uint32_t)i, n->addrs[k].ifindex, NULL };
+            }
+            s->addrs[s->naddrs++] = (struct addr_entry){ n->addrs[k].a, (uint32_t)i, t };
+        }
+    }
+    qsort(s->addrs, s->naddrs, sizeof *s->addrs, addr_entry_cmp);
+    for (size_t i = 1; i < s->naddrs; i++)
+        if (addr_cmp(&s->addrs[i].a, &s->addrs[i - 1].a) == 0) {
+            char buf[NET_ADDR_STRLEN];
+            net_addr_format(&s->addrs[i].a, buf, sizeof buf);
+            config_error(s->nodes[s->addrs[i].node], "address %s is used twice", buf);
+        }
+    return 0;
+}
+
+static void resolve_routes(struct net_shared *s, struct net_node *n)
+{
+    for (size_t i = 0; i < n->nroutes; i++) {
+        const struct route_spec *r = &n->routes[i];
+        struct net_if *ifc = NULL;
+        if (r->kind == ROUTE_DEV) {
+            if (!(ifc = if_by_link(n, r->target))) {
+                config_error(n, "routes: dev %s: no such link attached to this node",
+                             r->target);
+                continue;
+            }
+        } else {
+            const struct net_node *gw = NULL;
+            if (r->kind == ROUTE_VIA_ADDR) {
+                const struct addr_entry *e = net_addr_lookup(s, &r->via_addr);
+                gw = e ? s->nodes[e->node] : NULL;
+            } else {
+                for (size_t k = 0; k < s->n && !gw; k++)
+                    if (strcmp(s->nodes[k]->name, r->target) == 0)
+                        gw = s->nodes[k];
+            }
+            if (!gw || !(ifc = if_to_peer(n, gw))) {
+                config_error(n, "routes: via %s: not a neighbour of this node", r->target);
+                continue;
+            }
+        }
+        struct fib *f = r->dst.addr.family == 4 ? &n->fib4 : &n->fib6;
+        int rc = fib_add(f, &r->dst, &r->src, ifc->index);
+        if (rc == -2)
+            config_error(n, "routes: a route for the same destination and source prefixes "
+                         "appears twice (%s)", r->target);
+        else if (rc < 0)
+            config_error(n, "routes: %s", "out of memory");
+    }
+}
+
+void net_shared_ready(struct net_shared *s)
+{
+    if (s->ready)
+        return;
+    s->ready = true;
+    for (size_t i = 0; i < s->n; i++)
+        node_setup_ifs(s, s->nodes[i]);
+    if (build_index(s) < 0) {
+        fprintf(stderr, "network: out of memory building the address index\n");
+        return;
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        struct net_node *n = s->nodes[i];
+        resolve_routes(s, n);
+        free(n->routes); /* the tables hold what is needed from now on */
+        free(n->ifaddrs);
+        n->routes = NULL;
+        n->ifaddrs = NULL;
+        n->nroutes = n->nifaddrs = 0;
+    }
+}
+
+void net_shared_fini(void *block)
+{
+    struct net_shared *s = block;
+    for (size_t i = 0; i < s->ntargets; i++)
+        free(s->targets[i].route);
+    free(s->targets);
+    free(s->addrs);
+    free(s->nodes);
+}
+
+/* The interface of u on the link to v: toward v, preferring the link named `name`. */
+static int32_t if_toward(const struct net_node *u, const struct net_node *v, const char *name)
+{
+    int32_t any = -1;
+    for (size_t j = 0; j < u->nifs; j++) {
+        if (u->ifs[j]->peer != v)
+            continue;
+        if (!name || (u->ifs[j]->name && strcmp(u->ifs[j]->name, name) == 0))
+            return (int32_t)j;
+        if (any < 0)
+            any = (int32_t)j;
+    }
+    return any;
+}
+
+/* Breadth-first search from the target: each node's route is the interface to the
+ * neighbour one hop nearer. For an interface-bound target the search starts at that
+ * interface's peer only. */
+static int32_t *routes_to(struct net_shared *s, struct route_target *t)
+{
+    if (t->route)
+        return t->route;
+    int32_t *r = malloc(s->n * sizeof *r);
+    uint32_t *queue = malloc(s->n * sizeof *queue);
+    if (!r || !queue) {
+        free(r);
+        free(queue);
+        return NULL;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        r[i] = -1;
+    size_t head = 0, tail = 0;
+    const struct net_node *dst = s->nodes[t->node];
+    r[t->node] = -2;
+    if (t->ifindex < 0) {
+        queue[tail++] = t->node;
+    } else {
+        const struct net_if *x = dst->ifs[t->ifindex];
+        if (x->peer && r[x->peer->index] == -1) {
+            r[x->peer->index] = if_toward(x->peer, dst, x->name);
+            if (r[x->peer->index] >= 0)
+                queue[tail++] = x->peer->index;
+        }
+    }
+    while (head < tail) {
+        const struct net_node *v = s->nodes[queue[head++]];
+        for (size_t k = 0; k < v->nifs; k++) {
+            const struct net_node *u = v->ifs[k]->peer;
+            if (!u || r[u->index] != -1)
+                continue;
+            r[u->index] = if_toward(u, v, NULL);
+            if (r[u->index] >= 0)
+                queue[tail++] = u->index;
+        }
+    }
+    free(queue);
+    t->route = r;
+    return r;
+}
+
+struct net_if *node_route(struct net_node *n, const struct net_addr *dst,
+                          const struct net_addr *src, bool local_src)
+{
+    const struct fib *f = dst->family == 4 ? &n->fib4 : &n->fib6;
+    uint32_t ifindex;
+    if (f->nentries && fib_lookup(f, dst, src, &ifindex) == 0)
+        return n->ifs[ifindex];
+    if (local_src)
+        for (size_t i = 0; i < n->naddrs; i++)
+            if (n->addrs[i].ifindex >= 0 && net_addr_eq(&n->addrs[i].a, src))
+                return n->ifs[n->addrs[i].ifindex];
+    struct net_shared *s = n->net;
+    const struct addr_entry *e = net_addr_lookup(s, dst);
+    if (!e)
+        return NULL;
+    int32_t *r = routes_to(s, &s->targets[e->target]);
+    return r && r[n->index] >= 0 ? n->ifs[r[n->index]] : NULL;
+}
+
+const struct net_addr *node_src_addr(const struct net_node *n, const struct net_if *ifc,
+                                     int family)
+{
+    if (ifc)
+        for (size_t i = 0; i < n->naddrs; i++)
+            if (n->addrs[i].ifindex == (int32_t)ifc->index && n->addrs[i].a.family == family)
+                return &n->addrs[i].a;
+    const struct net_addr *p = net_node_primary(n, family);
+    if (p)
+        return p;
+    for (size_t i = 0; i < n->naddrs; i++)
+        if (n->addrs[i].a.family == family)
+            return &n->addrs[i].a;
+    return NULL;
+}
