@@ -1,6 +1,6 @@
-/* net_testutil.h - helpers for the network suites: a world from YAML text, UDP packets
- * between addresses, receivers that keep what they got, and a path tracer built on the hook
- * points (so "the exact path taken" is read from the nodes themselves). */
+/* net_testutil.h - helpers shared by the link, queue, loss and outage suites: a world built
+ * from scenario text, a results database in memory whose scalars can be read back, and
+ * packets of a chosen wire length handed straight to a link's interface. */
 #ifndef MCPSIM_TESTS_NET_TESTUTIL_H
 #define MCPSIM_TESTS_NET_TESTUTIL_H
 
@@ -8,34 +8,54 @@
 #include <stdint.h>
 
 #include "models/net/node.h"
+#include "sim/results.h"
 #include "sim/world.h"
 
-/* A world from the YAML lines after "name:" and "duration:" (duration 1s), capturing into
- * pcap_dir when it is not NULL; NULL (with the reason on stderr) on failure. */
-struct world *nt_world(const char *yaml, const char *pcap_dir);
-struct net_node *nt_node(struct world *w, const char *name);
+/* One run recorded into a database in memory. */
+struct nt_rec {
+    struct results_db *db;
+    struct results_run *rr;
+    char id[32];
+};
 
-/* A UDP datagram from src to dst (address strings), TTL/hop limit ttl, payload bytes
- * (virtual beyond 12), ports 1000 -> 9. */
-struct packet *nt_udp(struct world *w, const char *src, const char *dst, int ttl,
-                      size_t payload);
+/* Opens the database and begins run `id`, with every vector off (scalars only); 0 or -1
+ * (message on stderr). */
+int nt_rec_begin(struct nt_rec *r, const char *id);
 
-struct nt_rx {
+/* Ends the run at sim_end (the scalars are written then). */
+void nt_rec_end(struct nt_rec *r, sim_time_t sim_end);
+
+/* The scalar module/name of the ended run, or NAN when it was not recorded. */
+double nt_scalar(struct nt_rec *r, const char *module, const char *name);
+
+void nt_rec_close(struct nt_rec *r);
+
+/* A world from scenario text (written to a file in the test directory) for (seed, run),
+ * running until `duration`, recording into rr when it is not NULL; NULL with the loader's
+ * message on stderr. */
+struct world *nt_world(const char *yaml, uint64_t seed, uint64_t run, sim_time_t duration,
+                       struct results_run *rr);
+
+/* The interface at end 0 (a) or 1 (b) of the p2p link `name` of w. */
+struct net_if *nt_link_if(struct world *w, const char *name, int end);
+
+/* Hands the link a packet of `wire` bytes, all virtual (no headers: the far node counts it
+ * malformed and frees it), for tests that need exact sizes, not delivery. */
+void nt_send_raw(struct world *w, struct net_if *ifc, uint32_t wire);
+
+/* Sends one UDP packet of `wire` bytes (IPv4 + UDP headers, virtual payload) from node
+ * `from` to node `to`, port 9; 0, or -1 when a node is missing or wire < 28. */
+int nt_send_udp(struct world *w, const char *from, const char *to, size_t wire);
+
+/* What arrived on UDP port 9 of a node: times and wire lengths of the first 64, and a count. */
+struct nt_arrivals {
+    sim_time_t at[64];
+    size_t len[64];
     size_t n;
     struct sched *s;
-    sim_time_t at[64];
-    uint8_t last[2048];   /* the last packet's stored bytes (IP header first) */
-    size_t last_len;
 };
 
-void nt_listen_udp(struct world *w, const char *node, uint16_t port, struct nt_rx *rx);
-void nt_listen_proto(struct world *w, const char *node, uint8_t proto, struct nt_rx *rx);
-
-/* Appends "NAME " to trace for every packet a node sends (OUTPUT) or receives (PREROUTING),
- * for every node listed. */
-struct nt_trace {
-    char buf[512];
-};
-void nt_trace_nodes(struct world *w, const char *const *names, size_t n, struct nt_trace *t);
+/* Binds port 9 of `node` and returns its (static, reset) arrival record; NULL on error. */
+struct nt_arrivals *nt_listen(struct world *w, const char *node);
 
 #endif

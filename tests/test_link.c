@@ -1,61 +1,26 @@
-/* test_link.c - the point-to-point link and its drop-tail queue: exact timing, drops, and
- * the time-average queue length against queueing theory. */
+/* test_link.c - the point-to-point link and its drop-tail queue: exact timing, drops, the
+ * exact time average (queueing-theory checks are in test_queue_theory.c). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/net/droptail.h"
-#include "models/net/udp.h"
 #include "models/net/node.h"
+#include "models/net/qdisc.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
 #include "tests/harness.h"
-
-struct arrivals {
-    sim_time_t at[64];
-    size_t n;
-    struct sched *s;
-};
-
-static void on_rx(void *ctx, struct packet *p)
-{
-    struct arrivals *a = ctx;
-    if (a->n < 64)
-        a->at[a->n] = sched_now(a->s);
-    a->n++;
-    pkt_free(p);
-}
+#include "tests/net_testutil.h"
 
 /* A world of two nodes a and b joined by link "l" with the given extra parameters,
  * recording into rr when it is not NULL. */
 static struct world *two_nodes_rec(const char *link_params, sim_time_t duration,
                                    struct results_run *rr)
 {
-    char path[512], text[1024], err[1024];
-    snprintf(path, sizeof path, "%s/link-two-nodes.yaml", harness_tmpdir());
+    char text[1024];
     snprintf(text, sizeof text, "name: l\nduration: 1s\nnodes:\n  - name: a\n  - name: b\n"
              "links:\n  - name: l\n    a: a\n    b: b\n%s", link_params);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return NULL;
-    fputs(text, f);
-    fclose(f);
-    struct scenario *sc;
-    struct scenario_plan plan;
-    struct world *w = NULL;
-    if (scenario_load(path, NULL, 0, &sc, err, sizeof err) < 0) {
-        fprintf(stderr, "%s\n", err);
-        return NULL;
-    }
-    struct world_config wc = { .seed = 1, .duration = duration, .results = rr };
-    if (scenario_plan(sc, 0, &plan, err, sizeof err) == 0) {
-        if (world_build(&plan, &wc, &w, err, sizeof err) < 0)
-            fprintf(stderr, "%s\n", err);
-        scenario_plan_free(&plan);
-    }
-    scenario_free(sc);
-    return w;
+    return nt_world(text, 1, 0, duration, rr);
 }
 
 static struct world *two_nodes(const char *link_params, sim_time_t duration)
@@ -63,32 +28,16 @@ static struct world *two_nodes(const char *link_params, sim_time_t duration)
     return two_nodes_rec(link_params, duration, NULL);
 }
 
-/* Sends one UDP packet of `wire` bytes from a to b, port 9. */
 static void send_packet(struct world *w, size_t wire)
 {
-    char err[256];
-    struct model_ctx *ctx = world_ctx(w);
-    struct net_node *a = net_node_find(ctx, "a", err, sizeof err);
-    struct net_node *b = net_node_find(ctx, "b", err, sizeof err);
-    struct packet *p = pkt_alloc(ctx->pool, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    pkt_set_virtual(p, (uint32_t)(wire - 20 - UDP_HDR_BYTES));
-    struct net_udp_spec f = { .src = *net_node_primary(a, 4), .dst = *net_node_primary(b, 4),
-                              .sport = 1, .dport = 9, .ttl = 64 };
-    CU_ASSERT_EQUAL_FATAL(net_udp_push(p, &f), 0);
-    CU_ASSERT_EQUAL(pkt_wire_len(p), wire);
-    net_node_send(a, p);
+    CU_ASSERT_EQUAL(nt_send_udp(w, "a", "b", wire), 0);
 }
 
-static struct arrivals *listen_b(struct world *w)
+static struct nt_arrivals *listen_b(struct world *w)
 {
-    char err[256];
-    static struct arrivals a;
-    memset(&a, 0, sizeof a);
-    a.s = world_ctx(w)->sched;
-    struct net_node *b = net_node_find(world_ctx(w), "b", err, sizeof err);
-    CU_ASSERT_EQUAL(net_node_bind_udp(b, 9, on_rx, &a), 0);
-    return &a;
+    struct nt_arrivals *a = nt_listen(w, "b");
+    CU_ASSERT_PTR_NOT_NULL(a);
+    return a;
 }
 
 static void test_single_packet_arrives_after_serialization_plus_delay_to_the_picosecond(void)
@@ -96,7 +45,7 @@ static void test_single_packet_arrives_after_serialization_plus_delay_to_the_pic
     /* 1000 B at 10 Mbit/s = 800 us exactly, + 5 ms propagation. */
     struct world *w = two_nodes("    rate: 10Mbps\n    delay: 5ms\n", time_from_s(1));
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct arrivals *a = listen_b(w);
+    struct nt_arrivals *a = listen_b(w);
     send_packet(w, 1000);
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(a->n, 1);
@@ -119,7 +68,7 @@ static void test_back_to_back_packets_are_spaced_by_their_serialization_time(voi
 {
     struct world *w = two_nodes("    rate: 8Mbps\n    delay: 2ms\n", time_from_s(1));
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct arrivals *a = listen_b(w);
+    struct nt_arrivals *a = listen_b(w);
     for (int i = 0; i < 3; i++)
         send_packet(w, 1000); /* 1 ms each at 8 Mbit/s */
     world_run(w, NULL, NULL);
@@ -129,53 +78,26 @@ static void test_back_to_back_packets_are_spaced_by_their_serialization_time(voi
     world_free(w);
 }
 
-struct scalar_pick {
-    const char *module, *name;
-    double value;
-    int found;
-};
-
-static int pick(void *ctx, const char *module, const char *name, const char *unit, double v)
-{
-    struct scalar_pick *s = ctx;
-    (void)unit;
-    if (strcmp(module, s->module) == 0 && strcmp(name, s->name) == 0) {
-        s->value = v;
-        s->found++;
-    }
-    return 0;
-}
-
 static void test_drop_tail_drops_arrivals_beyond_the_packet_limit(void)
 {
     /* 10 packets at once: one is serialized at once, 3 wait, 6 are dropped; the drops and
      * the maximum occupancy are recorded for the transmitting end "l.a". */
-    struct results_db *db;
-    struct results_run *rr;
-    char err[512];
-    CU_ASSERT_EQUAL_FATAL(results_db_open(":memory:", &db, err, sizeof err), 0);
-    struct run_meta meta = { .run_id = "dt", .scenario_name = "dt", .scenario_hash = "x" };
-    CU_ASSERT_EQUAL_FATAL(results_run_begin(db, &meta, &rr, err, sizeof err), 0);
-    struct world *w = two_nodes_rec("    queue_packets: 3\n", time_from_s(1), rr);
+    struct nt_rec rec;
+    CU_ASSERT_EQUAL_FATAL(nt_rec_begin(&rec, "dt"), 0);
+    struct world *w = two_nodes_rec("    queue_packets: 3\n", time_from_s(1), rec.rr);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct arrivals *a = listen_b(w);
+    struct nt_arrivals *a = listen_b(w);
     for (int i = 0; i < 10; i++)
         send_packet(w, 500);
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(a->n, 4);
-    struct run_end end = { .status = RUN_OK, .sim_end = time_from_s(1) };
-    CU_ASSERT_EQUAL(results_run_end(rr, &end, err, sizeof err), 0);
+    nt_rec_end(&rec, time_from_s(1));
     world_free(w);
-    struct scalar_pick drops = { "l.a", "queue_drops", 0, 0 }, max = { "l.a", "queue_max", 0, 0 };
-    struct scalar_pick tx = { "l.a", "tx_packets", 0, 0 };
-    results_db_foreach_scalar(db, "dt", pick, &drops);
-    results_db_foreach_scalar(db, "dt", pick, &max);
-    results_db_foreach_scalar(db, "dt", pick, &tx);
-    CU_ASSERT_EQUAL(drops.found, 1);
-    CU_ASSERT_DOUBLE_EQUAL(drops.value, 6, 0);
-    CU_ASSERT_DOUBLE_EQUAL(max.value, 3, 0);
-    CU_ASSERT_DOUBLE_EQUAL(tx.value, 4, 0);
-    results_db_close(db);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "queue_drops"), 6, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "queue_drops_limit"), 6, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "queue_max"), 3, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "tx_packets"), 4, 0);
+    nt_rec_close(&rec);
 }
 
 static void test_drop_tail_byte_limit_and_mtu(void)
@@ -183,7 +105,7 @@ static void test_drop_tail_byte_limit_and_mtu(void)
     /* 2500 B of queue holds two 1000-byte packets; a 1600-byte packet exceeds the MTU. */
     struct world *w = two_nodes("    queue_packets: 0\n    queue_bytes: 2500B\n", time_from_s(1));
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct arrivals *a = listen_b(w);
+    struct nt_arrivals *a = listen_b(w);
     send_packet(w, 1600);
     for (int i = 0; i < 5; i++)
         send_packet(w, 1000);
@@ -194,79 +116,126 @@ static void test_drop_tail_byte_limit_and_mtu(void)
 
 static void test_droptail_time_average_is_exact(void)
 {
-    struct droptail q;
+    struct qdisc *q;
     struct pkt_pool *pool;
     char err[128];
     CU_ASSERT_EQUAL_FATAL(pkt_pool_new(NULL, &pool, err, sizeof err), 0);
-    droptail_init(&q, 2, 0, 0);
+    struct qdisc_config c = { .kind = QDISC_DROPTAIL, .limit_packets = 2 };
+    CU_ASSERT_EQUAL_FATAL(qdisc_new(&c, 1000000, NULL, 0, &q, err, sizeof err), 0);
     struct packet *p[3];
     for (int i = 0; i < 3; i++) {
         p[i] = pkt_alloc(pool, 0);
         pkt_set_virtual(p[i], 100);
     }
     /* 1 packet during [0,10), 2 during [10,30), then 0 until 40: mean (10 + 40) / 40. */
-    CU_ASSERT_EQUAL(droptail_enqueue(&q, p[0], 0), 0);
-    CU_ASSERT_EQUAL(droptail_enqueue(&q, p[1], 10), 0);
-    CU_ASSERT_EQUAL(droptail_enqueue(&q, p[2], 20), -1); /* full: dropped and freed */
-    CU_ASSERT_EQUAL(q.dropped, 1);
-    CU_ASSERT_EQUAL(q.dropped_bytes, 100);
-    CU_ASSERT_PTR_EQUAL(droptail_dequeue(&q, 30), p[0]);
-    CU_ASSERT_PTR_EQUAL(droptail_dequeue(&q, 30), p[1]);
-    CU_ASSERT_PTR_NULL(droptail_dequeue(&q, 30));
-    CU_ASSERT_DOUBLE_EQUAL(droptail_mean_packets(&q, 40), 50.0 / 40.0, 1e-12);
-    CU_ASSERT_EQUAL(q.max_packets, 2);
+    CU_ASSERT_EQUAL(qdisc_enqueue(q, p[0], 0), 0);
+    CU_ASSERT_EQUAL(qdisc_enqueue(q, p[1], 10), 0);
+    CU_ASSERT_EQUAL(qdisc_enqueue(q, p[2], 20), -1); /* full: dropped and freed */
+    CU_ASSERT_EQUAL(qdisc_drops(q), 1);
+    CU_ASSERT_EQUAL(q->drops[QDROP_LIMIT], 1);
+    CU_ASSERT_EQUAL(q->drop_bytes, 100);
+    CU_ASSERT_PTR_EQUAL(qdisc_dequeue(q, 30), p[0]);
+    CU_ASSERT_PTR_EQUAL(qdisc_dequeue(q, 30), p[1]);
+    CU_ASSERT_PTR_NULL(qdisc_dequeue(q, 30));
+    CU_ASSERT_DOUBLE_EQUAL(qdisc_mean_packets(q, 40), 50.0 / 40.0, 1e-12);
+    CU_ASSERT_DOUBLE_EQUAL(qdisc_mean_bytes(q, 40), 5000.0 / 40.0, 1e-12);
+    CU_ASSERT_EQUAL(q->max_packets, 2);
+    /* Waiting times: 30 and 20. */
+    CU_ASSERT_DOUBLE_EQUAL(q->sojourn_ps, 50.0, 0);
     pkt_free(p[0]);
     pkt_free(p[1]);
+    qdisc_free(q);
     pkt_pool_free(pool);
 }
 
-static void test_md1_mean_queue_matches_theory(void)
+static void test_queue_and_loss_are_chosen_per_direction(void)
 {
-    /* Poisson arrivals of equal packets into a constant-rate link: M/D/1. Wire packets are
-     * 1222 + 28 = 1250 B = 10000 bits, 1 ms at 10 Mbit/s; 500 packets/s give rho = 0.5.
-     * Pollaczek-Khinchine: Lq = rho^2 / (2 (1 - rho)) = 0.25 packets waiting. The queue is
-     * long enough never to drop. Over 400 s (200000 packets) the time average has a
-     * relative standard deviation of about 1% (this scenario swept over seeds 1..12 gave a
-     * mean of 0.24995 and a standard deviation of 0.95%), so 5% is five standard deviations:
-     * a wrong queue (counting the packet in service, or an off-by-one in service times)
-     * moves the mean by far more (to 0.75 or 0.5). */
-    char path[512], err[1024];
-    snprintf(path, sizeof path, "%s/link-md1.yaml", harness_tmpdir());
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs("name: md1\nduration: 400s\nseed: 11\nnodes:\n  - name: a\n  - name: b\n"
-          "links:\n  - name: l\n    a: a\n    b: b\n    rate: 10Mbps\n    delay: 0s\n"
-          "    queue_packets: 0\napps:\n  - name: src\n    kind: poisson\n    node: a\n"
-          "    dst: b\n    size: 1222B\n    rate: 4.888Mbps\n  - name: sink\n    kind: sink\n"
-          "    node: b\n", f);
-    fclose(f);
-    struct scenario *sc;
-    struct results_db *db;
-    struct results_run *rr;
-    struct scenario_plan plan;
-    struct world *w;
-    CU_ASSERT_EQUAL_FATAL(scenario_load(path, NULL, 0, &sc, err, sizeof err), 0);
-    CU_ASSERT_EQUAL_FATAL(results_db_open(":memory:", &db, err, sizeof err), 0);
-    struct run_meta meta = { .run_id = "md1", .scenario_name = "md1", .scenario_hash = "x",
-                             .seed = 11 };
-    CU_ASSERT_EQUAL_FATAL(results_run_begin(db, &meta, &rr, err, sizeof err), 0);
-    CU_ASSERT_EQUAL_FATAL(scenario_plan(sc, 0, &plan, err, sizeof err), 0);
-    struct world_config wc = { .seed = 11, .duration = time_from_s(400), .results = rr };
-    CU_ASSERT_EQUAL_FATAL(world_build(&plan, &wc, &w, err, sizeof err), 0);
+    /* codel for both directions but red from b; scripted loss of a's second packet, none
+     * from b. Each direction records the drop reasons of its own discipline. */
+    struct nt_rec rec;
+    CU_ASSERT_EQUAL_FATAL(nt_rec_begin(&rec, "dir"), 0);
+    struct world *w = two_nodes_rec("    queue: codel\n    queue_from_b: red\n"
+                                    "    loss: script\n    loss_script: \"2\"\n"
+                                    "    loss_from_b: none\n", time_from_s(1), rec.rr);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct nt_arrivals *a = listen_b(w);
+    for (int i = 0; i < 3; i++) {
+        send_packet(w, 1000 + (size_t)i);
+        CU_ASSERT_EQUAL(nt_send_udp(w, "b", "a", 1000), 0);
+    }
     world_run(w, NULL, NULL);
-    struct run_end end = { .status = RUN_OK, .sim_end = time_from_s(400) };
-    CU_ASSERT_EQUAL(results_run_end(rr, &end, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(a->n, 2);
+    CU_ASSERT_EQUAL(a->len[1] - a->len[0], 2); /* the first and the third */
+    nt_rec_end(&rec, time_from_s(1));
     world_free(w);
-    struct scalar_pick lq = { "l.a", "queue_mean", 0, 0 }, util = { "l.a", "utilization", 0, 0 };
-    results_db_foreach_scalar(db, "md1", pick, &lq);
-    results_db_foreach_scalar(db, "md1", pick, &util);
-    CU_ASSERT_EQUAL(lq.found, 1);
-    CU_ASSERT_DOUBLE_EQUAL(lq.value, 0.25, 0.25 * 0.05);
-    /* Utilization is the fraction of time busy: rho, with the same kind of error. */
-    CU_ASSERT_DOUBLE_EQUAL(util.value, 0.5, 0.5 * 0.02);
-    results_db_close(db);
-    scenario_plan_free(&plan);
-    scenario_free(sc);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "loss_drops"), 1, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.b", "loss_drops"), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.a", "queue_drops_codel"), 0, 0);
+    CU_ASSERT(isnan(nt_scalar(&rec, "l.a", "queue_drops_early")));
+    CU_ASSERT_DOUBLE_EQUAL(nt_scalar(&rec, "l.b", "queue_drops_early"), 0, 0);
+    CU_ASSERT(isnan(nt_scalar(&rec, "l.b", "queue_drops_codel")));
+    nt_rec_close(&rec);
+}
+
+/* loss_drops of l.a after 2 s of 1 Mbit/s CBR from a to b, with `extra` links before l. */
+static double bernoulli_drops(const char *extra_nodes, const char *extra_links)
+{
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "name: s\nduration: 2s\nnodes:\n  - name: a\n  - name: b\n%s"
+             "links:\n%s  - name: l\n    a: a\n    b: b\n    loss: bernoulli\n"
+             "    loss_p: 0.3\napps:\n  - name: src\n    kind: cbr\n    node: a\n"
+             "    dst: b\n  - name: sink\n    kind: sink\n    node: b\n",
+             extra_nodes, extra_links);
+    struct nt_rec rec;
+    if (nt_rec_begin(&rec, "s") < 0)
+        return (double)NAN;
+    struct world *w = nt_world(yaml, 4, 0, time_from_s(2), rec.rr);
+    if (!w)
+        return (double)NAN;
+    world_run(w, NULL, NULL);
+    nt_rec_end(&rec, time_from_s(2));
+    world_free(w);
+    double v = nt_scalar(&rec, "l.a", "loss_drops");
+    nt_rec_close(&rec);
+    return v;
+}
+
+static void test_adding_a_lossy_link_does_not_change_another_links_draws(void)
+{
+    /* Streams are named "LINK.NODE/loss": a new link, even created first, draws from its
+     * own stream and leaves l's losses exactly as they were. */
+    double alone = bernoulli_drops("", "");
+    double with = bernoulli_drops("  - name: c\n",
+                                  "  - name: m\n    a: b\n    b: c\n    loss: bernoulli\n"
+                                  "    loss_p: 0.5\n");
+    CU_ASSERT(alone > 0);
+    CU_ASSERT_DOUBLE_EQUAL(alone, with, 0);
+}
+
+static void test_help_lists_queue_loss_and_outage_parameters(void)
+{
+    char cmd[512], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s help p2p", harness_mcpsim());
+    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, &out), 0);
+    const char *want[] = { "queue_from_b", "droptail|red|codel", "red_w_q", "red_gentle",
+                           "codel_interval", "none|bernoulli|gilbert|script", "ge_p_bg",
+                           "loss_script", "outage_down_mean" };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, want[i]));
+    free(out);
+}
+
+static void test_bad_discipline_parameters_fail_the_build_with_the_direction(void)
+{
+    struct world *w = two_nodes("    queue_from_b: red\n    red_min_th: 20\n", time_from_s(1));
+    CU_ASSERT_PTR_NULL(w);
+    if (w)
+        world_free(w);
+    w = two_nodes("    queue: codel\n    codel_target: 0s\n", time_from_s(1));
+    CU_ASSERT_PTR_NULL(w);
+    if (w)
+        world_free(w);
 }
 
 SUITE(link, NULL, NULL,
@@ -275,4 +244,7 @@ SUITE(link, NULL, NULL,
       TEST(test_drop_tail_drops_arrivals_beyond_the_packet_limit),
       TEST(test_drop_tail_byte_limit_and_mtu),
       TEST(test_droptail_time_average_is_exact),
-      TEST(test_md1_mean_queue_matches_theory))
+      TEST(test_queue_and_loss_are_chosen_per_direction),
+      TEST(test_adding_a_lossy_link_does_not_change_another_links_draws),
+      TEST(test_help_lists_queue_loss_and_outage_parameters),
+      TEST(test_bad_discipline_parameters_fail_the_build_with_the_direction))

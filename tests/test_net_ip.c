@@ -12,7 +12,7 @@
 #include "models/wire/checksum.h"
 #include "models/wire/icmp.h"
 #include "tests/harness.h"
-#include "tests/net_testutil.h"
+#include "tests/ip_testutil.h"
 
 /* Auto addresses: h0 10.0.0.1 / fd00::1, r1 .2, r2 .3, r3 .4, h4 .5. */
 #define CHAIN_NODES                                                                        \
@@ -29,16 +29,16 @@ static struct world *chain(const char *h0_extra, const char *r1_extra)
     char yaml[1024];
     snprintf(yaml, sizeof yaml, "nodes:\n  - name: h0\n%s  - name: r1\n%s  - name: r2\n"
              "  - name: r3\n  - name: h4\n" CHAIN_LINKS(""), h0_extra, r1_extra);
-    return nt_world(yaml, NULL);
+    return ipt_world(yaml, NULL);
 }
 
 static void test_forwarding_decrements_ttl_with_a_valid_checksum(void)
 {
     struct world *w = chain("", "");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx rx;
-    nt_listen_udp(w, "h4", 9, &rx);
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 64, 500));
+    struct ipt_rx rx;
+    ipt_listen_udp(w, "h4", 9, &rx);
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 64, 500));
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(rx.n, 1);
     /* Three routers decremented it; the RFC 1624 update left a header that sums right. */
@@ -51,13 +51,13 @@ static void test_ttl_expiry_on_a_chain_sends_time_exceeded_to_the_source(void)
 {
     struct world *w = chain("", "");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx icmp, udp;
-    struct nt_trace tr;
-    nt_listen_proto(w, "h0", 1, &icmp);
-    nt_listen_udp(w, "h4", 9, &udp);
-    nt_trace_nodes(w, chain_names, 5, &tr);
+    struct ipt_rx icmp, udp;
+    struct ipt_trace tr;
+    ipt_listen_proto(w, "h0", 1, &icmp);
+    ipt_listen_udp(w, "h4", 9, &udp);
+    ipt_trace_nodes(w, chain_names, 5, &tr);
     /* TTL 3: r1 and r2 forward (3 -> 2 -> 1), r3 receives TTL 1 and answers. */
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 3, 100));
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 3, 100));
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(udp.n, 0);
     CU_ASSERT_EQUAL_FATAL(icmp.n, 1);
@@ -79,9 +79,9 @@ static void test_hop_limit_expiry_sends_icmpv6_time_exceeded(void)
 {
     struct world *w = chain("", "");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx icmp;
-    nt_listen_proto(w, "h0", 58, &icmp);
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "fd00::1", "fd00::5", 2, 100));
+    struct ipt_rx icmp;
+    ipt_listen_proto(w, "h0", 58, &icmp);
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "fd00::1", "fd00::5", 2, 100));
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(icmp.n, 1);
     CU_ASSERT_EQUAL(icmp.last[6], 58);
@@ -101,15 +101,15 @@ static void test_packet_larger_than_egress_mtu_is_dropped_with_icmp_too_big(void
     snprintf(yaml, sizeof yaml, CHAIN_NODES "links:\n  - {name: l1, a: h0, b: r1}\n"
              "  - {name: l2, a: r1, b: r2}\n  - {name: l3, a: r2, b: r3, mtu: 600B}\n"
              "  - {name: l4, a: r3, b: h4}\n");
-    struct world *w = nt_world(yaml, NULL);
+    struct world *w = ipt_world(yaml, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx icmp, icmp6, udp;
-    nt_listen_proto(w, "h0", 1, &icmp);
-    nt_listen_proto(w, "h0", 58, &icmp6);
-    nt_listen_udp(w, "h4", 9, &udp);
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 64, 1000));
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "fd00::1", "fd00::5", 64, 1000));
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 64, 500)); /* fits */
+    struct ipt_rx icmp, icmp6, udp;
+    ipt_listen_proto(w, "h0", 1, &icmp);
+    ipt_listen_proto(w, "h0", 58, &icmp6);
+    ipt_listen_udp(w, "h4", 9, &udp);
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 64, 1000));
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "fd00::1", "fd00::5", 64, 1000));
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 64, 500)); /* fits */
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(udp.n, 1);
     CU_ASSERT_EQUAL_FATAL(icmp.n, 1);
@@ -130,16 +130,16 @@ static void test_static_default_route_and_unreachable_from_the_router(void)
 {
     struct world *w = chain("    routes: \"0.0.0.0/0 via r1\"\n", "");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx icmp;
-    nt_listen_proto(w, "h0", 1, &icmp);
+    struct ipt_rx icmp;
+    ipt_listen_proto(w, "h0", 1, &icmp);
     /* Nobody owns 198.51.100.7: h0's default route sends it to r1, which has no route. */
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "198.51.100.7", 64, 100));
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "198.51.100.7", 64, 100));
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(icmp.n, 1);
     CU_ASSERT_EQUAL(rd32(icmp.last + 12), 0x0a000002);
     CU_ASSERT_EQUAL(icmp.last[20], ICMP_DEST_UNREACH);
     CU_ASSERT_EQUAL(icmp.last[21], ICMP_CODE_NET_UNREACH);
-    CU_ASSERT_EQUAL(net_node_route_count(nt_node(w, "h0")), 1);
+    CU_ASSERT_EQUAL(net_node_route_count(ipt_node(w, "h0")), 1);
     world_free(w);
 }
 
@@ -147,12 +147,12 @@ static void test_icmp_errors_are_rate_limited_by_the_token_bucket(void)
 {
     struct world *w = chain("", "    icmp_rate: 1\n    icmp_burst: 5\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx icmp;
-    nt_listen_proto(w, "h0", 1, &icmp);
+    struct ipt_rx icmp;
+    ipt_listen_proto(w, "h0", 1, &icmp);
     /* 60 packets expiring at r1 within 6 ms: a bucket of depth 5 refilled at 1/s gains
      * 0.006 tokens meanwhile, so exactly 5 errors go out. */
     for (int i = 0; i < 60; i++)
-        net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 1, 100));
+        net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 1, 100));
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(icmp.n, 5);
     world_free(w);
@@ -162,10 +162,10 @@ static void test_icmp_errors_false_silences_the_router(void)
 {
     struct world *w = chain("", "    icmp_errors: false\n");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx icmp;
-    nt_listen_proto(w, "h0", 1, &icmp);
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 1, 100)); /* r1 */
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 2, 100)); /* r2 */
+    struct ipt_rx icmp;
+    ipt_listen_proto(w, "h0", 1, &icmp);
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 1, 100)); /* r1 */
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 2, 100)); /* r2 */
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(icmp.n, 1); /* only r2's */
     CU_ASSERT_EQUAL(rd32(icmp.last + 12), 0x0a000003);
@@ -201,7 +201,7 @@ static void test_hooks_run_in_priority_order_and_drop_ends_the_walk(void)
 {
     struct world *w = chain("", "");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct net_node *r1 = nt_node(w, "r1");
+    struct net_node *r1 = ipt_node(w, "r1");
     memset(hooks, 0, sizeof hooks);
     hooks[0] = (struct order){ "", 'A', NET_ACCEPT };
     hooks[1] = (struct order){ "", 'B', NET_ACCEPT };
@@ -211,9 +211,9 @@ static void test_hooks_run_in_priority_order_and_drop_ends_the_walk(void)
     CU_ASSERT_EQUAL(net_hook_register(r1, NET_HOOK_FORWARD, -5, order_hook, &hooks[1]), 0);
     CU_ASSERT_EQUAL(net_hook_register(r1, NET_HOOK_FORWARD, 20, order_hook, &hooks[3]), 0);
     CU_ASSERT_EQUAL(net_hook_register(r1, NET_HOOK_FORWARD, 10, order_hook, &hooks[2]), 0);
-    struct nt_rx rx;
-    nt_listen_udp(w, "h4", 9, &rx);
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100));
+    struct ipt_rx rx;
+    ipt_listen_udp(w, "h4", 9, &rx);
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100));
     world_run(w, NULL, NULL);
     /* -5 first, then the two 10s in registration order; C drops, so D never runs. */
     CU_ASSERT_STRING_EQUAL(hooks[0].seen, "BAC");
@@ -240,11 +240,11 @@ static void test_prerouting_hook_rewriting_the_destination_is_routed_anew(void)
 {
     struct world *w = chain("", "");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    net_hook_register(nt_node(w, "r1"), NET_HOOK_PREROUTING, 0, redirect_to_r3, NULL);
-    struct nt_rx at_r3, at_h4;
-    nt_listen_udp(w, "r3", 9, &at_r3);
-    nt_listen_udp(w, "h4", 9, &at_h4);
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100));
+    net_hook_register(ipt_node(w, "r1"), NET_HOOK_PREROUTING, 0, redirect_to_r3, NULL);
+    struct ipt_rx at_r3, at_h4;
+    ipt_listen_udp(w, "r3", 9, &at_r3);
+    ipt_listen_udp(w, "h4", 9, &at_h4);
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100));
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(at_h4.n, 0);
     CU_ASSERT_EQUAL_FATAL(at_r3.n, 1);
@@ -267,11 +267,11 @@ static void test_stolen_packet_reaches_the_local_stack_not_the_destination(void)
     struct world *w = chain("", "");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     int stolen = 0;
-    net_hook_register(nt_node(w, "r2"), NET_HOOK_PREROUTING, 0, steal_to_local, &stolen);
-    struct nt_rx at_r2, at_h4;
-    nt_listen_udp(w, "r2", 9, &at_r2);
-    nt_listen_udp(w, "h4", 9, &at_h4);
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100));
+    net_hook_register(ipt_node(w, "r2"), NET_HOOK_PREROUTING, 0, steal_to_local, &stolen);
+    struct ipt_rx at_r2, at_h4;
+    ipt_listen_udp(w, "r2", 9, &at_r2);
+    ipt_listen_udp(w, "h4", 9, &at_h4);
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100));
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(stolen, 1);
     CU_ASSERT_EQUAL(at_h4.n, 0);
@@ -302,15 +302,15 @@ static void cpu_case(bool charge)
                        "    cpu_queue: 2\n  - name: h4\n"
                        "links:\n  - {name: l1, a: h0, b: r1, rate: 100Gbps, delay: 0s}\n"
                        "  - {name: l2, a: r1, b: h4, rate: 100Gbps, delay: 0s}\n";
-    struct world *w = nt_world(yaml, NULL);
+    struct world *w = ipt_world(yaml, NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct net_node *r1 = nt_node(w, "r1");
+    struct net_node *r1 = ipt_node(w, "r1");
     if (charge)
         net_hook_register(r1, NET_HOOK_PREROUTING, 0, charge_50us, NULL);
-    struct nt_rx rx;
-    nt_listen_udp(w, "h4", 9, &rx);
+    struct ipt_rx rx;
+    ipt_listen_udp(w, "h4", 9, &rx);
     for (int i = 0; i < 5; i++)
-        net_node_receive(r1, nt_udp(w, "10.0.0.1", "10.0.0.3", 64, 1000));
+        net_node_receive(r1, ipt_udp(w, "10.0.0.1", "10.0.0.3", 64, 1000));
     world_run(w, NULL, NULL);
     sim_time_t S = time_from_us(charge ? 150 : 100);
     CU_ASSERT_EQUAL_FATAL(rx.n, 3);
@@ -409,11 +409,11 @@ static void test_malformed_packets_are_dropped_without_delivery_or_reply(void)
 {
     struct world *w = chain("", "");
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx udp, icmp, icmp6;
-    nt_listen_udp(w, "h4", 9, &udp);
-    nt_listen_proto(w, "h0", 1, &icmp);
-    nt_listen_proto(w, "h0", 58, &icmp6);
-    struct net_node *r1 = nt_node(w, "r1"), *h4 = nt_node(w, "h4");
+    struct ipt_rx udp, icmp, icmp6;
+    ipt_listen_udp(w, "h4", 9, &udp);
+    ipt_listen_proto(w, "h0", 1, &icmp);
+    ipt_listen_proto(w, "h0", 58, &icmp6);
+    struct net_node *r1 = ipt_node(w, "r1"), *h4 = ipt_node(w, "h4");
     /* Random bytes of every length up to 80 (a fixed LCG: the run is reproducible). */
     uint32_t x = 12345;
     uint8_t b[128];
@@ -429,7 +429,7 @@ static void test_malformed_packets_are_dropped_without_delivery_or_reply(void)
     }
     /* A valid UDP packet to h4 cut in the middle of its IPv4 header, then one whose LSRR
      * option is malformed (length 2) with a correct header checksum. */
-    struct packet *ok = nt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100);
+    struct packet *ok = ipt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100);
     memcpy(b, pkt_data(ok), 28);
     pkt_free(ok);
     net_node_receive(h4, raw(w, b, 12, 0));

@@ -9,7 +9,7 @@
 
 #include "models/net/fib.h"
 #include "tests/harness.h"
-#include "tests/net_testutil.h"
+#include "tests/ip_testutil.h"
 
 static struct net_prefix P(const char *s)
 {
@@ -145,14 +145,14 @@ static void test_source_specific_route_picks_the_next_hop_by_source_prefix(void)
 {
     /* IPv4 and IPv6: traffic from c1's prefix goes by r2b; everything else follows the
      * topology, whose tie goes to r1's first-attached uplink, r2a. */
-    struct world *w = nt_world(diamond("10.9.0.0/16 from 10.1.0.0/16 via r2b; "
+    struct world *w = ipt_world(diamond("10.9.0.0/16 from 10.1.0.0/16 via r2b; "
                                        "2001:db8:9::/48 from 2001:db8:1::/48 via r2b"), NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_trace tr;
-    struct nt_rx rx;
-    nt_listen_udp(w, "s", 9, &rx);
-    nt_trace_nodes(w, diamond_names, 6, &tr);
-    net_node_send(nt_node(w, "c1"), nt_udp(w, "10.1.0.1", "10.9.0.1", 64, 100));
+    struct ipt_trace tr;
+    struct ipt_rx rx;
+    ipt_listen_udp(w, "s", 9, &rx);
+    ipt_trace_nodes(w, diamond_names, 6, &tr);
+    net_node_send(ipt_node(w, "c1"), ipt_udp(w, "10.1.0.1", "10.9.0.1", 64, 100));
     world_run(w, NULL, NULL);
     CU_ASSERT_STRING_EQUAL(tr.buf, "c1 r1 r2b s ");
     world_free(w);
@@ -164,12 +164,12 @@ static void test_source_specific_route_picks_the_next_hop_by_source_prefix(void)
     };
     const char *expect[] = { "c2 r1 r2a s ", "c1 r1 r2b s ", "c2 r1 r2a s " };
     for (int i = 0; i < 3; i++) {
-        w = nt_world(diamond("10.9.0.0/16 from 10.1.0.0/16 via r2b; "
+        w = ipt_world(diamond("10.9.0.0/16 from 10.1.0.0/16 via r2b; "
                              "2001:db8:9::/48 from 2001:db8:1::/48 via r2b"), NULL);
         CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-        nt_listen_udp(w, "s", 9, &rx);
-        nt_trace_nodes(w, diamond_names, 6, &tr);
-        net_node_send(nt_node(w, cases[i][0]), nt_udp(w, cases[i][1], cases[i][2], 64, 100));
+        ipt_listen_udp(w, "s", 9, &rx);
+        ipt_trace_nodes(w, diamond_names, 6, &tr);
+        net_node_send(ipt_node(w, cases[i][0]), ipt_udp(w, cases[i][1], cases[i][2], 64, 100));
         world_run(w, NULL, NULL);
         CU_ASSERT_STRING_EQUAL(tr.buf, expect[i]);
         CU_ASSERT_EQUAL(rx.n, 1);
@@ -197,13 +197,13 @@ static void test_per_interface_address_is_reached_over_its_own_link(void)
     const char *expect[] = { "s enb phone ", "s ap phone ", "phone enb s ", "phone ap s ",
                              "s enb phone " };
     for (int i = 0; i < 5; i++) {
-        struct world *w = nt_world(yaml, NULL);
+        struct world *w = ipt_world(yaml, NULL);
         CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-        struct nt_trace tr;
-        struct nt_rx rx;
-        nt_listen_udp(w, i == 2 || i == 3 ? "s" : "phone", 9, &rx);
-        nt_trace_nodes(w, names, 4, &tr);
-        net_node_send(nt_node(w, cases[i][0]), nt_udp(w, cases[i][1], cases[i][2], 64, 100));
+        struct ipt_trace tr;
+        struct ipt_rx rx;
+        ipt_listen_udp(w, i == 2 || i == 3 ? "s" : "phone", 9, &rx);
+        ipt_trace_nodes(w, names, 4, &tr);
+        net_node_send(ipt_node(w, cases[i][0]), ipt_udp(w, cases[i][1], cases[i][2], 64, 100));
         world_run(w, NULL, NULL);
         CU_ASSERT_STRING_EQUAL(tr.buf, expect[i]);
         CU_ASSERT_EQUAL(rx.n, 1);
@@ -218,7 +218,7 @@ static void test_bad_route_syntax_is_refused_with_what_was_expected(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char yaml[512];
         snprintf(yaml, sizeof yaml, "nodes:\n  - name: a\n    routes: \"%s\"\n", bad[i]);
-        struct world *w = nt_world(yaml, NULL);
+        struct world *w = ipt_world(yaml, NULL);
         CU_ASSERT_PTR_NULL(w);
         world_free(w);
     }

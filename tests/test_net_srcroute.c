@@ -15,7 +15,7 @@
 #include "models/wire/ipv6.h"
 #include "models/wire/wire_err.h"
 #include "tests/harness.h"
-#include "tests/net_testutil.h"
+#include "tests/ip_testutil.h"
 
 static const char *const names[] = { "h0", "r1", "r2", "h4", "x" };
 
@@ -28,13 +28,13 @@ static struct world *topo(const char *r1_extra, const char *x_extra, const char 
              "links:\n  - {name: l1, a: h0, b: r1}\n  - {name: l2, a: r1, b: r2}\n"
              "  - {name: l3, a: r2, b: h4}\n  - {name: lx1, a: r1, b: x}\n"
              "  - {name: lx2, a: x, b: r2}\n", r1_extra, x_extra);
-    return nt_world(yaml, pcap);
+    return ipt_world(yaml, pcap);
 }
 
 /* h0 -> h4 over IPv4 with a source route of type `type` through hops. */
 static struct packet *routed_v4(struct world *w, uint8_t type, const uint32_t *hops, size_t n)
 {
-    struct packet *p = nt_udp(w, "10.0.0.1", "10.0.0.4", 64, 200);
+    struct packet *p = ipt_udp(w, "10.0.0.1", "10.0.0.4", 64, 200);
     struct ipv4_hdr h;
     size_t len;
     if (!p || ipv4_decode(pkt_data(p), pkt_len(p), &h) < 0 ||
@@ -49,7 +49,7 @@ static struct packet *routed_v4(struct world *w, uint8_t type, const uint32_t *h
 /* h0 -> h4 over IPv6 with an SRH through hops (last digit of fd00::N). */
 static struct packet *routed_v6(struct world *w, const uint8_t *hop_ids, size_t n)
 {
-    struct packet *p = nt_udp(w, "fd00::1", "fd00::4", 64, 200);
+    struct packet *p = ipt_udp(w, "fd00::1", "fd00::4", 64, 200);
     static struct ipv6_hdr h;
     uint8_t hops[4][16];
     size_t len;
@@ -71,12 +71,12 @@ static void test_lsrr_packet_takes_the_listed_detour_and_records_it(void)
 {
     struct world *w = topo("", "", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_trace tr;
-    struct nt_rx rx;
-    nt_trace_nodes(w, names, 5, &tr);
-    nt_listen_udp(w, "h4", 9, &rx);
+    struct ipt_trace tr;
+    struct ipt_rx rx;
+    ipt_trace_nodes(w, names, 5, &tr);
+    ipt_listen_udp(w, "h4", 9, &rx);
     uint32_t via_x = 0x0a000005;
-    net_node_send(nt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, &via_x, 1));
+    net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, &via_x, 1));
     world_run(w, NULL, NULL);
     CU_ASSERT_STRING_EQUAL(tr.buf, "h0 r1 x r2 h4 ");
     CU_ASSERT_EQUAL_FATAL(rx.n, 1);
@@ -97,14 +97,14 @@ static void test_route_listing_a_node_twice_in_a_row_is_processed_in_one_visit(v
      * processes the route again instead of sending the packet to itself. */
     struct world *w = topo("", "", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_trace tr;
-    struct nt_rx rx;
-    nt_trace_nodes(w, names, 5, &tr);
-    nt_listen_udp(w, "h4", 9, &rx);
+    struct ipt_trace tr;
+    struct ipt_rx rx;
+    ipt_trace_nodes(w, names, 5, &tr);
+    ipt_listen_udp(w, "h4", 9, &rx);
     uint32_t twice[2] = { 0x0a000005, 0x0a000005 };
     const uint8_t twice6[2] = { 5, 5 };
-    net_node_send(nt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, twice, 2));
-    net_node_send(nt_node(w, "h0"), routed_v6(w, twice6, 2));
+    net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, twice, 2));
+    net_node_send(ipt_node(w, "h0"), routed_v6(w, twice6, 2));
     world_run(w, NULL, NULL);
     CU_ASSERT_STRING_EQUAL(tr.buf, "h0 h0 r1 r1 x x r2 r2 h4 h4 ");
     CU_ASSERT_EQUAL(rx.n, 2);
@@ -117,9 +117,9 @@ static void test_record_route_collects_each_router_on_the_way(void)
      * r1, r2 and x would all fit, but the path h0 r1 r2 h4 has two routers. */
     struct world *w = topo("", "", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx rx;
-    nt_listen_udp(w, "h4", 9, &rx);
-    struct packet *p = nt_udp(w, "10.0.0.1", "10.0.0.4", 64, 200);
+    struct ipt_rx rx;
+    ipt_listen_udp(w, "h4", 9, &rx);
+    struct packet *p = ipt_udp(w, "10.0.0.1", "10.0.0.4", 64, 200);
     struct ipv4_hdr h;
     size_t len;
     CU_ASSERT_EQUAL_FATAL(ipv4_decode(pkt_data(p), pkt_len(p), &h), 0);
@@ -131,7 +131,7 @@ static void test_record_route_collects_each_router_on_the_way(void)
     ipv4_set_csum(&h);
     pkt_pull(p, IPV4_HDR_MIN_LEN);
     ipv4_encode(&h, pkt_push(p, ipv4_hdr_len(&h)), ipv4_hdr_len(&h), &len);
-    net_node_send(nt_node(w, "h0"), p);
+    net_node_send(ipt_node(w, "h0"), p);
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(rx.n, 1);
     struct ipv4_route r;
@@ -149,12 +149,12 @@ static void test_ssrr_through_neighbours_arrives_and_through_a_stranger_fails(vo
 {
     struct world *w = topo("", "", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_trace tr;
-    struct nt_rx rx, icmp;
-    nt_trace_nodes(w, names, 5, &tr);
-    nt_listen_udp(w, "h4", 9, &rx);
+    struct ipt_trace tr;
+    struct ipt_rx rx, icmp;
+    ipt_trace_nodes(w, names, 5, &tr);
+    ipt_listen_udp(w, "h4", 9, &rx);
     uint32_t strict[2] = { 0x0a000002, 0x0a000003 }; /* r1, r2: each the next neighbour */
-    net_node_send(nt_node(w, "h0"), routed_v4(w, IPOPT_SSRR, strict, 2));
+    net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_SSRR, strict, 2));
     world_run(w, NULL, NULL);
     CU_ASSERT_STRING_EQUAL(tr.buf, "h0 r1 r2 h4 ");
     CU_ASSERT_EQUAL(rx.n, 1);
@@ -162,11 +162,11 @@ static void test_ssrr_through_neighbours_arrives_and_through_a_stranger_fails(vo
 
     w = topo("", "", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    nt_trace_nodes(w, names, 5, &tr);
-    nt_listen_udp(w, "h4", 9, &rx);
-    nt_listen_proto(w, "h0", 1, &icmp);
+    ipt_trace_nodes(w, names, 5, &tr);
+    ipt_listen_udp(w, "h4", 9, &rx);
+    ipt_listen_proto(w, "h0", 1, &icmp);
     uint32_t via_x = 0x0a000005; /* x is not h4's neighbour: x must refuse */
-    net_node_send(nt_node(w, "h0"), routed_v4(w, IPOPT_SSRR, &via_x, 1));
+    net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_SSRR, &via_x, 1));
     world_run(w, NULL, NULL);
     CU_ASSERT_STRING_EQUAL(tr.buf, "h0 r1 x x r1 h0 ");
     CU_ASSERT_EQUAL(rx.n, 0);
@@ -180,14 +180,14 @@ static void test_drop_source_routed_filters_lsrr_and_srh_but_not_plain_packets(v
 {
     struct world *w = topo("    drop_source_routed: true\n", "", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_rx rx;
-    nt_listen_udp(w, "h4", 9, &rx);
+    struct ipt_rx rx;
+    ipt_listen_udp(w, "h4", 9, &rx);
     uint32_t via_x = 0x0a000005;
     const uint8_t x6 = 5;
-    net_node_send(nt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, &via_x, 1));
-    net_node_send(nt_node(w, "h0"), routed_v6(w, &x6, 1));
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "10.0.0.1", "10.0.0.4", 64, 200));
-    net_node_send(nt_node(w, "h0"), nt_udp(w, "fd00::1", "fd00::4", 64, 200));
+    net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, &via_x, 1));
+    net_node_send(ipt_node(w, "h0"), routed_v6(w, &x6, 1));
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "10.0.0.1", "10.0.0.4", 64, 200));
+    net_node_send(ipt_node(w, "h0"), ipt_udp(w, "fd00::1", "fd00::4", 64, 200));
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL(rx.n, 2); /* the two plain packets only */
     CU_ASSERT_EQUAL(rx.last[0] >> 4, 6);
@@ -199,12 +199,12 @@ static void srh_case(bool psp)
 {
     struct world *w = topo("", psp ? "    srh_psp: true\n" : "", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    struct nt_trace tr;
-    struct nt_rx rx;
-    nt_trace_nodes(w, names, 5, &tr);
-    nt_listen_udp(w, "h4", 9, &rx);
+    struct ipt_trace tr;
+    struct ipt_rx rx;
+    ipt_trace_nodes(w, names, 5, &tr);
+    ipt_listen_udp(w, "h4", 9, &rx);
     const uint8_t x6 = 5;
-    net_node_send(nt_node(w, "h0"), routed_v6(w, &x6, 1));
+    net_node_send(ipt_node(w, "h0"), routed_v6(w, &x6, 1));
     world_run(w, NULL, NULL);
     CU_ASSERT_STRING_EQUAL(tr.buf, "h0 r1 x r2 h4 ");
     CU_ASSERT_EQUAL_FATAL(rx.n, 1);
@@ -258,8 +258,8 @@ static void test_captured_source_routes_decode_cleanly_in_tshark(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     uint32_t via_x = 0x0a000005;
     const uint8_t x6 = 5;
-    net_node_send(nt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, &via_x, 1));
-    net_node_send(nt_node(w, "h0"), routed_v6(w, &x6, 1));
+    net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, &via_x, 1));
+    net_node_send(ipt_node(w, "h0"), routed_v6(w, &x6, 1));
     world_run(w, NULL, NULL);
     world_free(w); /* closes the files */
     const char *files[] = { "h0-l1", "r1-l1", "r1-lx1", "x-lx1", "x-lx2", "r2-lx2", "r2-l3",

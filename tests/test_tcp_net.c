@@ -3,7 +3,7 @@
  * throughput under Bernoulli loss matches Mathis et al. (1997), and every pcap a TCP scenario
  * writes passes ../shared/tools/check-pcap.sh.
  *
- * The worlds come from scenario text (tests/net_testutil.h) and run under the test's own
+ * The worlds come from scenario text (tests/ip_testutil.h) and run under the test's own
  * control (sched_run_until), so measurements are taken over a steady-state window after the
  * warm-up. They are read from the packets themselves with hooks on the receiving nodes: a
  * meter counts new TCP payload (the advance of the highest sequence number received) and
@@ -20,7 +20,7 @@
 #include "models/wire/checksum.h"
 #include "sim/rng.h"
 #include "tests/harness.h"
-#include "tests/net_testutil.h"
+#include "tests/ip_testutil.h"
 #include "tests/tcp_app_testutil.h"
 
 static bool sanitize(void)
@@ -84,7 +84,7 @@ static enum net_verdict meter_hook(void *ctx, struct net_node *n, struct packet 
 
 static void meter_on(struct world *w, const char *node, struct meter *m)
 {
-    struct net_node *n = nt_node(w, node);
+    struct net_node *n = ipt_node(w, node);
     CU_ASSERT_FATAL(n != NULL);
     CU_ASSERT_FATAL(net_hook_register(n, NET_HOOK_PREROUTING, 0, meter_hook, m) == 0);
 }
@@ -115,7 +115,7 @@ static struct world *dumbbell(unsigned n)
              "  - {name: sink, count: %u, kind: tcp-sink, node: 'receiver-{i}', port: 5000,"
              " rcvbuf: 1MiB}\n",
              n, n, n, n, n, n);
-    return nt_world(yaml, NULL);
+    return ipt_world(yaml, NULL);
 }
 
 /* One NewReno flow keeps the 100 Mbit/s bottleneck busy: the IP bytes that crossed it in a
@@ -192,7 +192,7 @@ static void test_ten_flows_share_the_bottleneck_fairly(void)
  * loss events; the pipe harness of tests/test_tcp_loss.c measures 1.00-1.10 over 30 seeds. */
 static double reno_mathis_ratio(double p, sim_time_t span)
 {
-    struct world *w = nt_world("seed: 1\n"
+    struct world *w = ipt_world("seed: 1\n"
                                "nodes:\n  - {name: a}\n  - {name: b}\n"
                                "links:\n  - {name: l, a: a, b: b, rate: 1Gbps, delay: 5ms,"
                                " queue_packets: 10000}\n"
@@ -346,7 +346,7 @@ static void test_bulk_and_sink_record_completion_and_connection_statistics(void)
  * that starts afterwards still completes. */
 static void test_random_tcp_bytes_to_a_node_do_not_break_its_stack(void)
 {
-    struct world *w = nt_world("seed: 1\n"
+    struct world *w = ipt_world("seed: 1\n"
                                "nodes:\n  - {name: a}\n  - {name: b}\n"
                                "links:\n  - {name: l, a: a, b: b, rate: 100Mbps, delay: 1ms}\n"
                                "apps:\n"
@@ -358,7 +358,7 @@ static void test_random_tcp_bytes_to_a_node_do_not_break_its_stack(void)
     struct model_ctx *ctx = world_ctx(w);
     struct sched *s = ctx->sched;
     sched_run_until(s, time_from_ms(1)); /* the sink listens: b's stack exists */
-    struct net_node *b = nt_node(w, "b");
+    struct net_node *b = ipt_node(w, "b");
     struct rng *r = model_ctx_rng(ctx, "test", "garbage");
     CU_ASSERT_FATAL(b != NULL && r != NULL);
     for (int i = 0; i < 2000; i++) {

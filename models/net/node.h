@@ -21,6 +21,7 @@
 #ifndef MCPSIM_MODELS_NET_NODE_H
 #define MCPSIM_MODELS_NET_NODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "models/net/addr.h"
@@ -36,8 +37,14 @@ struct net_if_ops {
     void (*transmit)(struct net_if *ifc, struct packet *p);
 };
 
+/* Told when the link under an interface goes down (up = false) or comes back up, at the
+ * simulated time of the change; the link has already dropped what it lost. */
+typedef void (*net_if_state_fn)(void *ctx, struct net_if *ifc, bool up);
+
 /* An interface: a link end at `node` that delivers to `peer`. Embedded by link models, which
- * fill the first five fields; the node owns the rest. */
+ * fill the first five fields; the node owns the rest. on_state (NULL: nobody listens) is set
+ * by the layer above (the node, a routing or path manager) and called by links that model
+ * outages. */
 struct net_if {
     const struct net_if_ops *ops;
     struct net_node *node;
@@ -48,6 +55,9 @@ struct net_if {
     /* Owned by the node. */
     uint32_t index;          /* position among the node's interfaces */
     struct net_capture *capture; /* NULL = not captured (one test per packet when off) */
+    /* Set by the layer above. */
+    net_if_state_fn on_state;
+    void *on_state_ctx;
 };
 
 /* ---- finding nodes and addresses ---------------------------------------------------- */

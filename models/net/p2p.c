@@ -1,63 +1,34 @@
 /* p2p.c - the "p2p" model: a full-duplex point-to-point link with rate, propagation delay,
- * MTU and a drop-tail transmit queue per direction.
+ * MTU, and per direction a queue discipline (qdisc.h), a loss model (loss.h), and the
+ * link's outages (p2p_outage.c).
  *
- * Each direction is a transmitter and a pipe, scheduled the htsim way: the transmitter has
- * at most one pending event (the end of the current packet's serialization) and the pipe at
- * most one (the arrival of its oldest packet); packets in flight wait in a ring of
- * (packet, arrival time), so the event queue holds two entries per busy direction however
- * many packets are on the wire. A packet of L wire bytes entering an idle direction at t
- * arrives at t + ceil(8 L / rate) + delay, exact to the picosecond (time_to_send()).
- * Packets longer than the MTU are dropped and counted (no fragmentation). The ring grows
- * only when more packets are in flight than ever before (warm-up), never per packet.
+ * Each direction is a queue, a transmitter and a pipe, scheduled the htsim way: the
+ * transmitter has at most one pending event (the end of the current packet's serialization)
+ * and the pipe at most one (the arrival of its oldest packet); packets in flight wait in a
+ * ring of (packet, arrival time), so the event queue holds two entries per busy direction
+ * however many packets are on the wire. Every packet passes through the queue discipline,
+ * also when the transmitter is idle (it enters and leaves at the same instant), so RED sees
+ * every arrival and CoDel every sojourn, as in Linux and ns-3; drop-tail lets such a packet
+ * skip its empty FIFO (qdisc_bypass), with the same result. A packet of L wire bytes
+ * entering an idle direction at t arrives at t + ceil(8 L / rate) + delay, exact to the
+ * picosecond (time_to_send()). Packets longer than the MTU are dropped and counted (no
+ * fragmentation). The loss model is consulted when a packet has been serialized: a lost
+ * packet used the link's capacity but never arrives. The ring grows only when more packets
+ * are in flight than ever before (warm-up), never per packet.
  *
  * Statistics per direction, module "LINK.NODE" (NODE = the transmitting end): tx_packets,
- * tx_bytes, mtu_drops, utilization, the queue's (droptail.h), and the vector "qlen" when the
- * scenario records it. Not modelled: bit errors and loss models, outages, capture (pcap) -
- * the network work adds them.
+ * tx_bytes, mtu_drops, loss_drops, down_drops, down_flushed, down_lost (p2p_outage.c),
+ * utilization, the queue's (qdisc_record), and the vector "qlen" when the scenario records
+ * it; per link, module "LINK": outages, down_time when outages are configured. Not
+ * modelled: capture (pcap), link-layer headers and retransmission.
  */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/net/droptail.h"
-#include "models/net/node.h"
-#include "sim/registry.h"
-
-struct p2p_config {
-    char a[PARAM_STRING_MAX];
-    char b[PARAM_STRING_MAX];
-    bps_t rate;
-    sim_time_t delay;
-    bytes_t mtu;
-    uint64_t queue_packets;
-    bytes_t queue_bytes;
-};
-
-struct flight {
-    struct packet *p;
-    sim_time_t at;
-};
-
-struct p2p_dir {
-    struct net_if ifc; /* first: the node calls ifc.ops->transmit */
-    struct p2p *link;
-    struct droptail q;
-    struct packet *in_service;
-    struct flight *ring;
-    size_t cap, head, n;
-    uint64_t tx_packets, mtu_drops;
-    bytes_t tx_bytes;
-    sim_time_t busy_ps;      /* serialization time of every packet started */
-    sim_time_t busy_until;   /* end of the current packet's serialization */
-    char module[2 * PARAM_STRING_MAX + 2];
-};
-
-struct p2p {
-    struct p2p_config cfg;
-    struct sched *sched;
-    struct p2p_dir dir[2];
-};
+#include "models/net/p2p.h"
+#include "models/net/p2p_impl.h"
 
 static void start_service(struct p2p_dir *d, struct packet *p);
 
@@ -68,8 +39,7 @@ static void arrival(struct sched *s, void *ctx, void *arg)
     struct packet *p = d->ring[d->head].p;
     d->head = (d->head + 1) % d->cap;
     d->n--;
-    if (d->n)
-        sched_at(s, d->ring[d->head].at, arrival, d, NULL);
+    d->arrival_ev = d->n ? sched_at(s, d->ring[d->head].at, arrival, d, NULL) : 0;
     net_if_receive(&d->link->dir[d == &d->link->dir[0]].ifc, p); /* the other end's */
 }
 
@@ -92,21 +62,32 @@ static int ring_push(struct p2p_dir *d, struct packet *p, sim_time_t at)
     return 0;
 }
 
+/* Starts the next packet the queue gives, if any, and samples the queue length. */
+static void pull(struct p2p_dir *d, sim_time_t now)
+{
+    struct packet *next = qdisc_dequeue(d->q, now);
+    if (next)
+        start_service(d, next);
+    results_vector_add(d->qlen, now, (double)qdisc_packets(d->q));
+}
+
 static void departure(struct sched *s, void *ctx, void *arg)
 {
     struct p2p_dir *d = ctx;
     (void)arg;
     struct packet *p = d->in_service;
-    sim_time_t at = sched_now(s) + d->link->cfg.delay;
+    sim_time_t now = sched_now(s);
+    sim_time_t at = now + d->link->cfg.delay;
     d->in_service = NULL;
-    if (ring_push(d, p, at) < 0) {
+    d->departure_ev = 0;
+    if (loss_lose(&d->loss)) {
+        pkt_free(p);
+    } else if (ring_push(d, p, at) < 0) {
         pkt_free(p); /* out of memory: the packet is lost, the run goes on */
     } else if (d->n == 1) {
-        sched_at(s, at, arrival, d, NULL);
+        d->arrival_ev = sched_at(s, at, arrival, d, NULL);
     }
-    struct packet *next = droptail_dequeue(&d->q, sched_now(s));
-    if (next)
-        start_service(d, next);
+    pull(d, now);
 }
 
 static void start_service(struct p2p_dir *d, struct packet *p)
@@ -117,7 +98,7 @@ static void start_service(struct p2p_dir *d, struct packet *p)
     d->tx_bytes += pkt_wire_len(p);
     d->busy_ps += tx;
     d->busy_until = sched_now(d->link->sched) + tx;
-    sched_in(d->link->sched, tx, departure, d, NULL);
+    d->departure_ev = sched_in(d->link->sched, tx, departure, d, NULL);
 }
 
 static void p2p_transmit(struct net_if *ifc, struct packet *p)
@@ -128,13 +109,57 @@ static void p2p_transmit(struct net_if *ifc, struct packet *p)
         pkt_free(p);
         return;
     }
-    if (!d->in_service)
+    if (!d->link->up) {
+        d->down_drops++;
+        pkt_free(p);
+        return;
+    }
+    sim_time_t now = sched_now(d->link->sched);
+    if (!d->in_service && qdisc_bypass(d->q, p, now))
         start_service(d, p);
+    else if (qdisc_enqueue(d->q, p, now) == 0 && !d->in_service)
+        pull(d, now);
     else
-        droptail_enqueue(&d->q, p, sched_now(d->link->sched));
+        results_vector_add(d->qlen, now, (double)qdisc_packets(d->q));
 }
 
 static const struct net_if_ops p2p_if_ops = { .transmit = p2p_transmit };
+
+/* Going down loses everything direction d holds: the queue (as Linux resets a qdisc on
+ * carrier loss), the packet being serialized and the packets propagating. */
+static void lose_everything(struct p2p_dir *d, sim_time_t now)
+{
+    struct sched *s = d->link->sched;
+    d->down_flushed += qdisc_flush(d->q, now);
+    if (d->in_service) {
+        sched_cancel(s, d->departure_ev);
+        d->busy_ps -= d->busy_until - now;
+        d->busy_until = now;
+        pkt_free(d->in_service);
+        d->in_service = NULL;
+        d->down_lost++;
+    }
+    if (d->n) {
+        sched_cancel(s, d->arrival_ev);
+        d->down_lost += d->n;
+        for (; d->n; d->n--, d->head = (d->head + 1) % d->cap)
+            pkt_free(d->ring[d->head].p);
+    }
+    results_vector_add(d->qlen, now, 0.0);
+}
+
+void p2p_set_state(struct p2p *l, bool up)
+{
+    if (l->up == up)
+        return;
+    l->up = up;
+    if (!up)
+        for (int i = 0; i < 2; i++)
+            lose_everything(&l->dir[i], sched_now(l->sched));
+    for (int i = 0; i < 2; i++)
+        if (l->dir[i].ifc.on_state)
+            l->dir[i].ifc.on_state(l->dir[i].ifc.on_state_ctx, &l->dir[i].ifc, up);
+}
 
 static void p2p_finish(void *obj, struct model_ctx *ctx)
 {
@@ -148,10 +173,12 @@ static void p2p_finish(void *obj, struct model_ctx *ctx)
         results_scalar(ctx->results, d->module, "tx_packets", "pkt", (double)d->tx_packets);
         results_scalar(ctx->results, d->module, "tx_bytes", "B", (double)d->tx_bytes);
         results_scalar(ctx->results, d->module, "mtu_drops", "pkt", (double)d->mtu_drops);
+        results_scalar(ctx->results, d->module, "loss_drops", "pkt", (double)d->loss.lost);
         results_scalar(ctx->results, d->module, "utilization", "",
                        now > 0 ? busy / (double)now : 0.0);
-        droptail_record(&d->q, ctx->results, d->module, now);
+        qdisc_record(d->q, ctx->results, d->module, now);
     }
+    p2p_outage_record(l, ctx->results, now);
 }
 
 static void p2p_release(void *obj, struct model_ctx *ctx)
@@ -160,17 +187,46 @@ static void p2p_release(void *obj, struct model_ctx *ctx)
     (void)ctx;
     for (int i = 0; i < 2; i++) {
         struct p2p_dir *d = &l->dir[i];
-        droptail_flush(&d->q);
+        qdisc_free(d->q);
+        loss_fini(&d->loss);
         pkt_free(d->in_service);
         for (size_t k = 0; k < d->n; k++)
             pkt_free(d->ring[(d->head + k) % d->cap].p);
         free(d->ring);
     }
+    p2p_outage_fini(l);
     free(l);
 }
 
-static int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void **out,
-                      char *err, size_t errlen)
+/* The queue and loss model of direction i (transmitted by end i), with their own streams
+ * "LINK.NODE/red" and "LINK.NODE/loss". */
+static int dir_init(struct p2p_dir *d, int i, struct model_ctx *ctx, char *err, size_t errlen)
+{
+    const struct p2p_config *c = &d->link->cfg;
+    struct qdisc_config qc = c->queue;
+    struct loss_config lc = c->loss;
+    if (c->queue_from[i])
+        qc.kind = c->queue_from[i] - 1;
+    if (c->loss_from[i])
+        lc.kind = c->loss_from[i] - 1;
+    struct rng *qr = NULL, *lr = NULL;
+    if (qdisc_ops_of((enum qdisc_kind)qc.kind)->uses_rng)
+        qr = model_ctx_rng(ctx, d->module, "red");
+    if (loss_uses_rng(&lc))
+        lr = model_ctx_rng(ctx, d->module, "loss");
+    char why[256];
+    if (qdisc_new(&qc, c->rate, qr, sched_now(ctx->sched), &d->q, why, sizeof why) < 0 ||
+        loss_init(&d->loss, &lc, lr, why, sizeof why) < 0) {
+        snprintf(err, errlen, "direction from %s: %s", net_node_name(d->ifc.node), why);
+        return -1;
+    }
+    d->qlen = results_vector(ctx->results, d->module, "qlen", "pkt");
+    results_vector_set_mode(d->qlen, RESULTS_ON_CHANGE);
+    return 0;
+}
+
+int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void **out,
+               char *err, size_t errlen)
 {
     const struct p2p_config *c = config;
     struct net_node *ends[2];
@@ -188,20 +244,24 @@ static int p2p_create(struct model_ctx *ctx, const char *name, const void *confi
     }
     l->cfg = *c;
     l->sched = ctx->sched;
-    for (int i = 0; i < 2; i++) {
-        struct p2p_dir *d = &l->dir[i];
-        d->ifc = (struct net_if){ &p2p_if_ops, ends[i], ends[1 - i], name, c->mtu, 0, NULL };
-        d->link = l;
-        droptail_init(&d->q, c->queue_packets, c->queue_bytes, sched_now(ctx->sched));
-        snprintf(d->module, sizeof d->module, "%s.%s", name, net_node_name(ends[i]));
-        d->q.qlen = results_vector(ctx->results, d->module, "qlen", "pkt");
-        results_vector_set_mode(d->q.qlen, RESULTS_ON_CHANGE);
-    }
+    l->up = true;
+    snprintf(l->name, sizeof l->name, "%s", name);
     if (model_ctx_on_free(ctx, p2p_release, l) < 0) {
         free(l);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
+    for (int i = 0; i < 2; i++) {
+        struct p2p_dir *d = &l->dir[i];
+        d->ifc = (struct net_if){ .ops = &p2p_if_ops, .node = ends[i], .peer = ends[1 - i],
+                                  .name = name, .mtu = c->mtu };
+        d->link = l;
+        snprintf(d->module, sizeof d->module, "%s.%s", name, net_node_name(ends[i]));
+        if (dir_init(d, i, ctx, err, errlen) < 0)
+            return -1;
+    }
+    if (p2p_outage_init(l, ctx, err, errlen) < 0)
+        return -1;
     if (net_node_attach(ends[0], &l->dir[0].ifc) < 0 ||
         net_node_attach(ends[1], &l->dir[1].ifc) < 0 ||
         model_ctx_on_finish(ctx, p2p_finish, l) < 0) {
@@ -212,30 +272,8 @@ static int p2p_create(struct model_ctx *ctx, const char *name, const void *confi
     return 0;
 }
 
-static const struct param_def p2p_params[] = {
-    { "a", PARAM_NODE, offsetof(struct p2p_config, a), NULL, "one end (a node)", NULL, 0, 0 },
-    { "b", PARAM_NODE, offsetof(struct p2p_config, b), NULL, "the other end (a node)", NULL, 0,
-      0 },
-    { "rate", PARAM_RATE, offsetof(struct p2p_config, rate), "10Mbps",
-      "transmission rate of each direction", NULL, 1, 1e12 },
-    { "delay", PARAM_TIME, offsetof(struct p2p_config, delay), "1ms", "propagation delay",
-      NULL, 0, 0 },
-    { "mtu", PARAM_SIZE, offsetof(struct p2p_config, mtu), "1500B",
-      "largest IP packet carried; longer ones are dropped", NULL, 68, 65535 },
-    { "queue_packets", PARAM_UINT, offsetof(struct p2p_config, queue_packets), "100",
-      "drop-tail limit in packets waiting per direction (0 = no packet limit)", NULL, 0, 0 },
-    { "queue_bytes", PARAM_SIZE, offsetof(struct p2p_config, queue_bytes), "0B",
-      "drop-tail limit in bytes waiting per direction (0B = no byte limit)", NULL, 0, 0 },
-};
-
-static const struct model_def p2p_model = {
-    .kind = "p2p",
-    .category = "link",
-    .help = "Full-duplex point-to-point link: rate, propagation delay, MTU and a drop-tail "
-            "queue (packets and/or bytes) per direction.",
-    .params = p2p_params,
-    .nparams = sizeof p2p_params / sizeof p2p_params[0],
-    .config_size = sizeof(struct p2p_config),
-    .create = p2p_create,
-};
-MODEL_REGISTER(p2p_model)
+struct net_if *p2p_if(void *link, int end)
+{
+    struct p2p *l = link;
+    return &l->dir[end ? 1 : 0].ifc;
+}

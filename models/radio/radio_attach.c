@@ -196,8 +196,10 @@ int radio_attach_new(struct model_ctx *ctx, const char *name,
             return -1;
         }
         struct port *down = &a->ports[i], *up = &a->ports[a->n + i];
-        *down = (struct port){ { &port_ops, a->hub, a->node[i] }, a, i, RADIO_DOWN };
-        *up = (struct port){ { &port_ops, a->node[i], a->hub }, a, i, RADIO_UP };
+        *down = (struct port){ { .ops = &port_ops, .node = a->hub, .peer = a->node[i], .name = name },
+                               a, i, RADIO_DOWN };
+        *up = (struct port){ { .ops = &port_ops, .node = a->node[i], .peer = a->hub, .name = name },
+                             a, i, RADIO_UP };
         if (net_node_attach(a->hub, &down->ifc) < 0 || net_node_attach(a->node[i], &up->ifc) < 0) {
             snprintf(err, errlen, "out of memory");
             return -1;

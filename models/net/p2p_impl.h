@@ -1,0 +1,88 @@
+/* p2p_impl.h - the p2p link's state, shared by its files (p2p.c: datapath and life cycle;
+ * p2p_params.c: parameter table; p2p_outage.c: down/up schedules). Not for other models:
+ * they reach a link through struct net_if. */
+#ifndef MCPSIM_MODELS_NET_P2P_IMPL_H
+#define MCPSIM_MODELS_NET_P2P_IMPL_H
+
+#include <stdbool.h>
+
+#include "models/net/loss.h"
+#include "models/net/node.h"
+#include "models/net/qdisc.h"
+#include "sim/registry.h"
+#include "sim/world.h"
+
+struct p2p_config {
+    char a[PARAM_STRING_MAX];
+    char b[PARAM_STRING_MAX];
+    bps_t rate;
+    sim_time_t delay;
+    bytes_t mtu;
+    struct qdisc_config queue;       /* both directions, unless overridden */
+    int queue_from[2];               /* 0: as `queue`, k: kind k - 1 (a's, b's transmitter) */
+    struct loss_config loss;
+    int loss_from[2];
+    char outage[PARAM_STRING_MAX];   /* "1s-2s, 5s-6s": down intervals */
+    sim_time_t outage_up_mean;       /* random on/off process when both are > 0 */
+    sim_time_t outage_down_mean;
+};
+
+struct flight {
+    struct packet *p;
+    sim_time_t at;
+};
+
+struct p2p;
+
+struct p2p_dir {
+    struct net_if ifc; /* first: the node calls ifc.ops->transmit */
+    struct p2p *link;
+    struct qdisc *q;
+    struct loss loss;
+    struct packet *in_service;
+    event_id departure_ev, arrival_ev;
+    struct flight *ring;
+    size_t cap, head, n;
+    uint64_t tx_packets, mtu_drops;
+    uint64_t down_drops;     /* offered while the link was down */
+    uint64_t down_flushed;   /* waiting in the queue when it went down */
+    uint64_t down_lost;      /* being serialized or propagating when it went down */
+    bytes_t tx_bytes;
+    sim_time_t busy_ps;      /* serialization time of every packet started */
+    sim_time_t busy_until;   /* end of the current packet's serialization */
+    struct results_vector *qlen;
+    char module[2 * PARAM_STRING_MAX + 2];
+};
+
+struct p2p_outage {
+    sim_time_t *at;          /* schedule: alternating down, up times, increasing */
+    size_t n, next;
+    struct rng *rng;         /* random process, else NULL */
+    double up_mean_ps, down_mean_ps;
+    uint64_t outages;
+    sim_time_t down_since, down_ps;
+};
+
+struct p2p {
+    struct p2p_config cfg;
+    struct sched *sched;
+    bool up;
+    struct p2p_outage outage;
+    struct p2p_dir dir[2];
+    char name[PARAM_STRING_MAX];
+};
+
+int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void **out,
+               char *err, size_t errlen);
+
+/* Parses the schedule or sets up the random process and schedules the first change; 0 or
+ * -1 with a message. */
+int p2p_outage_init(struct p2p *l, struct model_ctx *ctx, char *err, size_t errlen);
+void p2p_outage_fini(struct p2p *l);
+void p2p_outage_record(struct p2p *l, struct results_run *run, sim_time_t now);
+
+/* Takes the link down (losing what is queued, serialized and in flight) or up, and tells
+ * both interfaces' listeners. */
+void p2p_set_state(struct p2p *l, bool up);
+
+#endif
