@@ -103,7 +103,9 @@ BENCH(tcp_dumbbell)
 BENCH(tcp_idle_connections)
 {
     enum { CONNS = 16000 }; /* under the 16384 ephemeral ports towards one address and port */
-    char path[] = "/tmp/mcpsim-bench-idle-XXXXXX", err[1024];
+    char path[512], err[1024];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/mcpsim-bench-idle-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     int fd = mkstemp(path);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f) {
