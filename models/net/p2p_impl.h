@@ -39,8 +39,9 @@ struct p2p_dir {
     struct p2p *link;
     struct qdisc *q;
     struct loss loss;
-    struct packet *in_service;
-    event_id departure_ev, arrival_ev;
+    struct packet *in_service; /* NULL too while a directly sent packet is serialized */
+    event_id departure_ev;     /* departure of in_service, or wake after a direct send */
+    event_id arrival_ev;
     struct flight *ring;
     size_t cap, head, n;
     uint64_t tx_packets, mtu_drops;
@@ -49,7 +50,7 @@ struct p2p_dir {
     uint64_t down_lost;      /* being serialized or propagating when it went down */
     bytes_t tx_bytes;
     sim_time_t busy_ps;      /* serialization time of every packet started */
-    sim_time_t busy_until;   /* end of the current packet's serialization */
+    sim_time_t busy_until;   /* end of the current or last packet's serialization */
     struct results_vector *qlen;
     char module[2 * PARAM_STRING_MAX + 2];
 };
