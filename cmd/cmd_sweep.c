@@ -145,8 +145,8 @@ static void describe_status(int status, char *buf, size_t len)
         snprintf(buf, len, "worker exited with status %d", WEXITSTATUS(status));
 }
 
-static int sweep_execute(const struct scenario *sc, const char *out, const size_t *todo,
-                         size_t ntodo, size_t total, size_t already, unsigned jobs,
+static int sweep_execute(const struct scenario *sc, const char *out, const size_t *pending_runs,
+                         size_t npending, size_t total, size_t already, unsigned jobs,
                          const struct runner_opts *o, bool quiet)
 {
     struct worker *w = calloc(jobs, sizeof *w);
@@ -160,10 +160,10 @@ static int sweep_execute(const struct scenario *sc, const char *out, const size_
     size_t next = 0, running = 0, done = already, failed = 0;
     int rc = EXIT_OK;
     bool forwarded = false;
-    while ((next < ntodo && !interrupted) || running > 0) {
-        while (next < ntodo && running < jobs && !interrupted) {
+    while ((next < npending && !interrupted) || running > 0) {
+        while (next < npending && running < jobs && !interrupted) {
             struct scenario_run info;
-            if (scenario_run_info(sc, todo[next], &info) < 0) {
+            if (scenario_run_info(sc, pending_runs[next], &info) < 0) {
                 rc = EXIT_FAIL;
                 interrupted = 1;
                 break;
@@ -180,7 +180,7 @@ static int sweep_execute(const struct scenario *sc, const char *out, const size_
                 child(sc, &info, o, out);
             for (unsigned j = 0; j < jobs; j++)
                 if (w[j].pid == 0) {
-                    w[j] = (struct worker){ pid, todo[next] };
+                    w[j] = (struct worker){ pid, pending_runs[next] };
                     break;
                 }
             running++;
@@ -269,7 +269,7 @@ static int sweep_run(int argc, char **argv)
     bool list = false, have_index = false, quiet = false;
     int rc = EXIT_USAGE;
     struct scenario *sc = NULL;
-    size_t *todo = NULL;
+    size_t *pending_runs = NULL;
     if (!sets)
         return EXIT_FAIL;
     for (int i = 1; i < argc; i++) {
@@ -340,10 +340,10 @@ static int sweep_run(int argc, char **argv)
         rc = EXIT_FAIL;
         goto out;
     }
-    todo = malloc((total ? total : 1) * sizeof *todo);
-    size_t ntodo = 0, first = have_index ? (size_t)index : 0;
+    pending_runs = malloc((total ? total : 1) * sizeof *pending_runs);
+    size_t npending = 0, first = have_index ? (size_t)index : 0;
     size_t last = have_index ? (size_t)index + 1 : total;
-    for (size_t k = first; todo && k < last; k++) {
+    for (size_t k = first; pending_runs && k < last; k++) {
         struct scenario_run info;
         int d = scenario_run_info(sc, k, &info) < 0 ? RESULTS_EFAIL
                                                      : results_run_is_done(db, info.id);
@@ -354,19 +354,19 @@ static int sweep_run(int argc, char **argv)
             goto out;
         }
         if (d == 0)
-            todo[ntodo++] = k;
+            pending_runs[npending++] = k;
     }
     results_db_close(db);
-    if (!todo) {
+    if (!pending_runs) {
         rc = EXIT_FAIL;
         goto out;
     }
     struct runner_opts o = { .sets = sets, .nsets = nsets, .progress = false,
                              .replace = false };
-    rc = sweep_execute(sc, out, todo, ntodo, last - first, (last - first) - ntodo,
+    rc = sweep_execute(sc, out, pending_runs, npending, last - first, (last - first) - npending,
                        (unsigned)jobs, &o, quiet);
 out:
-    free(todo);
+    free(pending_runs);
     scenario_free(sc);
     free(sets);
     return rc;
