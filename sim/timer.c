@@ -3,7 +3,8 @@
  * Invariant while armed: the scheduler event is pending at event_at <= deadline. Pushing the
  * deadline back touches no queue; the event then fires early and hops once to the deadline
  * (one extra event per hop, however many re-arms happened meanwhile). Pulling the deadline in
- * reschedules the event, which the scheduler does in O(1) amortised.
+ * reschedules the event, which the scheduler does in O(1) amortised. A stopped timer
+ * (timer_stop) keeps its event, which fires as a no-op unless a re-arm has reused it.
  */
 #include "sim/timer.h"
 
@@ -14,6 +15,8 @@ static void timer_fire(struct sched *s, void *ctx, void *arg)
     (void)arg;
     struct timer *t = ctx;
     t->ev = 0;
+    if (t->deadline == SIM_TIME_MAX)
+        return; /* stopped (timer_stop) after this event was scheduled */
     if (t->deadline > sched_now(s)) {
         t->event_at = t->deadline;
         t->ev = sched_at(s, t->deadline, timer_fire, t, NULL);
@@ -67,6 +70,8 @@ void timer_cancel(struct timer *t)
     t->deadline = SIM_TIME_MAX;
 }
 
-bool timer_is_armed(const struct timer *t) { return t->ev != 0; }
+void timer_stop(struct timer *t) { t->deadline = SIM_TIME_MAX; }
+
+bool timer_is_armed(const struct timer *t) { return t->deadline != SIM_TIME_MAX; }
 
 sim_time_t timer_deadline(const struct timer *t) { return t->deadline; }

@@ -6,6 +6,10 @@
  *   - arming later than the pending event only stores the new deadline (O(1), no queue work);
  *     when the event fires early it re-schedules itself to the deadline;
  *   - arming earlier moves the pending event (sched_reschedule);
+ *   - stop only forgets the deadline: the pending event stays and either serves the next arm
+ *     (if that is later) or fires as a no-op. A delayed-ACK timer armed at one data segment
+ *     and stopped by the ACK sent at the next costs no queue work at all this way, where a
+ *     cancel would leave a dead heap entry per ACK (and a deeper heap until compaction);
  *   - cancel removes the event, so the owner may be freed right after timer_cancel().
  * A connection re-armed every millisecond with a 200 ms RTO costs one scheduler event per
  * 200 ms instead of 200 insertions.
@@ -36,7 +40,7 @@ struct timer {
     void *ctx;
     sim_time_t deadline; /* SIM_TIME_MAX when disarmed */
     sim_time_t event_at; /* time of the pending scheduler event, valid when ev != 0 */
-    event_id ev;         /* the timer's scheduler event, 0 when none: armed iff ev != 0 */
+    event_id ev;         /* the timer's scheduler event, 0 when none (armed implies ev != 0) */
 };
 
 /* Prepares a disarmed timer that calls fn(t, ctx) when it expires. */
@@ -47,8 +51,12 @@ void timer_init(struct timer *t, struct sched *s, timer_fn fn, void *ctx);
 void timer_arm_at(struct timer *t, sim_time_t at);
 void timer_arm_in(struct timer *t, sim_time_t delay);
 
-/* Disarms; its scheduler event is cancelled. No effect on a disarmed timer. */
+/* Disarms; its scheduler event is cancelled. No effect on a disarmed timer. Use this before
+ * freeing the timer's owner. */
 void timer_cancel(struct timer *t);
+/* Disarms without touching the event queue: the pending event, if any, stays and later fires
+ * as a no-op or serves a re-arm. The owner must outlive it (or call timer_cancel first). */
+void timer_stop(struct timer *t);
 
 /* A timer is disarmed while its callback runs; the callback may re-arm it. */
 bool timer_is_armed(const struct timer *t);

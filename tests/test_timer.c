@@ -1,7 +1,8 @@
 /* test_timer.c - re-armable timers: they fire once at the latest deadline, pushing a deadline
  * back adds no scheduler event (checked with the scheduler's counters), pulling it in fires
- * earlier, cancel removes the event; and a random arm/cancel workload fires at exactly the
- * times a naive cancel-and-schedule implementation does. All comparisons are exact.
+ * earlier, cancel removes the event, stop leaves it to fire as a no-op or serve the next arm;
+ * and a random arm/cancel/stop workload fires at exactly the times a naive cancel-and-schedule
+ * implementation does. All comparisons are exact.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,55 @@ static void test_cancel_disarms_and_removes_the_event(void)
     sched_free(s);
 }
 
+/* The delayed-ACK pattern: arm at a data segment, stop at the ACK, arm again at the next
+ * segment. Stopping touches no queue (no cancel, no insertion); the event left behind fires
+ * as a no-op, or serves a later arm by hopping to it. */
+static void test_stop_disarms_without_queue_work(void)
+{
+    struct sched *s = sched_new();
+    struct fired f = { 0 };
+    struct timer t;
+    timer_init(&t, s, on_fire, &f);
+    timer_arm_at(&t, 100);
+    timer_stop(&t);
+    CU_ASSERT_FALSE(timer_is_armed(&t));
+    CU_ASSERT_EQUAL(timer_deadline(&t), SIM_TIME_MAX);
+    struct sched_stats st;
+    sched_get_stats(s, &st);
+    CU_ASSERT_EQUAL(st.scheduled, 1);
+    CU_ASSERT_EQUAL(st.cancelled, 0);
+    CU_ASSERT_EQUAL(st.pending, 1);
+    timer_stop(&t); /* harmless when disarmed */
+    sched_run(s);
+    CU_ASSERT_EQUAL(f.n, 0); /* the leftover event ran as a no-op */
+    sched_get_stats(s, &st);
+    CU_ASSERT_EQUAL(st.executed, 1);
+    CU_ASSERT_EQUAL(st.pending, 0);
+
+    /* stop, then re-arm later than the leftover event: no insertion until it fires and hops */
+    timer_arm_at(&t, 200);
+    timer_stop(&t);
+    timer_arm_at(&t, 250);
+    CU_ASSERT_TRUE(timer_is_armed(&t));
+    sched_get_stats(s, &st);
+    CU_ASSERT_EQUAL(st.scheduled, 2);
+    sched_run(s);
+    CU_ASSERT_EQUAL(f.n, 1);
+    CU_ASSERT_EQUAL(f.at[0], 250);
+
+    /* stop, then re-arm earlier than the leftover event: it moves, and fires once */
+    timer_arm_at(&t, 400);
+    timer_stop(&t);
+    timer_arm_at(&t, 300);
+    sched_run(s);
+    CU_ASSERT_EQUAL(f.n, 2);
+    CU_ASSERT_EQUAL(f.at[1], 300);
+    sched_get_stats(s, &st);
+    CU_ASSERT_EQUAL(st.pending, 0);
+    CU_ASSERT_EQUAL(st.cancelled, 0);
+    sched_free(s);
+}
+
 static void periodic(struct timer *t, void *ctx)
 {
     on_fire(t, ctx);
@@ -236,8 +286,11 @@ static void test_random_timer_operations_expire_like_naive_rescheduling(void)
             int i = (int)((x >> 33) % NT);
             uint64_t op = (x >> 20) % 16;
             sim_time_t now = sched_now(st);
-            if (op == 0) {
-                timer_cancel(&timers[i]);
+            if (op <= 1) {
+                if (op == 0)
+                    timer_cancel(&timers[i]);
+                else
+                    timer_stop(&timers[i]);
                 if (naives[i].naive)
                     sched_cancel(sn, naives[i].naive);
                 naives[i].naive = 0;
@@ -282,5 +335,6 @@ SUITE(timer, NULL, NULL,
       TEST(test_timer_rearmed_on_every_ack_costs_one_event_per_timeout_period),
       TEST(test_rearming_earlier_fires_earlier_and_only_once),
       TEST(test_cancel_disarms_and_removes_the_event),
+      TEST(test_stop_disarms_without_queue_work),
       TEST(test_callback_can_rearm_its_own_timer),
       TEST(test_random_timer_operations_expire_like_naive_rescheduling))

@@ -156,7 +156,7 @@ void tcp_send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint16_t f
         /* Any segment carrying an ACK acknowledges what the delayed ACK would have. */
         c->delack_segs = 0;
         c->flags &= ~TF_ACK_NOW;
-        timer_cancel(&c->delack);
+        timer_stop(&c->delack); /* no queue work; tcp_sock_destroy cancels for good */
     }
     c->stats.segs_out++;
     tcp_emit(st, &h, &c->node.laddr, &c->node.raddr, len);

@@ -63,7 +63,7 @@ void tcp_rtx_stop(struct tcp_sock *c)
 {
     if (c->tmode == TMR_RETRANS || c->tmode == TMR_PERSIST) {
         c->tmode = TMR_NONE;
-        timer_cancel(&c->rtx);
+        timer_stop(&c->rtx); /* teardown paths cancel it for good */
     }
 }
 
