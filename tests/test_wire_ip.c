@@ -447,7 +447,59 @@ static void test_malformed_ipv4_headers_return_codes(void)
     free(raw);
 }
 
+/* The checksum sums host-order words and swaps once (RFC 1071 2(B)); the 20-byte IPv4 header
+ * has an unrolled path. Both are compared, exactly, with the textbook definition (big-endian
+ * 16-bit words, odd byte padded, end-around carry) over random buffers of every length 0..67,
+ * split into an even-length head and a tail as callers chain them. */
+static uint16_t reference_sum(const uint8_t *p, size_t len)
+{
+    uint64_t s = 0;
+    for (size_t i = 0; i < len; i += 2)
+        s += (uint32_t)p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
+    while (s >> 16)
+        s = (s & 0xffff) + (s >> 16);
+    return (uint16_t)s;
+}
+
+static void test_checksum_equals_the_rfc1071_definition_for_every_length_and_split(void)
+{
+    uint8_t buf[68];
+    uint64_t x = 12345;
+    int bad = 0;
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = 0; i < sizeof buf; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            buf[i] = round % 3 == 0 ? 0xff : (uint8_t)(x >> 56); /* all-ones: carry heavy */
+        }
+        for (size_t len = 0; len <= sizeof buf; len++) {
+            uint16_t want = (uint16_t)~reference_sum(buf, len);
+            if (csum_fold(csum_add(0, buf, len)) != want)
+                bad++;
+            for (size_t head = 0; head <= len; head += 2)
+                if (csum_fold(csum_add(csum_add(0, buf, head), buf + head, len - head)) != want)
+                    bad++;
+        }
+        for (size_t hl = 20; hl <= 60; hl += 4) {
+            uint8_t h[60];
+            memcpy(h, buf, hl);
+            h[10] = h[11] = 0;
+            uint16_t c = (uint16_t)~reference_sum(h, hl);
+            if (csum_ipv4_header(buf, hl) != c)
+                bad++;
+            h[10] = (uint8_t)(c >> 8);
+            h[11] = (uint8_t)c;
+            if (!csum_ipv4_header_ok(h, hl))
+                bad++;
+            h[hl - 1] ^= 0x10; /* one flipped bit must be caught */
+            if (csum_ipv4_header_ok(h, hl))
+                bad++;
+        }
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 SUITE(wire_ip, NULL, NULL,
+      TEST(test_checksum_equals_the_rfc1071_definition_for_every_length_and_split),
       TEST(test_lsrr_of_capture_i_decodes_before_and_after_the_hop),
       TEST(test_lsrr_processing_at_the_router_gives_the_next_frame),
       TEST(test_lsrr_remove_then_insert_restores_the_linux_layout),

@@ -175,6 +175,8 @@ struct net_shared {
     const char *pcap_dir;
     struct addr_entry *addrs;  /* sorted by family then bytes */
     size_t naddrs;
+    uint32_t *addr_slots;      /* hash index over addrs: 1 + index, 0 = empty; half full */
+    size_t addr_mask;          /* slots - 1 (a power of two minus one) */
     struct route_target *targets;
     size_t ntargets;
 };
@@ -188,11 +190,25 @@ int node_ifaddrs_parse(struct net_node *n, const char *spec, char *err, size_t e
 /* Resolves interface addresses, builds the address index and the static routes of every
  * node; problems are printed on stderr and counted (config_errors). Idempotent. */
 void net_shared_ready(struct net_shared *s);
+/* The address-index entry of a; NULL when no node has it (or before net_shared_ready).
+ * O(1): one hash and, almost always, one constant-size compare (a per-packet operation). */
 const struct addr_entry *net_addr_lookup(const struct net_shared *s, const struct net_addr *a);
+/* Whether a is one of n's addresses, through the index (for the per-packet path, once ready;
+ * net_node_owns scans the node's own list and also works while the scenario is loading). */
+static inline bool node_owns_indexed(const struct net_node *n, const struct net_addr *a)
+{
+    const struct addr_entry *e = net_addr_lookup(n->net, a);
+    return e && e->node == n->index;
+}
 /* Egress interface for (dst, src); NULL when there is no route. local_src: the packet is
  * sent by this node, so an interface-bound source address picks its interface. */
 struct net_if *node_route(struct net_node *n, const struct net_addr *dst,
                           const struct net_addr *src, bool local_src);
+/* The same with dst's address-index entry already looked up (e = net_addr_lookup(dst)), for
+ * the per-packet path, which needs it anyway to tell local from forwarded traffic. */
+struct net_if *node_route_entry(struct net_node *n, const struct net_addr *dst,
+                                const struct addr_entry *e, const struct net_addr *src,
+                                bool local_src);
 /* The node's address to use as the source on interface ifc (or the primary one). */
 const struct net_addr *node_src_addr(const struct net_node *n, const struct net_if *ifc,
                                      int family);

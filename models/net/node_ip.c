@@ -176,8 +176,10 @@ static void record_route(struct net_node *n, struct packet *p, struct net_if *ou
         ipv4_encode(&hd, h, ipv4_hdr_len(&hd), &len);
 }
 
+/* Forwards p out of `out`, or (out NULL) the way the routes give for its destination, whose
+ * address-index entry (net_addr_lookup, NULL for none) the caller passes as dst_e. */
 static void forward(struct net_node *n, struct net_if *in, struct packet *p, int family,
-                    struct net_if *out)
+                    struct net_if *out, const struct addr_entry *dst_e)
 {
     uint8_t *h = pkt_data(p);
     uint8_t ttl = family == 4 ? h[8] : h[7];
@@ -192,7 +194,7 @@ static void forward(struct net_node *n, struct net_if *in, struct packet *p, int
         struct net_addr dst = addr_at(h, family), src = { 0 };
         if ((family == 4 ? n->fib4.nentries : n->fib6.nentries) != 0)
             src = src_at(h, family);
-        out = node_route(n, &dst, &src, false);
+        out = node_route_entry(n, &dst, dst_e, &src, false);
     }
     if (!out) {
         node_icmp_error(n, in, p, family == 4 ? ICMP_DEST_UNREACH : ICMPV6_DEST_UNREACH,
@@ -252,10 +254,10 @@ static int ipv4_options(struct net_node *n, struct net_if *in, struct packet *p,
     struct net_addr next = net_addr_v4(r.addr[(r.ptr - IPOPT_ROUTE_MIN_PTR) / 4]);
     struct net_addr src = net_addr_v4(hd.src);
     /* The next listed address may be this node's too: it records itself and goes on. */
-    bool next_local = net_node_owns(n, &next);
+    bool next_local = node_owns_indexed(n, &next);
     struct net_if *out = next_local ? NULL : node_route(n, &next, &src, false);
     bool strict_ok = next_local || r.type != IPOPT_SSRR ||
-                     (out && out->peer && net_node_owns(out->peer, &next));
+                     (out && out->peer && node_owns_indexed(out->peer, &next));
     const struct net_addr *self_out = next_local ? &next
                                       : out      ? node_src_addr(n, out, 4)
                                                  : NULL;
@@ -273,7 +275,7 @@ static int ipv4_options(struct net_node *n, struct net_if *in, struct packet *p,
             local_in(n, in, p);
         return 1;
     }
-    forward(n, in, p, 4, out);
+    forward(n, in, p, 4, out, NULL);
     return 1;
 }
 
@@ -317,12 +319,13 @@ static int ipv6_routing(struct net_node *n, struct net_if *in, struct packet *p,
     ipv6_encode(&hd, pkt_data(p), new_len, &len);
     n->st.srcroute_processed++;
     struct net_addr next = net_addr_v6(hd.dst);
-    if (net_node_owns(n, &next)) { /* the next segment is this node's too */
+    const struct addr_entry *e = net_addr_lookup(n->net, &next);
+    if (e && e->node == n->index) { /* the next segment is this node's too */
         if (!ipv6_routing(n, in, p, true))
             local_in(n, in, p);
         return 1;
     }
-    forward(n, in, p, 6, NULL);
+    forward(n, in, p, 6, NULL, e);
     return 1;
 }
 
@@ -331,7 +334,7 @@ static bool ipv4_ok(const struct packet *p)
     const uint8_t *h = pkt_cdata(p);
     size_t len = pkt_len(p), ihl = (size_t)(h[0] & 15) * 4;
     return len >= IPV4_HDR_MIN_LEN && ihl >= IPV4_HDR_MIN_LEN && len >= ihl &&
-           rd16(h + 2) == pkt_wire_len(p) && csum_ipv4_header(h, ihl) == rd16(h + 10);
+           rd16(h + 2) == pkt_wire_len(p) && csum_ipv4_header_ok(h, ihl);
 }
 
 static bool ipv6_ok(const struct packet *p)
@@ -353,7 +356,8 @@ void node_ip_input(struct net_node *n, struct net_if *in, struct packet *p)
         return;
     const uint8_t *h = pkt_data(p);
     struct net_addr dst = addr_at(h, family);
-    bool local = net_node_owns(n, &dst);
+    const struct addr_entry *e = net_addr_lookup(n->net, &dst);
+    bool local = e && e->node == n->index;
     if (family == 4 && (h[0] & 15) > 5 && ipv4_options(n, in, p, local))
         return;
     if (family == 6 && is_ext_header(h[6]) && ipv6_routing(n, in, p, local))
@@ -361,7 +365,7 @@ void node_ip_input(struct net_node *n, struct net_if *in, struct packet *p)
     if (local)
         local_in(n, in, p);
     else
-        forward(n, in, p, family, NULL);
+        forward(n, in, p, family, NULL, e);
 }
 
 void node_ip_output(struct net_node *n, struct packet *p)
@@ -378,11 +382,12 @@ void node_ip_output(struct net_node *n, struct packet *p)
     const uint8_t *h = pkt_data(p);
     struct net_addr dst = addr_at(h, family), src = src_at(h, family);
     n->st.sent++;
-    if (net_node_owns(n, &dst)) {
+    const struct addr_entry *e = net_addr_lookup(n->net, &dst);
+    if (e && e->node == n->index) {
         node_emit(n, NULL, p); /* loopback */
         return;
     }
-    struct net_if *out = node_route(n, &dst, &src, true);
+    struct net_if *out = node_route_entry(n, &dst, e, &src, true);
     if (!out) {
         drop(p, &n->st.drop_no_route);
         return;

@@ -10,6 +10,7 @@
 #ifndef MCPSIM_WIRE_CHECKSUM_H
 #define MCPSIM_WIRE_CHECKSUM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,11 @@ uint16_t csum_fold(uint32_t sum);
 
 /* IPv4 header checksum over hdr_len bytes; the stored checksum field is taken as zero. */
 uint16_t csum_ipv4_header(const uint8_t *hdr, size_t hdr_len);
+
+/* Verifies an IPv4 header as receivers do (RFC 1071 section 1, Linux ip_fast_csum): the
+ * one's complement sum of all hdr_len bytes, checksum field included, is 0xffff. One pass
+ * over the header, no field skipped: a router checks this on every packet. */
+bool csum_ipv4_header_ok(const uint8_t *hdr, size_t hdr_len);
 
 /* Pseudo-header sums: source, final destination, protocol, upper-layer length. */
 uint32_t csum_pseudo_v4(uint32_t src, uint32_t dst, uint8_t proto, uint32_t len);
