@@ -39,7 +39,7 @@ static void arrival(struct sched *s, void *ctx, void *arg)
     struct p2p_dir *d = ctx;
     (void)arg;
     struct packet *p = d->ring[d->head].p;
-    d->head = (d->head + 1) % d->cap;
+    d->head = (d->head + 1) & (d->cap - 1);
     d->n--;
     d->arrival_ev = d->n ? sched_at(s, d->ring[d->head].at, arrival, d, NULL) : 0;
     net_if_receive(&d->link->dir[d == &d->link->dir[0]].ifc, p); /* the other end's */
@@ -53,13 +53,13 @@ static int ring_push(struct p2p_dir *d, struct packet *p, sim_time_t at)
         if (!r)
             return -1;
         for (size_t i = 0; i < d->n; i++)
-            r[i] = d->ring[(d->head + i) % d->cap];
+            r[i] = d->ring[(d->head + i) & (d->cap - 1)];
         free(d->ring);
         d->ring = r;
         d->cap = cap;
         d->head = 0;
     }
-    d->ring[(d->head + d->n) % d->cap] = (struct flight){ p, at };
+    d->ring[(d->head + d->n) & (d->cap - 1)] = (struct flight){ p, at };
     d->n++;
     return 0;
 }
@@ -207,7 +207,7 @@ static void lose_everything(struct p2p_dir *d, sim_time_t now)
     if (d->n) {
         sched_cancel(s, d->arrival_ev);
         d->down_lost += d->n;
-        for (; d->n; d->n--, d->head = (d->head + 1) % d->cap)
+        for (; d->n; d->n--, d->head = (d->head + 1) & (d->cap - 1))
             pkt_free(d->ring[d->head].p);
     }
     results_vector_add(d->qlen, now, 0.0);
@@ -256,7 +256,7 @@ static void p2p_release(void *obj, struct model_ctx *ctx)
         loss_fini(&d->loss);
         pkt_free(d->in_service);
         for (size_t k = 0; k < d->n; k++)
-            pkt_free(d->ring[(d->head + k) % d->cap].p);
+            pkt_free(d->ring[(d->head + k) & (d->cap - 1)].p);
         free(d->ring);
     }
     p2p_outage_fini(l);

@@ -43,7 +43,7 @@ struct p2p_dir {
     event_id departure_ev;     /* departure of in_service, or wake after a direct send */
     event_id arrival_ev;
     struct flight *ring;
-    size_t cap, head, n;
+    size_t cap, head, n;       /* ring of packets in flight; cap is 0 or a power of two */
     uint64_t tx_packets, mtu_drops;
     uint64_t down_drops;     /* offered while the link was down */
     uint64_t down_flushed;   /* waiting in the queue when it went down */
