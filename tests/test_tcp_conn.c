@@ -442,6 +442,32 @@ static void test_synack_is_retransmitted_by_the_listener(void)
     tnet_free(tn);
 }
 
+/* The MSS is derived per address family (tcp_family_mss): the configured 1460 B is the IPv4
+ * value, and an IPv6 connection offers 20 B less (1440 B, an IPv6 header being 20 B longer),
+ * as Linux does from a 1500 B MTU. With timestamps a full IPv6 segment then carries 1428 B,
+ * so the IP packet is 40 + 20 + 12 + 1428 = 1500 B; IPv4 connections keep 1448 B. */
+static void test_ipv6_connection_offers_an_mss_20_bytes_smaller(void)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
+    tn->addr_a = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+    tn->addr_b = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_connect_bulk(tn, &cli, 100000, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv.read, 100000);
+    const struct tn_seg *d = tnet_find(tn, TN_AB, 0, true, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(d->len, 1428);
+    struct tcp_sock_info info;
+    tcp_sock_get_info(cli.sock, &info);
+    CU_ASSERT_TRUE(info.ts_ok);
+    CU_ASSERT_EQUAL(info.mss, 1428);
+    tcp_close(cli.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+}
+
 static void test_mss_is_the_smaller_of_both_offers(void)
 {
     struct tcp_config cb;
@@ -784,6 +810,7 @@ SUITE(tcp_conn, NULL, NULL,
       TEST(test_zero_window_is_probed_with_backoff_until_it_opens),
       TEST(test_synack_is_retransmitted_by_the_listener),
       TEST(test_mss_is_the_smaller_of_both_offers),
+      TEST(test_ipv6_connection_offers_an_mss_20_bytes_smaller),
       TEST(test_nagle_holds_small_segments_while_data_is_unacknowledged),
       TEST(test_paws_drops_a_segment_with_an_old_timestamp),
       TEST(test_capture_of_a_connection_passes_check_pcap),

@@ -272,8 +272,8 @@ static int capture(const char *scenario, const char *sets, const char *tag)
 
 /* `mcpsim run --pcap DIR` on TCP scenarios: one file per interface of every node, and every
  * packet of every file passes the independent check (tshark: no malformed packet, no bad IP
- * or TCP checksum, no bad option encoding). The two-hop scenario has IPv6 SYNs with a
- * clamped MSS (tcpnet.c), whose incremental checksum update this checks too; the shipped
+ * or TCP checksum, no bad option encoding). The two-hop scenario has IPv6 SYNs, whose MSS
+ * the stack derives from the address family (tcp_family_mss); the shipped
  * dumbbell (cut to 150 ms: handshake, slow start) and tcp-apps example (1 s: all four
  * applications, connections closing) are checked as they are. The files are merged
  * (mergecap) and checked in one tshark run, since each run costs about 2 s of start-up:

@@ -79,7 +79,8 @@ void tcp_syn_options(struct tcp_sock *c, const struct tcp_hdr *h)
      * Linux does (TCP_MIN_MSS, 88 bytes). */
     if (peer_mss < TCP_MIN_MSS)
         peer_mss = TCP_MIN_MSS;
-    uint32_t mss = peer_mss < cfg->mss ? peer_mss : (uint32_t)cfg->mss;
+    uint32_t own = tcp_family_mss(cfg, c->node.laddr.family);
+    uint32_t mss = peer_mss < own ? peer_mss : own;
     uint8_t shift;
     if (cfg->wscale && tcp_opt_get_wscale(h, &shift) == 0) {
         c->flags |= TF_WS_OK;
@@ -257,8 +258,10 @@ static bool data_input(struct tcp_sock *c, uint32_t seq, uint32_t len, bool fin)
     }
     bool delivered = false;
     if (len) {
-        if (len > c->rcv_mss)
-            c->rcv_mss = (uint16_t)(len < cfg->mss ? len : cfg->mss);
+        if (len > c->rcv_mss) {
+            uint32_t own = tcp_family_mss(cfg, c->node.laddr.family);
+            c->rcv_mss = (uint16_t)(len < own ? len : own);
+        }
         if (seq == c->rcv_nxt) {
             c->rcv_nxt += len;
             c->stats.bytes_received += len;

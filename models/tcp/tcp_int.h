@@ -123,6 +123,16 @@ struct tcp_sock {
 };
 
 /* Bytes of in-order data waiting for the application (the FIN's sequence number excluded). */
+/* The MSS this end offers and accepts over an address family. cfg->mss is the IPv4 value
+ * (Linux derives 1460 B from a 1500 B MTU); an IPv6 header is 20 B longer, so IPv6 offers
+ * 20 B less (1440 B), as Linux does from the same MTU, but never below 64 B. */
+static inline uint32_t tcp_family_mss(const struct tcp_config *cfg, int family)
+{
+    if (family != 6)
+        return (uint32_t)cfg->mss;
+    return cfg->mss > 84 ? (uint32_t)cfg->mss - 20 : 64;
+}
+
 static inline uint32_t tcp_rcv_queued(const struct tcp_sock *c)
 {
     return c->rcv_nxt - c->rcv_read - ((c->flags & TF_EOF) ? 1u : 0u);

@@ -83,7 +83,8 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn,
     const struct tcp_config *cfg = &st->cfg;
     uint16_t peer_mss = 536;
     tcp_opt_get_mss(syn, &peer_mss);
-    uint32_t mss = peer_mss < cfg->mss ? peer_mss : (uint32_t)cfg->mss;
+    uint32_t own = tcp_family_mss(cfg, dst->family);
+    uint32_t mss = peer_mss < own ? peer_mss : own;
     unsigned idx = 0;
     for (unsigned i = 0; i < 4; i++)
         if (cookie_mss[i] <= mss)
@@ -298,7 +299,8 @@ static void cookie_ack_input(struct tcp_listener *l, const struct tcp_hdr *h, ui
     c->recover = c->iss;
     c->irs = h->seq - 1;
     c->rcv_nxt = c->rcv_read = c->rcv_adv = h->seq;
-    uint32_t mss = cookie_mss[idx] < st->cfg.mss ? cookie_mss[idx] : (uint32_t)st->cfg.mss;
+    uint32_t own = tcp_family_mss(&st->cfg, c->node.laddr.family);
+    uint32_t mss = cookie_mss[idx] < own ? cookie_mss[idx] : own;
     uint32_t tsval, tsecr;
     if (st->cfg.timestamps && tcp_opt_get_timestamp(h, &tsval, &tsecr) == 0) {
         /* The options we hid in our TSval come back in TSecr. */

@@ -19,7 +19,8 @@
 
 static const struct param_def tcp_params[] = {
     { "mss", PARAM_SIZE, F(mss), "1460B",
-      "MSS advertised; a full segment carries 12 B less with timestamps", NULL, 64, 65495 },
+      "MSS advertised over IPv4 (IPv6: 20 B less); a full segment carries 12 B less with "
+      "timestamps", NULL, 64, 65495 },
     { "cc", PARAM_STRING, F(cc), "newreno",
       "congestion control: newreno, reno, cubic (tcp_cong.h registry)", NULL, 0, 0 },
     { "rto_initial", PARAM_TIME, F(rto_initial), "1s",

@@ -128,7 +128,7 @@ void tcp_send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint16_t f
     if (flags & TCP_FLAG_SYN) {
         /* RFC 7323 section 2.2: the window of a SYN is never scaled. */
         h.window = (uint16_t)(win > 65535 ? 65535 : win);
-        tcp_opt_append_mss(&h, (uint16_t)st->cfg.mss);
+        tcp_opt_append_mss(&h, (uint16_t)tcp_family_mss(&st->cfg, c->node.laddr.family));
         bool synack = flags & TCP_FLAG_ACK;
         if (st->cfg.sack && (!synack || (c->flags & TF_SACK_OK)))
             tcp_opt_append_sack_perm(&h);

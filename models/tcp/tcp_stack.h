@@ -46,7 +46,8 @@ enum tcp_state {
 const char *tcp_state_name(int state);
 
 struct tcp_config {
-    bytes_t mss;              /* MSS advertised (payload bytes, options not deducted) */
+    bytes_t mss;              /* MSS advertised over IPv4 (payload bytes, options not
+                               * deducted); IPv6 offers 20 B less (tcp_family_mss) */
     char cc[PARAM_STRING_MAX];/* congestion control name (tcp_cong.h) */
     sim_time_t rto_initial;   /* RFC 6298 (2.1): 1 s */
     sim_time_t rto_min;       /* RFC 6298 (2.4) says 1 s; Linux uses 200 ms */

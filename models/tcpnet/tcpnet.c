@@ -47,40 +47,6 @@ static void reg_fini(void *block)
     free(r->t);
 }
 
-/* The stack's `mss` is the IPv4 one (Linux derives 1460 B from a 1500 B MTU); an IPv6 header
- * is 20 B longer, so IPv6 SYNs advertise 20 B less (1440 B), as Linux does from the same MTU.
- * The MSS option of an outgoing IPv6 SYN is clamped here, with an incremental checksum
- * update (RFC 1624), before the IP header goes on. Both ends clamp, so neither sends
- * segments the IPv6 path cannot carry. */
-static void clamp_v6_syn_mss(struct packet *p, uint16_t mss_max)
-{
-    uint8_t *t = pkt_data(p);
-    size_t doff = (size_t)(t[12] >> 4) * 4;
-    if (!(t[13] & 0x02) || doff > pkt_len(p))
-        return;
-    for (size_t i = 20; i + 1 < doff;) {
-        uint8_t kind = t[i];
-        if (kind == 0)
-            return;
-        if (kind == 1) {
-            i++;
-            continue;
-        }
-        uint8_t len = t[i + 1];
-        if (len < 2 || i + len > doff)
-            return;
-        if (kind == 2 && len == 4) {
-            uint16_t old = rd16(t + i + 2);
-            if (old > mss_max) {
-                wr16(t + i + 2, mss_max);
-                wr16(t + 16, csum_update16(rd16(t + 16), old, mss_max));
-            }
-            return;
-        }
-        i += len;
-    }
-}
-
 static void ip_send(void *ip_ctx, struct packet *p, const struct tcp_addr *src,
                     const struct tcp_addr *dst)
 {
@@ -105,7 +71,6 @@ static void ip_send(void *ip_ctx, struct packet *p, const struct tcp_addr *src,
         memcpy(h + 16, dst->bytes, 4);
         wr16(h + 10, csum_ipv4_header(h, IPV4_HDR_MIN_LEN));
     } else {
-        clamp_v6_syn_mss(p, (uint16_t)(t->cfg.mss > 84 ? t->cfg.mss - 20 : 64));
         uint8_t *h = pkt_push(p, IPV6_HDR_LEN);
         if (!h || seglen > 65535) {
             pkt_free(p);
