@@ -95,6 +95,43 @@ static void test_hop_limit_expiry_sends_icmpv6_time_exceeded(void)
     world_free(w);
 }
 
+/* A protocol no one on the node takes (253, RFC 3692 experimentation): IPv4 answers Protocol
+ * Unreachable (RFC 1122 3.2.2.1), IPv6 Parameter Problem code 1 with the pointer at the Next
+ * Header field, offset 6 (RFC 8200 section 4, RFC 4443 3.4). */
+static void test_unknown_protocol_is_answered_protocol_unreachable(void)
+{
+    struct world *w = chain("", "");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct ipt_rx icmp, icmp6;
+    ipt_listen_proto(w, "h0", 1, &icmp);
+    ipt_listen_proto(w, "h0", 58, &icmp6);
+    struct packet *p4 = ipt_udp(w, "10.0.0.1", "10.0.0.5", 64, 100);
+    uint8_t *h = pkt_data(p4);
+    h[9] = 253;
+    wr16(h + 10, csum_ipv4_header(h, 20));
+    net_node_send(ipt_node(w, "h0"), p4);
+    struct packet *p6 = ipt_udp(w, "fd00::1", "fd00::5", 64, 100);
+    pkt_data(p6)[6] = 253;
+    net_node_send(ipt_node(w, "h0"), p6);
+    world_run(w, NULL, NULL);
+    CU_ASSERT_EQUAL_FATAL(icmp.n, 1);
+    struct icmp_msg m;
+    CU_ASSERT_EQUAL_FATAL(icmp_decode(icmp.last + 20, icmp.last_len - 20, &m), 0);
+    CU_ASSERT_EQUAL(m.type, ICMP_DEST_UNREACH);
+    CU_ASSERT_EQUAL(m.code, ICMP_CODE_PROTO_UNREACH);
+    CU_ASSERT_EQUAL(rd32(icmp.last + 12), 0x0a000005); /* from h4 */
+    CU_ASSERT_EQUAL(m.quote[9], 253);
+    CU_ASSERT_EQUAL_FATAL(icmp6.n, 1);
+    CU_ASSERT_EQUAL_FATAL(icmp6_decode(icmp6.last + 40, icmp6.last_len - 40, &m), 0);
+    CU_ASSERT_EQUAL(m.type, ICMPV6_PARAM_PROBLEM);
+    CU_ASSERT_EQUAL(m.code, ICMPV6_CODE_UNKNOWN_NH);
+    CU_ASSERT_EQUAL(m.rest, 6);
+    uint32_t ph = csum_pseudo_v6(icmp6.last + 8, icmp6.last + 24, 58,
+                                 (uint32_t)(icmp6.last_len - 40));
+    CU_ASSERT_EQUAL(csum_fold(csum_add(ph, icmp6.last + 40, icmp6.last_len - 40)), 0);
+    world_free(w);
+}
+
 static void test_packet_larger_than_egress_mtu_is_dropped_with_icmp_too_big(void)
 {
     char yaml[1024];
@@ -488,6 +525,7 @@ SUITE(net_ip, NULL, NULL,
       TEST(test_ttl_expiry_on_a_chain_sends_time_exceeded_to_the_source),
       TEST(test_hop_limit_expiry_sends_icmpv6_time_exceeded),
       TEST(test_packet_larger_than_egress_mtu_is_dropped_with_icmp_too_big),
+      TEST(test_unknown_protocol_is_answered_protocol_unreachable),
       TEST(test_static_default_route_and_unreachable_from_the_router),
       TEST(test_icmp_errors_are_rate_limited_by_the_token_bucket),
       TEST(test_icmp_errors_false_silences_the_router),

@@ -1,6 +1,7 @@
 /* node_icmp.c - ICMP and ICMPv6 errors sent by a node about a packet it cannot forward or
  * deliver: time exceeded, destination unreachable (no route, port, source route failed),
- * fragmentation needed / packet too big.
+ * fragmentation needed / packet too big, protocol unreachable / parameter problem (unknown
+ * next header).
  *
  * Rules (RFC 1812 section 4.3.2.7, RFC 4443 section 2.4): no error about an ICMP error
  * message, and errors are rate-limited - here by a token bucket per node of `icmp_rate`
@@ -10,7 +11,7 @@
  * of the family (RFC 1812 section 4.3.2.4 allows either). The message quotes the stored
  * bytes of the offending packet, at most 548 (IPv4) or 1232 (IPv6) bytes, so the whole error
  * stays within 576 / 1280 bytes; virtual payload is not quoted. Not modelled: redirects,
- * parameter problem, echo.
+ * parameter problems other than an unknown next header, echo.
  */
 #include <string.h>
 

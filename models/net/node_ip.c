@@ -81,28 +81,45 @@ void node_emit(struct net_node *n, struct net_if *out, struct packet *p)
 }
 
 /* Upper-layer protocol and its offset from the front; -1 when the headers are malformed. */
-static int upper_layer(const struct packet *p, size_t *off)
+/* The upper-layer protocol, its header's offset (*off) and the offset of the field that
+ * named it (*nh_off: IPv4 protocol, or the last IPv6 Next Header); -1 when malformed. */
+static int upper_layer(const struct packet *p, size_t *off, size_t *nh_off)
 {
     const uint8_t *h = pkt_cdata(p);
     if ((h[0] >> 4) == 4) {
         *off = (size_t)(h[0] & 15) * 4;
+        *nh_off = 9;
         return h[9];
     }
     if (!is_ext_header(h[6])) {
         *off = IPV6_HDR_LEN;
+        *nh_off = 6;
         return h[6];
     }
     struct ipv6_hdr hd;
     if (ipv6_decode(h, pkt_len(p), &hd) < 0 || hd.later_fragment)
         return -1;
     *off = ipv6_hdr_len(&hd);
+    *nh_off = hd.nexts ? IPV6_HDR_LEN + hd.exts[hd.nexts - 1].off : 6;
     return hd.proto;
+}
+
+/* No transport takes the protocol: RFC 1122 3.2.2.1 (Protocol Unreachable, SHOULD) and
+ * RFC 8200 section 4 (Parameter Problem code 1 pointing at the Next Header field, MUST). */
+static void no_protocol(struct net_node *n, struct packet *p, size_t nh_off)
+{
+    if ((pkt_data(p)[0] >> 4) == 4)
+        node_icmp_error(n, NULL, p, ICMP_DEST_UNREACH, ICMP_CODE_PROTO_UNREACH, 0);
+    else
+        node_icmp_error(n, NULL, p, ICMPV6_PARAM_PROBLEM, ICMPV6_CODE_UNKNOWN_NH,
+                        (uint32_t)nh_off);
+    drop(p, &n->st.drop_no_proto);
 }
 
 void node_deliver_now(struct net_node *n, struct packet *p)
 {
-    size_t off;
-    int proto = upper_layer(p, &off);
+    size_t off, nh_off;
+    int proto = upper_layer(p, &off, &nh_off);
     if (proto < 0) {
         drop(p, &n->st.drop_malformed);
         return;
@@ -137,7 +154,7 @@ void node_deliver_now(struct net_node *n, struct packet *p)
         pkt_free(p);
         return;
     }
-    drop(p, &n->st.drop_no_proto);
+    no_protocol(n, p, nh_off);
 }
 
 void net_node_deliver(struct net_node *n, struct packet *p)

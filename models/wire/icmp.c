@@ -1,4 +1,5 @@
-/* icmp.c - ICMP/ICMPv6 destination unreachable, time exceeded, packet too big (icmp.h). */
+/* icmp.c - ICMP/ICMPv6 destination unreachable, time exceeded, packet too big, and ICMPv6
+ * parameter problem (icmp.h). */
 #include "models/wire/icmp.h"
 
 #include <string.h>
@@ -8,12 +9,19 @@
 #include "models/wire/ipv6.h"
 #include "models/wire/wire_err.h"
 
-static int decode(const uint8_t *p, size_t len, struct icmp_msg *m, uint8_t t1, uint8_t t2,
-                  uint8_t t3)
+static bool is_v4_error(uint8_t t) { return t == ICMP_DEST_UNREACH || t == ICMP_TIME_EXCEEDED; }
+
+static bool is_v6_error(uint8_t t)
+{
+    return t == ICMPV6_DEST_UNREACH || t == ICMPV6_TIME_EXCEEDED || t == ICMPV6_PKT_TOO_BIG ||
+           t == ICMPV6_PARAM_PROBLEM;
+}
+
+static int decode(const uint8_t *p, size_t len, struct icmp_msg *m, bool (*known)(uint8_t))
 {
     if (len < ICMP_HDR_LEN)
         return WIRE_E_TRUNCATED;
-    if (p[0] != t1 && p[0] != t2 && p[0] != t3)
+    if (!known(p[0]))
         return WIRE_E_PROTO;
     m->type = p[0];
     m->code = p[1];
@@ -26,12 +34,12 @@ static int decode(const uint8_t *p, size_t len, struct icmp_msg *m, uint8_t t1, 
 
 int icmp_decode(const uint8_t *p, size_t len, struct icmp_msg *m)
 {
-    return decode(p, len, m, ICMP_DEST_UNREACH, ICMP_TIME_EXCEEDED, ICMP_DEST_UNREACH);
+    return decode(p, len, m, is_v4_error);
 }
 
 int icmp6_decode(const uint8_t *p, size_t len, struct icmp_msg *m)
 {
-    return decode(p, len, m, ICMPV6_DEST_UNREACH, ICMPV6_TIME_EXCEEDED, ICMPV6_PKT_TOO_BIG);
+    return decode(p, len, m, is_v6_error);
 }
 
 /* Writes the message with a zero checksum; returns its length or a negative code. */
@@ -54,7 +62,7 @@ static int write_msg(uint8_t type, uint8_t code, uint32_t rest, const uint8_t *q
 int icmp_encode(uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote,
                 size_t quote_len, uint8_t *out, size_t cap, size_t *len)
 {
-    if (type != ICMP_DEST_UNREACH && type != ICMP_TIME_EXCEEDED)
+    if (!is_v4_error(type))
         return WIRE_E_PROTO;
     int n = write_msg(type, code, rest, quote, quote_len, ICMP_QUOTE_MAX, out, cap);
     if (n < 0)
@@ -68,8 +76,7 @@ int icmp6_encode(uint8_t type, uint8_t code, uint32_t rest, const uint8_t *quote
                  size_t quote_len, const uint8_t src[16], const uint8_t dst[16], uint8_t *out,
                  size_t cap, size_t *len)
 {
-    if (type != ICMPV6_DEST_UNREACH && type != ICMPV6_TIME_EXCEEDED &&
-        type != ICMPV6_PKT_TOO_BIG)
+    if (!is_v6_error(type))
         return WIRE_E_PROTO;
     int n = write_msg(type, code, rest, quote, quote_len, ICMPV6_QUOTE_MAX, out, cap);
     if (n < 0)

@@ -1,12 +1,14 @@
 /* icmp.h - ICMP (RFC 792) and ICMPv6 (RFC 4443) error messages: destination unreachable,
- * time exceeded and (ICMPv6) packet too big, the ones a router or proxy sends about a packet
- * it cannot forward.
+ * time exceeded and (ICMPv6) packet too big and parameter problem, the ones a router, host or
+ * proxy sends about a packet it cannot forward or deliver.
  *
  * Layout of all: type | code | checksum | 4 bytes (unused, or the next-hop MTU for
- * "fragmentation needed", RFC 1191, and for packet too big, RFC 4443 section 3.2) | as much
+ * "fragmentation needed", RFC 1191, and for packet too big, RFC 4443 section 3.2; the pointer
+ * of a parameter problem, RFC 4443 section 3.4) | as much
  * of the offending packet as fits. ICMPv4's checksum covers the message; ICMPv6's adds the
  * IPv6 pseudo-header (RFC 4443 section 2.3). Only these types are decoded; other types
- * return WIRE_E_PROTO (their bytes are still carried by the packet layer). Not modelled: echo, redirects, neighbour discovery, parameter problem.
+ * return WIRE_E_PROTO (their bytes are still carried by the packet layer). Not modelled:
+ * echo, redirects, neighbour discovery, ICMPv4 parameter problem.
  */
 #ifndef MCPSIM_WIRE_ICMP_H
 #define MCPSIM_WIRE_ICMP_H
@@ -26,10 +28,12 @@
 #define ICMPV6_DEST_UNREACH 1
 #define ICMPV6_PKT_TOO_BIG 2
 #define ICMPV6_TIME_EXCEEDED 3
+#define ICMPV6_PARAM_PROBLEM 4
 #define ICMPV6_CODE_NO_ROUTE 0
 #define ICMPV6_CODE_PORT_UNREACH 4
 #define ICMPV6_CODE_ADMIN_PROHIBITED 1
 #define ICMPV6_CODE_ADDR_UNREACH 3
+#define ICMPV6_CODE_UNKNOWN_NH 1 /* Parameter Problem: unrecognized Next Header */
 
 /* RFC 1812 section 4.3.2.3 / RFC 4443 section 2.4 (c): the quoted packet keeps the whole
  * error within 576 (IPv4) or 1280 (IPv6) bytes. */
