@@ -47,7 +47,8 @@ struct tcp_app_conn {
 void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const char *module,
                        sim_time_t now);
 /* Connects from src to dst:port on tn's stack with callbacks cb (context ctx) and adopts the
- * socket (with the trace table when a vector is recorded); -1, with c marked failed, when there is no stack or the connect fails at once. */
+ * socket (with the trace table when a vector is recorded); -1, with c marked failed, when
+ * there is no stack or the connect fails at once. */
 int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct tcp_addr *src,
                          const struct tcp_addr *dst, uint16_t port,
                          const struct tcp_sock_callbacks *cb, void *ctx);

@@ -238,7 +238,7 @@ static void opp_fire(struct sched *s, void *ctx, void *arg)
     uint64_t credit = (uint64_t)((double)cell->cfg.opportunity_bytes * p->quality[d]);
     uint64_t served = 0;
     while (credit > 0 && !radio_queue_empty(&p->q[d])) {
-        struct packet *head = p->q[d].head;
+        struct packet *head = radio_queue_head(&p->q[d]);
         uint64_t left = p->head_left[d] ? p->head_left[d] : pkt_wire_len(head);
         if (left <= credit) {
             credit -= left;
