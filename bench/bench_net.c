@@ -10,14 +10,11 @@
  * capture.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
+#include "bench/bench_world.h"
 #include "bench/harness.h"
 #include "models/net/node.h"
 #include "sim/registry.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
 
 static const char *const chain =
     "name: bench-net\nduration: 50ms\n"
@@ -43,29 +40,12 @@ static enum net_verdict pass(void *ctx, struct net_node *n, struct packet *p,
 
 static void run(const char *label, const char *const routes[4], bool hooks)
 {
-    char path[] = "build/bench-net-XXXXXX.yaml", err[1024]; /* make bench runs at the root */
-    int fd = mkstemps(path, 5);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        fprintf(stderr, "bench net: cannot write a temporary scenario\n");
+    char text[4096], err[1024];
+    snprintf(text, sizeof text, chain, routes[0], routes[1], routes[2], routes[3]);
+    struct bench_world bw;
+    if (bench_world_text(&bw, "net", text, time_from_ms(50)) < 0)
         return;
-    }
-    fprintf(f, chain, routes[0], routes[1], routes[2], routes[3]);
-    fclose(f);
-    struct scenario *sc;
-    struct scenario_plan plan;
-    struct world *w;
-    int rc = scenario_load(path, NULL, 0, &sc, err, sizeof err);
-    unlink(path);
-    if (rc < 0 || scenario_plan(sc, 0, &plan, err, sizeof err) < 0) {
-        fprintf(stderr, "bench net: %s\n", err);
-        return;
-    }
-    struct world_config wc = { .seed = 1, .duration = time_from_ms(50) };
-    if (world_build(&plan, &wc, &w, err, sizeof err) < 0) {
-        fprintf(stderr, "bench net: %s\n", err);
-        return;
-    }
+    struct world *w = bw.w;
     const char *routers[] = { "r1", "r2", "r3", "r4" };
     for (int i = 0; hooks && i < 4; i++) {
         struct net_node *n = net_node_find(world_ctx(w), routers[i], err, sizeof err);
@@ -85,9 +65,7 @@ static void run(const char *label, const char *const routes[4], bool hooks)
     bench_report(l, (double)events / dt, "ev/s");
     snprintf(l, sizeof l, "5-hop chain %s: ns/packet-hop", label);
     bench_report(l, dt * 1e9 / hops, "ns");
-    world_free(w);
-    scenario_plan_free(&plan);
-    scenario_free(sc);
+    bench_world_free(&bw);
 }
 
 BENCH(net_chain)

@@ -9,6 +9,7 @@
  */
 #include <stdio.h>
 
+#include "bench/bench_world.h"
 #include "bench/harness.h"
 #include "sim/scenario.h"
 #include "sim/world.h"
@@ -16,20 +17,11 @@
 BENCH(scenario_run)
 {
     const char *sets[] = { "duration=200s", "apps.voice.stop=1ms" };
-    struct scenario *sc;
-    struct scenario_plan plan;
-    struct world *w;
-    char err[1024];
-    if (scenario_load("scenarios/demo.yaml", sets, 2, &sc, err, sizeof err) < 0 ||
-        scenario_plan(sc, 0, &plan, err, sizeof err) < 0) {
-        fprintf(stderr, "bench scenario_run: %s\n", err);
+    struct bench_world bw;
+    if (bench_world_file(&bw, "scenario_run", "scenarios/demo.yaml", sets, 2,
+                         time_from_s(200)) < 0)
         return;
-    }
-    struct world_config wc = { .seed = 1, .duration = time_from_s(200) };
-    if (world_build(&plan, &wc, &w, err, sizeof err) < 0) {
-        fprintf(stderr, "bench scenario_run: %s\n", err);
-        return;
-    }
+    struct world *w = bw.w;
     double t0 = bench_wall();
     uint64_t events = world_run(w, NULL, NULL);
     double dt = bench_wall() - t0;
@@ -39,9 +31,7 @@ BENCH(scenario_run)
     bench_report("run demo-like 200 s: packets/s", (double)ps.allocs / dt, "pkt/s");
     bench_report("run demo-like 200 s: ns/event", dt * 1e9 / (double)events, "ns");
     bench_report("run demo-like 200 s: pool mallocs", (double)ps.mallocs, "calls");
-    world_free(w);
-    scenario_plan_free(&plan);
-    scenario_free(sc);
+    bench_world_free(&bw);
 }
 
 BENCH(scenario_load)

@@ -9,14 +9,11 @@
  * receivers).
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
 
+#include "bench/bench_world.h"
 #include "bench/harness.h"
 #include "models/net/node.h"
 #include "models/tcpnet/tcpnet.h"
-#include "sim/scenario.h"
-#include "sim/world.h"
 
 struct crossing {
     uint64_t packets;
@@ -36,22 +33,14 @@ static enum net_verdict count_hook(void *ctx, struct net_node *n, struct packet 
 
 static void dumbbell(unsigned n, double ns3_cpu_s)
 {
-    char path[128], label[96], err[1024];
+    char path[128], name[32], label[96], err[1024];
     snprintf(path, sizeof path, "scenarios/bench/dumbbell-%u.yaml", n);
-    struct scenario *sc;
-    struct scenario_plan plan;
-    struct world *w;
+    snprintf(name, sizeof name, "dumbbell-%u", n);
+    struct bench_world bw;
     double c0 = bench_cpu(), t0 = bench_wall();
-    if (scenario_load(path, NULL, 0, &sc, err, sizeof err) < 0 ||
-        scenario_plan(sc, 0, &plan, err, sizeof err) < 0) {
-        fprintf(stderr, "bench dumbbell-%u: %s\n", n, err);
+    if (bench_world_file(&bw, name, path, NULL, 0, time_from_s(60)) < 0)
         return;
-    }
-    struct world_config wc = { .seed = 1, .duration = time_from_s(60) };
-    if (world_build(&plan, &wc, &w, err, sizeof err) < 0) {
-        fprintf(stderr, "bench dumbbell-%u: %s\n", n, err);
-        return;
-    }
+    struct world *w = bw.w;
     struct crossing cr = { 0 };
     struct net_node *right = net_node_find(world_ctx(w), "right", err, sizeof err);
     if (right)
@@ -61,9 +50,7 @@ static void dumbbell(unsigned n, double ns3_cpu_s)
     sched_get_stats(world_ctx(w)->sched, &ss);
     struct tcp_stack_stats ts;
     tcpnet_sum_stats(world_ctx(w), &ts);
-    world_free(w);
-    scenario_plan_free(&plan);
-    scenario_free(sc);
+    bench_world_free(&bw);
     double cpu = bench_cpu() - c0, wall = bench_wall() - t0;
 #define R(what, v, unit)                                                   \
     do {                                                                   \
@@ -103,42 +90,22 @@ BENCH(tcp_dumbbell)
 BENCH(tcp_idle_connections)
 {
     enum { CONNS = 16000 }; /* under the 16384 ephemeral ports towards one address and port */
-    char path[512], err[1024];
-    const char *tmp = getenv("TMPDIR");
-    snprintf(path, sizeof path, "%s/mcpsim-bench-idle-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    int fd = mkstemp(path);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        fprintf(stderr, "bench tcp_idle_connections: no temporary file\n");
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: idle\nduration: 10s\nnodes:\n  - {name: c}\n  - {name: s}\n"
+             "links:\n  - {name: l, a: c, b: s, rate: 10Gbps, delay: 1ms,"
+             " queue_packets: 100000}\n"
+             "apps:\n  - {name: idle, kind: reqresp, node: c, dst: s, connections: %d,"
+             " request_size: 100B, object_size: 100B, think: 1000s}\n",
+             CONNS);
+    struct bench_world bw;
+    if (bench_world_text(&bw, "tcp_idle_connections", text, time_from_s(10)) < 0)
         return;
-    }
-    fprintf(f, "name: idle\nduration: 10s\nnodes:\n  - {name: c}\n  - {name: s}\n"
-               "links:\n  - {name: l, a: c, b: s, rate: 10Gbps, delay: 1ms,"
-               " queue_packets: 100000}\n"
-               "apps:\n  - {name: idle, kind: reqresp, node: c, dst: s, connections: %d,"
-               " request_size: 100B, object_size: 100B, think: 1000s}\n",
-            CONNS);
-    fclose(f);
-    struct scenario *sc;
-    struct scenario_plan plan;
-    struct world *w;
-    int rc = scenario_load(path, NULL, 0, &sc, err, sizeof err);
-    unlink(path);
-    if (rc < 0 || scenario_plan(sc, 0, &plan, err, sizeof err) < 0) {
-        fprintf(stderr, "bench tcp_idle_connections: %s\n", err);
-        return;
-    }
-    struct world_config wc = { .seed = 1, .duration = time_from_s(10) };
-    if (world_build(&plan, &wc, &w, err, sizeof err) < 0) {
-        fprintf(stderr, "bench tcp_idle_connections: %s\n", err);
-        return;
-    }
+    struct world *w = bw.w;
     world_run(w, NULL, NULL);
     struct tcp_stack_stats ts;
     tcpnet_sum_stats(world_ctx(w), &ts);
-    world_free(w);
-    scenario_plan_free(&plan);
-    scenario_free(sc);
+    bench_world_free(&bw);
     bench_report("idle connections: sockets established", (double)ts.conns_live, "sockets");
     bench_report("idle connections: accounted bytes per socket",
                  ts.conns_live ? (double)ts.conn_bytes / (double)ts.conns_live : 0.0, "B");

@@ -1,4 +1,5 @@
-/* tcp_app.c - per-connection statistics and traces of the TCP applications (tcp_app.h). */
+/* tcp_app.c - per-connection statistics and traces of the TCP applications, and their
+ * client connection set-up (tcp_app.h). */
 #include "models/app/tcp_app.h"
 
 #include "models/tcp/tcp_stack.h"
@@ -39,7 +40,7 @@ void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const ch
     c->rtt = results_vector(run, c->module, "rtt", "s");
 }
 
-void tcp_app_conn_attach(struct tcp_app_conn *c, struct tcp_sock *s)
+static void conn_attach(struct tcp_app_conn *c, struct tcp_sock *s)
 {
     c->sock = s;
     const struct tcp_sock_trace *t = c->cwnd && c->rtt ? &trace_both
@@ -48,6 +49,20 @@ void tcp_app_conn_attach(struct tcp_app_conn *c, struct tcp_sock *s)
                                                         : NULL;
     if (t)
         tcp_sock_set_trace(s, t, c);
+}
+
+int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct tcp_addr *src,
+                         const struct tcp_addr *dst, uint16_t port,
+                         const struct tcp_sock_callbacks *cb, void *ctx)
+{
+    struct tcp_stack *st = tcpnet_stack(tn);
+    struct tcp_sock *s;
+    if (!st || tcp_connect(st, src, 0, dst, port, NULL, cb, ctx, &s) < 0) {
+        c->failed = true;
+        return -1;
+    }
+    conn_attach(c, s);
+    return 0;
 }
 
 void tcp_app_conn_snapshot(struct tcp_app_conn *c)
@@ -60,6 +75,16 @@ void tcp_app_conn_snapshot(struct tcp_app_conn *c)
     c->srtt = info.srtt;
 }
 
+void tcp_app_conn_let_go(struct tcp_app_conn *c)
+{
+    if (!c->sock)
+        return;
+    tcp_app_conn_snapshot(c);
+    struct tcp_sock *s = c->sock;
+    c->sock = NULL;
+    tcp_close(s);
+}
+
 double tcp_app_goodput(uint64_t bytes, sim_time_t from, sim_time_t to)
 {
     return to > from ? (double)bytes * 8.0 / time_to_sec(to - from) : 0.0;
@@ -67,6 +92,7 @@ double tcp_app_goodput(uint64_t bytes, sim_time_t from, sim_time_t to)
 
 void tcp_app_conn_record(struct tcp_app_conn *c, struct results_run *run, sim_time_t end)
 {
+    tcp_app_conn_snapshot(c);
     const char *m = c->module;
     const struct tcp_sock_stats *st = &c->stats;
     results_scalar(run, m, "tx_bytes", "B", (double)st->bytes_acked);
@@ -84,4 +110,69 @@ void tcp_app_conn_record(struct tcp_app_conn *c, struct results_run *run, sim_ti
     results_scalar(run, m, "rtt_samples", "", (double)st->rtt_samples);
     results_scalar(run, m, "srtt", "s", time_to_sec(c->srtt));
     results_scalar(run, m, "failed", "", c->failed ? 1.0 : 0.0);
+}
+
+int tcp_app_addrs(const struct net_node *node, const struct net_node *dst, int family,
+                  struct tcp_addr *src_addr, struct tcp_addr *dst_addr, char *err,
+                  size_t errlen)
+{
+    int v = family ? 6 : 4;
+    if (tcpnet_addr(node, v, src_addr) < 0 || tcpnet_addr(dst, v, dst_addr) < 0) {
+        snprintf(err, errlen, "node \"%s\" has no IPv%d address",
+                 net_node_name(tcpnet_addr(node, v, src_addr) < 0 ? node : dst), v);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- one client connection ------------------------------------------------------------ */
+
+int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const char *name,
+                        struct net_node *node, struct net_node *dst, int family, uint16_t port,
+                        const struct tcpnet_opts *tcp, char *err, size_t errlen)
+{
+    snprintf(a->name, sizeof a->name, "%s", name);
+    a->sched = ctx->sched;
+    a->results = ctx->results;
+    a->port = port;
+    a->conn.started = -1;
+    if (tcp_app_addrs(node, dst, family, &a->src, &a->dst, err, errlen) < 0)
+        return -1;
+    return tcpnet_attach(ctx, node, name, tcp, &a->tn, err, errlen);
+}
+
+int tcp_app_client_connect(struct tcp_app_client *a, const struct tcp_sock_callbacks *cb)
+{
+    tcp_app_conn_init(&a->conn, a->results, a->name, sched_now(a->sched));
+    return tcp_app_conn_connect(&a->conn, a->tn, &a->src, &a->dst, a->port, cb, a);
+}
+
+void tcp_app_client_record(struct tcp_app_client *a, struct model_ctx *ctx)
+{
+    if (a->conn.started < 0)
+        return; /* never started (start after the end of the run) */
+    tcp_app_conn_record(&a->conn, ctx->results, sched_now(ctx->sched));
+}
+
+void tcp_app_client_discard(struct tcp_sock *s, void *ctx, size_t bytes)
+{
+    (void)ctx;
+    tcp_read(s, bytes); /* a sink that answers is read and ignored */
+}
+
+void tcp_app_client_closed(struct tcp_sock *s, void *ctx)
+{
+    struct tcp_app_client *a = ctx;
+    (void)s;
+    a->conn.completed = sched_now(a->sched);
+    tcp_app_conn_let_go(&a->conn);
+}
+
+void tcp_app_client_error(struct tcp_sock *s, void *ctx, int err)
+{
+    struct tcp_app_client *a = ctx;
+    (void)s;
+    (void)err;
+    a->conn.failed = true;
+    tcp_app_conn_let_go(&a->conn);
 }

@@ -1,4 +1,5 @@
-/* tcp_app.h - what the TCP applications share: per-connection statistics and traces.
+/* tcp_app.h - what the TCP applications share: per-connection statistics and traces, the
+ * set-up of a client connection.
  *
  * A struct tcp_app_conn follows one connection of an application: when it started, when its
  * handshake finished, when it completed, and the socket's counters taken just before the
@@ -14,6 +15,11 @@
  * connect_time (s, handshake), retrans_segs, rto_count, fast_retrans, rtt_samples, srtt (s),
  * failed (1 when the connection ended with an error). Not modelled: per-connection
  * histograms (add them when a study needs them).
+ *
+ * A struct tcp_app_client is an application with one client connection (bulk, onoff): the
+ * two addresses, the node's TCP stack, the port, and the connection's tcp_app_conn, whose
+ * module is the application's name. It completes when TCP reports it closed in both
+ * directions and fails on a socket error; either way the application lets go of the socket.
  */
 #ifndef MCPSIM_MODELS_APP_TCP_APP_H
 #define MCPSIM_MODELS_APP_TCP_APP_H
@@ -21,6 +27,7 @@
 #include <stdbool.h>
 
 #include "models/tcp/tcp_socket.h"
+#include "models/tcpnet/tcpnet.h"
 #include "sim/registry.h"
 #include "sim/results.h"
 #include "sim/sched.h"
@@ -39,13 +46,53 @@ struct tcp_app_conn {
  * now. */
 void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const char *module,
                        sim_time_t now);
-/* Adopts a socket: installs the trace table when a vector is recorded. */
-void tcp_app_conn_attach(struct tcp_app_conn *c, struct tcp_sock *s);
+/* Connects from src to dst:port on tn's stack with callbacks cb (context ctx) and adopts the
+ * socket (with the trace table when a vector is recorded); -1, with c marked failed, when
+ * there is no stack or the connect fails at once. */
+int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct tcp_addr *src,
+                         const struct tcp_addr *dst, uint16_t port,
+                         const struct tcp_sock_callbacks *cb, void *ctx);
 /* Takes the socket's counters (call before tcp_close/tcp_abort and at the end of the run). */
 void tcp_app_conn_snapshot(struct tcp_app_conn *c);
-/* Writes the scalars listed above; `end` is the time goodput is measured to when the
- * connection did not complete. */
+/* Takes the counters and closes the socket (TCP finishes the connection on its own); nothing
+ * when the application has already let go of it. */
+void tcp_app_conn_let_go(struct tcp_app_conn *c);
+/* Takes a last snapshot while the socket is held, then writes the scalars listed above;
+ * `end` is the time goodput is measured to when the connection did not complete. */
 void tcp_app_conn_record(struct tcp_app_conn *c, struct results_run *run, sim_time_t end);
+
+/* The addresses of the family (the parameter enum ipv4|ipv6: 0 or 1) of the connection's two
+ * nodes; 0, or -1 with a message naming the node without one. */
+int tcp_app_addrs(const struct net_node *node, const struct net_node *dst, int family,
+                  struct tcp_addr *src_addr, struct tcp_addr *dst_addr, char *err,
+                  size_t errlen);
+
+struct tcp_app_client {
+    struct tcp_app_conn conn; /* first: the socket callbacks below find it at their ctx */
+    char name[PARAM_STRING_MAX];
+    struct sched *sched;
+    struct results_run *results;
+    struct tcpnet *tn;
+    struct tcp_addr src, dst;
+    uint16_t port;
+};
+
+/* From create(): names the client, finds the addresses (tcp_app_addrs) and attaches the
+ * application's tcp parameters to node's stack (tcpnet_attach); 0, or -1 with a message. */
+int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const char *name,
+                        struct net_node *node, struct net_node *dst, int family, uint16_t port,
+                        const struct tcpnet_opts *tcp, char *err, size_t errlen);
+/* At the start time: starts the connection's statistics and connects with callbacks cb, whose
+ * ctx is a; 0, or -1 when the connection failed at once. */
+int tcp_app_client_connect(struct tcp_app_client *a, const struct tcp_sock_callbacks *cb);
+/* The connection's scalars at the end of the run; none when it never started. */
+void tcp_app_client_record(struct tcp_app_client *a, struct model_ctx *ctx);
+
+/* Socket callbacks of a client (ctx: the application, its struct tcp_app_client first):
+ * reading and discarding what the peer sends; the connection completed; it failed. */
+void tcp_app_client_discard(struct tcp_sock *s, void *ctx, size_t bytes);
+void tcp_app_client_closed(struct tcp_sock *s, void *ctx);
+void tcp_app_client_error(struct tcp_sock *s, void *ctx, int err);
 
 /* Goodput in bit/s of `bytes` between two times (0 when the interval is empty). */
 double tcp_app_goodput(uint64_t bytes, sim_time_t from, sim_time_t to);

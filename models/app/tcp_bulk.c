@@ -13,8 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
+#include "models/app/app_params.h"
 #include "models/app/tcp_app.h"
 #include "models/tcpnet/tcpnet.h"
 
@@ -29,20 +29,14 @@ struct bulk_config {
 };
 
 struct bulk {
-    char name[PARAM_STRING_MAX];
-    struct sched *sched;
-    struct results_run *results;
-    struct tcpnet *tn;
-    struct tcp_addr src, dst;
-    uint16_t port;
-    uint64_t size, queued;         /* size 0 = unlimited */
-    struct tcp_app_conn conn;
+    struct tcp_app_client client; /* first: the socket callbacks' ctx is the bulk */
+    uint64_t size, queued;        /* size 0 = unlimited */
 };
 
 /* Offers more than fits: a send() the buffer limits is what arms the writable callback. */
 static void bulk_fill(struct bulk *b)
 {
-    struct tcp_sock *s = b->conn.sock;
+    struct tcp_sock *s = b->client.conn.sock;
     size_t want = b->size ? (size_t)(b->size - b->queued) : (size_t)1 << 30;
     int64_t n = want ? tcp_send(s, want) : 0;
     if (n > 0)
@@ -55,7 +49,7 @@ static void on_connected(struct tcp_sock *s, void *ctx)
 {
     struct bulk *b = ctx;
     (void)s;
-    b->conn.connected = sched_now(b->sched);
+    b->client.conn.connected = sched_now(b->client.sched);
     bulk_fill(b);
 }
 
@@ -68,66 +62,26 @@ static void on_writable(struct tcp_sock *s, void *ctx, size_t bytes)
         bulk_fill(b);
 }
 
-static void on_readable(struct tcp_sock *s, void *ctx, size_t bytes)
-{
-    (void)ctx;
-    tcp_read(s, bytes); /* a sink that answers is read and ignored */
-}
-
-static void let_go(struct bulk *b)
-{
-    tcp_app_conn_snapshot(&b->conn);
-    struct tcp_sock *s = b->conn.sock;
-    b->conn.sock = NULL;
-    tcp_close(s);
-}
-
-static void on_closed(struct tcp_sock *s, void *ctx)
-{
-    struct bulk *b = ctx;
-    (void)s;
-    b->conn.completed = sched_now(b->sched);
-    let_go(b);
-}
-
-static void on_error(struct tcp_sock *s, void *ctx, int err)
-{
-    struct bulk *b = ctx;
-    (void)s;
-    (void)err;
-    b->conn.failed = true;
-    let_go(b);
-}
-
 static const struct tcp_sock_callbacks bulk_cb = {
     .connected = on_connected,
-    .readable = on_readable,
+    .readable = tcp_app_client_discard,
     .writable = on_writable,
-    .closed = on_closed,
-    .error = on_error,
+    .closed = tcp_app_client_closed,
+    .error = tcp_app_client_error,
 };
 
 static void bulk_start(struct sched *sch, void *ctx, void *arg)
 {
     struct bulk *b = ctx;
+    (void)sch;
     (void)arg;
-    tcp_app_conn_init(&b->conn, b->results, b->name, sched_now(sch));
-    struct tcp_stack *st = tcpnet_stack(b->tn);
-    struct tcp_sock *s;
-    if (!st || tcp_connect(st, &b->src, 0, &b->dst, b->port, NULL, &bulk_cb, b, &s) < 0) {
-        b->conn.failed = true;
-        return;
-    }
-    tcp_app_conn_attach(&b->conn, s);
+    tcp_app_client_connect(&b->client, &bulk_cb);
 }
 
 static void bulk_finish(void *obj, struct model_ctx *ctx)
 {
     struct bulk *b = obj;
-    if (b->conn.started < 0 && !b->conn.failed)
-        return; /* never started (start after the end of the run) */
-    tcp_app_conn_snapshot(&b->conn);
-    tcp_app_conn_record(&b->conn, ctx->results, sched_now(ctx->sched));
+    tcp_app_client_record(&b->client, ctx);
 }
 
 static void bulk_release(void *obj, struct model_ctx *ctx)
@@ -141,8 +95,7 @@ static int bulk_create(struct model_ctx *ctx, const char *name, const void *conf
 {
     const struct bulk_config *c = config;
     struct net_node *node, *dst;
-    if (!(node = net_node_find(ctx, c->node, err, errlen)) ||
-        !(dst = net_node_find(ctx, c->dst, err, errlen)))
+    if (app_find_nodes(ctx, c->node, c->dst, &node, &dst, err, errlen) < 0)
         return -1;
     struct bulk *b = calloc(1, sizeof *b);
     if (!b || model_ctx_on_free(ctx, bulk_release, b) < 0) {
@@ -150,19 +103,9 @@ static int bulk_create(struct model_ctx *ctx, const char *name, const void *conf
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    snprintf(b->name, sizeof b->name, "%s", name);
-    b->sched = ctx->sched;
-    b->results = ctx->results;
-    b->port = (uint16_t)c->port;
     b->size = c->size;
-    b->conn.started = -1;
-    int family = c->family ? 6 : 4;
-    if (tcpnet_addr(node, family, &b->src) < 0 || tcpnet_addr(dst, family, &b->dst) < 0) {
-        snprintf(err, errlen, "node \"%s\" has no IPv%d address",
-                 tcpnet_addr(node, family, &b->src) < 0 ? c->node : c->dst, family);
-        return -1;
-    }
-    if (tcpnet_attach(ctx, node, name, &c->tcp, &b->tn, err, errlen) < 0)
+    if (tcp_app_client_init(&b->client, ctx, name, node, dst, c->family, (uint16_t)c->port,
+                            &c->tcp, err, errlen) < 0)
         return -1;
     if (model_ctx_on_finish(ctx, bulk_finish, b) < 0) {
         snprintf(err, errlen, "out of memory");

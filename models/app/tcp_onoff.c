@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "models/app/app_dist.h"
+#include "models/app/app_params.h"
 #include "models/app/tcp_app.h"
 #include "models/tcpnet/tcpnet.h"
 
@@ -35,44 +36,39 @@ struct onoff_config {
 };
 
 struct onoff {
-    char name[PARAM_STRING_MAX];
-    struct sched *sched;
-    struct results_run *results;
-    struct tcpnet *tn;
-    struct tcp_addr src, dst;
-    uint16_t port;
+    struct tcp_app_client client; /* first: the socket callbacks' ctx is the onoff */
     bytes_t chunk;
     sim_time_t gap, stop, period_end;
     struct app_dist on, off;
     struct rng *periods;
     uint64_t offered, backlog, backlog_max, on_periods;
     bool producing_done, closing;
-    struct tcp_app_conn conn;
 };
-
-static void let_go(struct onoff *o)
-{
-    if (!o->conn.sock)
-        return;
-    tcp_app_conn_snapshot(&o->conn);
-    struct tcp_sock *s = o->conn.sock;
-    o->conn.sock = NULL;
-    tcp_close(s);
-}
 
 static void drain(struct onoff *o)
 {
-    if (!o->conn.sock || o->conn.connected < 0)
+    struct tcp_sock *s = o->client.conn.sock;
+    if (!s || o->client.conn.connected < 0)
         return;
     if (o->backlog) {
-        int64_t n = tcp_send(o->conn.sock, (size_t)o->backlog);
+        int64_t n = tcp_send(s, (size_t)o->backlog);
         if (n > 0)
             o->backlog -= (uint64_t)n;
     }
     if (o->producing_done && o->backlog == 0 && !o->closing) {
         o->closing = true;
-        tcp_shutdown(o->conn.sock);
+        tcp_shutdown(s);
     }
+}
+
+/* Past `stop`: production ends, and the connection closes once the backlog is sent. */
+static bool stopped(struct onoff *o, sim_time_t now)
+{
+    if (now < o->stop)
+        return false;
+    o->producing_done = true;
+    drain(o);
+    return true;
 }
 
 static void produce(struct sched *s, void *ctx, void *arg);
@@ -82,11 +78,8 @@ static void period_start(struct sched *s, void *ctx, void *arg)
     struct onoff *o = ctx;
     (void)arg;
     sim_time_t now = sched_now(s);
-    if (now >= o->stop) {
-        o->producing_done = true;
-        drain(o);
+    if (stopped(o, now))
         return;
-    }
     o->on_periods++;
     o->period_end = now + app_dist_draw(&o->on, o->periods);
     produce(s, o, NULL);
@@ -97,11 +90,8 @@ static void produce(struct sched *s, void *ctx, void *arg)
     struct onoff *o = ctx;
     (void)arg;
     sim_time_t now = sched_now(s);
-    if (now >= o->stop) {
-        o->producing_done = true;
-        drain(o);
+    if (stopped(o, now))
         return;
-    }
     if (now >= o->period_end) {
         sched_in(s, app_dist_draw(&o->off, o->periods), period_start, o, NULL);
         return;
@@ -118,7 +108,7 @@ static void on_connected(struct tcp_sock *s, void *ctx)
 {
     struct onoff *o = ctx;
     (void)s;
-    o->conn.connected = sched_now(o->sched);
+    o->client.conn.connected = sched_now(o->client.sched);
     drain(o);
 }
 
@@ -129,62 +119,31 @@ static void on_writable(struct tcp_sock *s, void *ctx, size_t bytes)
     drain(ctx);
 }
 
-static void on_readable(struct tcp_sock *s, void *ctx, size_t bytes)
-{
-    (void)ctx;
-    tcp_read(s, bytes);
-}
-
-static void on_closed(struct tcp_sock *s, void *ctx)
-{
-    struct onoff *o = ctx;
-    (void)s;
-    o->conn.completed = sched_now(o->sched);
-    let_go(o);
-}
-
-static void on_error(struct tcp_sock *s, void *ctx, int err)
-{
-    struct onoff *o = ctx;
-    (void)s;
-    (void)err;
-    o->conn.failed = true;
-    let_go(o);
-}
-
 static const struct tcp_sock_callbacks onoff_cb = {
     .connected = on_connected,
-    .readable = on_readable,
+    .readable = tcp_app_client_discard,
     .writable = on_writable,
-    .closed = on_closed,
-    .error = on_error,
+    .closed = tcp_app_client_closed,
+    .error = tcp_app_client_error,
 };
 
 static void onoff_start(struct sched *sch, void *ctx, void *arg)
 {
     struct onoff *o = ctx;
     (void)arg;
-    tcp_app_conn_init(&o->conn, o->results, o->name, sched_now(sch));
-    struct tcp_stack *st = tcpnet_stack(o->tn);
-    struct tcp_sock *s;
-    if (!st || tcp_connect(st, &o->src, 0, &o->dst, o->port, NULL, &onoff_cb, o, &s) < 0) {
-        o->conn.failed = true;
+    if (tcp_app_client_connect(&o->client, &onoff_cb) < 0)
         return;
-    }
-    tcp_app_conn_attach(&o->conn, s);
     period_start(sch, o, NULL);
 }
 
 static void onoff_finish(void *obj, struct model_ctx *ctx)
 {
     struct onoff *o = obj;
-    results_scalar(ctx->results, o->name, "offered_bytes", "B", (double)o->offered);
-    results_scalar(ctx->results, o->name, "backlog_max", "B", (double)o->backlog_max);
-    results_scalar(ctx->results, o->name, "on_periods", "", (double)o->on_periods);
-    if (o->conn.started < 0)
-        return;
-    tcp_app_conn_snapshot(&o->conn);
-    tcp_app_conn_record(&o->conn, ctx->results, sched_now(ctx->sched));
+    const char *m = o->client.name;
+    results_scalar(ctx->results, m, "offered_bytes", "B", (double)o->offered);
+    results_scalar(ctx->results, m, "backlog_max", "B", (double)o->backlog_max);
+    results_scalar(ctx->results, m, "on_periods", "", (double)o->on_periods);
+    tcp_app_client_record(&o->client, ctx);
 }
 
 static void onoff_release(void *obj, struct model_ctx *ctx)
@@ -198,40 +157,27 @@ static int onoff_create(struct model_ctx *ctx, const char *name, const void *con
 {
     const struct onoff_config *c = config;
     struct net_node *node, *dst;
-    if (!(node = net_node_find(ctx, c->node, err, errlen)) ||
-        !(dst = net_node_find(ctx, c->dst, err, errlen)))
+    if (app_find_nodes(ctx, c->node, c->dst, &node, &dst, err, errlen) < 0)
         return -1;
-    if (c->stop && c->stop <= c->start) {
-        snprintf(err, errlen, "stop must be later than start (or 0s: until the end)");
+    if (app_check_stop(c->start, c->stop, err, errlen) < 0)
         return -1;
-    }
     struct onoff *o = calloc(1, sizeof *o);
     if (!o || model_ctx_on_free(ctx, onoff_release, o) < 0) {
         free(o);
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    snprintf(o->name, sizeof o->name, "%s", name);
-    o->sched = ctx->sched;
-    o->results = ctx->results;
-    o->port = (uint16_t)c->port;
     o->chunk = c->chunk;
     o->gap = time_to_send(c->chunk, c->rate);
     o->stop = c->stop ? c->stop : SIM_TIME_MAX;
-    o->conn.started = -1;
     char why[512];
     if (app_dist_parse(c->on, APP_DIST_TIME, &o->on, why, sizeof why) < 0 ||
         app_dist_parse(c->off, APP_DIST_TIME, &o->off, why, sizeof why) < 0) {
         snprintf(err, errlen, "%s", why);
         return -1;
     }
-    int family = c->family ? 6 : 4;
-    if (tcpnet_addr(node, family, &o->src) < 0 || tcpnet_addr(dst, family, &o->dst) < 0) {
-        snprintf(err, errlen, "node \"%s\" or \"%s\" has no IPv%d address", c->node, c->dst,
-                 family);
-        return -1;
-    }
-    if (tcpnet_attach(ctx, node, name, &c->tcp, &o->tn, err, errlen) < 0)
+    if (tcp_app_client_init(&o->client, ctx, name, node, dst, c->family, (uint16_t)c->port,
+                            &c->tcp, err, errlen) < 0)
         return -1;
     if (!(o->periods = model_ctx_rng(ctx, name, "periods")) ||
         model_ctx_on_finish(ctx, onoff_finish, o) < 0) {

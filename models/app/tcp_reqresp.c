@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "models/app/app_dist.h"
+#include "models/app/app_params.h"
 #include "models/app/tcp_app.h"
 #include "models/tcpnet/tcpnet.h"
 
@@ -85,16 +86,6 @@ static void push(struct tcp_sock *s, uint64_t *unsent)
         *unsent -= (uint64_t)n;
 }
 
-static void client_let_go(struct rr_conn *k)
-{
-    if (!k->c.sock)
-        return;
-    tcp_app_conn_snapshot(&k->c);
-    struct tcp_sock *s = k->c.sock;
-    k->c.sock = NULL;
-    tcp_close(s);
-}
-
 static void request(struct rr_conn *k)
 {
     struct rr *a = k->app;
@@ -104,7 +95,7 @@ static void request(struct rr_conn *k)
     if ((a->requests && k->done >= a->requests) || now >= a->stop) {
         k->closing = true;
         k->c.completed = now;
-        client_let_go(k);
+        tcp_app_conn_let_go(&k->c);
         return;
     }
     uint64_t req = (uint64_t)app_dist_draw(&a->req_size, a->sizes);
@@ -186,13 +177,14 @@ static void client_error(struct tcp_sock *s, void *ctx, int err)
     (void)err;
     k->c.failed = true;
     k->app->failed++;
-    client_let_go(k);
+    tcp_app_conn_let_go(&k->c);
 }
 
 static void client_closed(struct tcp_sock *s, void *ctx)
 {
+    struct rr_conn *k = ctx;
     (void)s;
-    client_let_go(ctx);
+    tcp_app_conn_let_go(&k->c);
 }
 
 static const struct tcp_sock_callbacks client_cb = {
@@ -286,22 +278,19 @@ static void rr_start(struct sched *sch, void *ctx, void *arg)
 {
     struct rr *a = ctx;
     (void)arg;
-    struct tcp_stack *st = tcpnet_stack(a->client_tn);
     for (uint64_t i = 0; i < a->nconns; i++) {
         struct rr_conn *k = &a->conns[i];
         char module[PARAM_STRING_MAX + 32];
         snprintf(module, sizeof module, "%s.c%llu", a->name, (unsigned long long)i);
         tcp_app_conn_init(&k->c, a->results, module, sched_now(sch));
         k->app = a;
-        struct tcp_sock *s;
-        if (!st || tcp_connect(st, &a->src, 0, &a->dst, a->port, NULL, &client_cb, k, &s) < 0) {
-            k->c.failed = true;
+        if (tcp_app_conn_connect(&k->c, a->client_tn, &a->src, &a->dst, a->port, &client_cb,
+                                 k) < 0) {
             a->failed++;
             continue;
         }
-        tcp_app_conn_attach(&k->c, s);
         struct tcp_sock_info info;
-        tcp_sock_get_info(s, &info);
+        tcp_sock_get_info(k->c.sock, &info);
         k->client_port = info.lport;
     }
 }
@@ -321,7 +310,6 @@ static void rr_finish(void *obj, struct model_ctx *ctx)
         struct rr_conn *k = &a->conns[i];
         if (!k->app)
             continue; /* never started */
-        tcp_app_conn_snapshot(&k->c);
         tcp_app_conn_record(&k->c, r, sched_now(ctx->sched));
     }
 }
@@ -339,8 +327,7 @@ static int rr_create(struct model_ctx *ctx, const char *name, const void *config
 {
     const struct rr_config *c = config;
     struct net_node *node, *dst;
-    if (!(node = net_node_find(ctx, c->node, err, errlen)) ||
-        !(dst = net_node_find(ctx, c->dst, err, errlen)))
+    if (app_find_nodes(ctx, c->node, c->dst, &node, &dst, err, errlen) < 0)
         return -1;
     struct rr *a = calloc(1, sizeof *a);
     if (!a || model_ctx_on_free(ctx, rr_release, a) < 0) {
@@ -362,12 +349,8 @@ static int rr_create(struct model_ctx *ctx, const char *name, const void *config
         snprintf(err, errlen, "%s", why);
         return -1;
     }
-    int family = c->family ? 6 : 4;
-    if (tcpnet_addr(node, family, &a->src) < 0 || tcpnet_addr(dst, family, &a->dst) < 0) {
-        snprintf(err, errlen, "node \"%s\" or \"%s\" has no IPv%d address", c->node, c->dst,
-                 family);
+    if (tcp_app_addrs(node, dst, c->family, &a->src, &a->dst, err, errlen) < 0)
         return -1;
-    }
     if (node == dst) {
         snprintf(err, errlen, "node and dst are the same node \"%s\"", c->node);
         return -1;

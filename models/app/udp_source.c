@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/app/app_params.h"
 #include "models/app/udp_app.h"
 #include "models/net/node.h"
 #include "models/net/udp.h"
@@ -126,13 +127,10 @@ static int source_create(struct model_ctx *ctx, const char *name, const void *co
 {
     const struct source_config *c = config;
     struct net_node *node, *dst;
-    if (!(node = net_node_find(ctx, c->node, err, errlen)) ||
-        !(dst = net_node_find(ctx, c->dst, err, errlen)))
+    if (app_find_nodes(ctx, c->node, c->dst, &node, &dst, err, errlen) < 0)
         return -1;
-    if (c->stop && c->stop <= c->start) {
-        snprintf(err, errlen, "stop must be later than start (or 0s: until the end)");
+    if (app_check_stop(c->start, c->stop, err, errlen) < 0)
         return -1;
-    }
     struct source *s = calloc(1, sizeof *s);
     if (!s || model_ctx_on_free(ctx, source_release, s) < 0 ||
         model_ctx_on_finish(ctx, source_finish, s) < 0) {

@@ -69,7 +69,7 @@ static struct packet *dodequeue(struct qdisc *q, struct codel *k, sim_time_t now
         k->first_above_time = 0;
         return NULL;
     }
-    if (now - p->enqueued_ps < k->target || q->bytes <= k->maxpacket) {
+    if (now - p->enqueued_ps < k->target || q->fifo.bytes <= k->maxpacket) {
         k->first_above_time = 0;
     } else if (k->first_above_time == 0) {
         k->first_above_time = now + k->interval;

@@ -51,23 +51,11 @@ int qdisc_new(const struct qdisc_config *c, bps_t rate, struct rng *rng, sim_tim
     return 0;
 }
 
-static void free_packets(struct qdisc *q)
-{
-    while (q->head) {
-        struct packet *p = q->head;
-        q->head = p->next;
-        pkt_free(p);
-    }
-    q->tail = NULL;
-    q->packets = 0;
-    q->bytes = 0;
-}
-
 void qdisc_free(struct qdisc *q)
 {
     if (!q)
         return;
-    free_packets(q);
+    pkt_fifo_clear(&q->fifo);
     free(q);
 }
 
@@ -82,9 +70,7 @@ uint64_t qdisc_drops(const struct qdisc *q)
 uint64_t qdisc_flush(struct qdisc *q, sim_time_t now)
 {
     qdisc_integrate(q, now);
-    uint64_t n = q->packets;
-    free_packets(q);
-    return n;
+    return pkt_fifo_clear(&q->fifo);
 }
 
 int qdisc_drop(struct qdisc *q, struct packet *p, enum qdisc_drop_reason reason)

@@ -2,10 +2,10 @@
  *
  * A discipline is an ops table (struct qdisc_ops) over a common base (struct qdisc): every
  * discipline here is a FIFO that differs only in which packets it refuses at the tail or
- * discards at the head, so the base owns the FIFO (linked through packet->next: nothing is
- * allocated per packet), the hard limit in packets and/or bytes (the physical buffer, 0 = no
- * limit of that kind), and the statistics, and a discipline adds its admission (enqueue) and
- * head (dequeue) policy:
+ * discards at the head, so the base owns the FIFO (sim/pkt_fifo.h: linked through
+ * packet->next, nothing is allocated per packet), the hard limit in packets and/or bytes
+ * (the physical buffer, 0 = no limit of that kind), and the statistics, and a discipline
+ * adds its admission (enqueue) and head (dequeue) policy:
  *   droptail  - refuse an arrival that does not fit (droptail.c);
  *   red       - Random Early Detection, Floyd & Jacobson 1993 (red.c);
  *   codel     - Controlled Delay, RFC 8289 (codel.c).
@@ -28,6 +28,7 @@
 #include <stdint.h>
 
 #include "sim/packet.h"
+#include "sim/pkt_fifo.h"
 #include "sim/results.h"
 #include "sim/rng.h"
 
@@ -89,9 +90,7 @@ extern const struct qdisc_ops qdisc_codel_ops;
 struct qdisc {
     const struct qdisc_ops *ops;
     struct rng *rng;          /* not owned; NULL unless ops->uses_rng */
-    struct packet *head, *tail;
-    uint64_t packets;         /* waiting now */
-    bytes_t bytes;
+    struct pkt_fifo fifo;     /* waiting now */
     uint64_t limit_packets;
     bytes_t limit_bytes;
     uint64_t max_packets;
@@ -138,23 +137,22 @@ static inline struct packet *qdisc_dequeue(struct qdisc *q, sim_time_t now)
 /* True when p fits under both hard limits. */
 static inline bool qdisc_fits(const struct qdisc *q, const struct packet *p)
 {
-    return !((q->limit_packets && q->packets + 1 > q->limit_packets) ||
-             (q->limit_bytes && q->bytes + pkt_wire_len(p) > q->limit_bytes));
+    return pkt_fifo_fits(&q->fifo, p, q->limit_packets, q->limit_bytes);
 }
 
 /* For a transmitter that is idle: true when p may go straight to it, as if it had entered
  * and left the empty queue at once (counted as such); false when it must be enqueued. */
 static inline bool qdisc_bypass(struct qdisc *q, struct packet *p, sim_time_t now)
 {
-    if (!q->ops->bypass_idle || q->packets || !qdisc_fits(q, p))
+    if (!q->ops->bypass_idle || q->fifo.packets || !qdisc_fits(q, p))
         return false;
     p->enqueued_ps = now;
     q->dequeued++;
     return true;
 }
 
-static inline uint64_t qdisc_packets(const struct qdisc *q) { return q->packets; }
-static inline bytes_t qdisc_bytes(const struct qdisc *q) { return q->bytes; }
+static inline uint64_t qdisc_packets(const struct qdisc *q) { return q->fifo.packets; }
+static inline bytes_t qdisc_bytes(const struct qdisc *q) { return q->fifo.bytes; }
 
 uint64_t qdisc_drops(const struct qdisc *q); /* all reasons */
 
@@ -187,12 +185,12 @@ static inline void qdisc_integrate(struct qdisc *q, sim_time_t now)
     if (now == q->last)
         return;
     double dt = (double)(now - q->last);
-    q->area_packets += (double)q->packets * dt;
-    q->area_bytes += (double)q->bytes * dt;
-    if (q->packets > q->max_packets)
-        q->max_packets = q->packets;
-    if (q->bytes > q->max_bytes)
-        q->max_bytes = q->bytes;
+    q->area_packets += (double)q->fifo.packets * dt;
+    q->area_bytes += (double)q->fifo.bytes * dt;
+    if (q->fifo.packets > q->max_packets)
+        q->max_packets = q->fifo.packets;
+    if (q->fifo.bytes > q->max_bytes)
+        q->max_bytes = q->fifo.bytes;
     q->last = now;
 }
 
@@ -201,31 +199,17 @@ static inline void qdisc_integrate(struct qdisc *q, sim_time_t now)
 static inline void qdisc_push(struct qdisc *q, struct packet *p, sim_time_t now)
 {
     qdisc_integrate(q, now);
-    p->next = NULL;
     p->enqueued_ps = now;
-    if (q->tail)
-        q->tail->next = p;
-    else
-        q->head = p;
-    q->tail = p;
-    q->packets++;
-    q->bytes += pkt_wire_len(p);
+    pkt_fifo_push(&q->fifo, p);
 }
 
 /* Removes the head at now (NULL when empty). */
 static inline struct packet *qdisc_pop(struct qdisc *q, sim_time_t now)
 {
-    struct packet *p = q->head;
-    if (!p)
+    if (!q->fifo.head)
         return NULL;
     qdisc_integrate(q, now);
-    q->head = p->next;
-    if (!q->head)
-        q->tail = NULL;
-    p->next = NULL;
-    q->packets--;
-    q->bytes -= pkt_wire_len(p);
-    return p;
+    return pkt_fifo_pop(&q->fifo);
 }
 
 /* Counts p as dropped for `reason` and frees it; returns -1 (for enqueue's return). */

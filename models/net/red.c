@@ -90,10 +90,10 @@ static bool red_early(struct qdisc *q, struct red *r, double p_b, const struct p
 static int red_enqueue(struct qdisc *q, struct packet *p, sim_time_t now)
 {
     struct red *r = qdisc_priv(q);
-    if (q->packets == 0)
+    if (q->fifo.packets == 0)
         r->avg *= pow(1.0 - r->w_q, (double)(now - r->q_time) / r->s_ps);
     else
-        r->avg += r->w_q * ((r->bytes ? (double)q->bytes : (double)q->packets) - r->avg);
+        r->avg += r->w_q * ((r->bytes ? (double)q->fifo.bytes : (double)q->fifo.packets) - r->avg);
     if (r->avg < r->min_th) {
         r->count = -1;
     } else if (r->avg < r->max_th) {
@@ -120,7 +120,7 @@ static struct packet *red_dequeue(struct qdisc *q, sim_time_t now)
 {
     struct red *r = qdisc_priv(q);
     struct packet *p = qdisc_pop(q, now);
-    if (p && q->packets == 0)
+    if (p && q->fifo.packets == 0)
         r->q_time = now;
     return p;
 }

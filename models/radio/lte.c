@@ -20,6 +20,7 @@
 
 #include "models/radio/lte_rate.h"
 #include "models/radio/radio_queue.h"
+#include "sim/pkt_fifo.h"
 #include "sim/rng.h"
 
 #define NONE UINT32_MAX
@@ -51,7 +52,7 @@ struct lte_dir {
     event_id opp_ev;
     uint64_t seq;          /* opportunities used so far */
     uint64_t pf_epoch;     /* opportunity the phones' pf_scaled are relative to */
-    struct packet *line_head, *line_tail;
+    struct pkt_fifo line;  /* on the base-delay line, in delivery order */
     event_id line_ev;
 };
 
@@ -146,12 +147,8 @@ static void line_fire(struct sched *s, void *ctx, void *arg)
     struct lte_dir *dir = arg;
     sim_time_t now = sched_now(s);
     dir->line_ev = 0;
-    while (dir->line_head && radio_cb_get(dir->line_head).at <= now) {
-        struct packet *p = dir->line_head;
-        dir->line_head = p->next;
-        if (!dir->line_head)
-            dir->line_tail = NULL;
-        p->next = NULL;
+    while (dir->line.head && radio_cb_get(dir->line.head).at <= now) {
+        struct packet *p = pkt_fifo_pop(&dir->line);
         struct phone *ph = &cell->ph[radio_cb_get(p).terminal];
         ph->st[dir->d].delivered_packets++;
         ph->st[dir->d].delivered_bytes += pkt_wire_len(p);
@@ -160,20 +157,15 @@ static void line_fire(struct sched *s, void *ctx, void *arg)
         else
             pkt_free(p);
     }
-    if (dir->line_head)
-        dir->line_ev = sched_at(s, radio_cb_get(dir->line_head).at, line_fire, cell, dir);
+    if (dir->line.head)
+        dir->line_ev = sched_at(s, radio_cb_get(dir->line.head).at, line_fire, cell, dir);
 }
 
 static void line_push(struct lte *cell, struct lte_dir *dir, struct packet *p, uint32_t i)
 {
     sim_time_t at = sched_now(cell->sched) + cell->cfg.base_delay;
     radio_cb_set(p, at, i, dir->d);
-    p->next = NULL;
-    if (dir->line_tail)
-        dir->line_tail->next = p;
-    else
-        dir->line_head = p;
-    dir->line_tail = p;
+    pkt_fifo_push(&dir->line, p);
     if (!dir->line_ev)
         dir->line_ev = sched_at(cell->sched, at, line_fire, cell, dir);
 }
@@ -238,7 +230,7 @@ static void opp_fire(struct sched *s, void *ctx, void *arg)
     uint64_t credit = (uint64_t)((double)cell->cfg.opportunity_bytes * p->quality[d]);
     uint64_t served = 0;
     while (credit > 0 && !radio_queue_empty(&p->q[d])) {
-        struct packet *head = p->q[d].head;
+        struct packet *head = radio_queue_head(&p->q[d]);
         uint64_t left = p->head_left[d] ? p->head_left[d] : pkt_wire_len(head);
         if (left <= credit) {
             credit -= left;
@@ -450,11 +442,7 @@ void lte_free(struct lte *cell)
             sched_cancel(cell->sched, dir->opp_ev);
         if (dir->line_ev)
             sched_cancel(cell->sched, dir->line_ev);
-        while (dir->line_head) {
-            struct packet *p = dir->line_head;
-            dir->line_head = p->next;
-            pkt_free(p);
-        }
+        pkt_fifo_clear(&dir->line);
         lte_rate_free(dir->rate);
         rng_free(dir->rng);
     }

@@ -7,16 +7,14 @@
  * Huang et al. (MobiSys 2012) on a commercial LTE network: 260 ms promotion, 11.5 s tail.
  *
  * In a scenario the cell joins the base station node `bs` to the phone nodes listed in
- * `phones` (radio_attach.h); the number of phones is the length of that list. Scalars,
- * module LINK.PHONE: up_/down_ delivered_packets, delivered_bytes, opportunities,
+ * `phones` (radio_link.h, radio_attach.h); the number of phones is the length of that
+ * list. Scalars, module LINK.PHONE: up_/down_ delivered_packets, delivered_bytes, opportunities,
  * queue_drops, outage_drops, and promotions.
  */
 #include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #include "models/radio/lte.h"
-#include "models/radio/radio_attach.h"
+#include "models/radio/radio_link.h"
 #include "sim/registry.h"
 
 struct lte_model_config {
@@ -86,22 +84,12 @@ MODEL_REGISTER(lte_model)
 void lte_config_default(struct lte_config *c)
 {
     struct lte_model_config m;
-    char err[200];
-    if (param_defaults(&lte_model, &m, err, sizeof err) < 0) {
-        fprintf(stderr, "lte: %s\n", err); /* a malformed default is a bug in the table */
-        abort();
-    }
+    radio_link_defaults(&lte_model, &m);
     *c = m.radio;
     c->phones = 1;
 }
 
-/* ---- in a scenario ---------------------------------------------------------------- */
-
-struct lte_instance {
-    struct lte *cell;
-    struct radio_attach *at;
-    char name[PARAM_STRING_MAX];
-};
+/* ---- in a scenario (radio_link.h) ------------------------------------------------- */
 
 static int op_enqueue(void *radio, uint32_t t, enum radio_dir d, struct packet *p)
 {
@@ -114,76 +102,52 @@ static void op_set_deliver(void *radio, uint32_t t, enum radio_dir d, radio_deli
     lte_set_deliver(radio, t, d, fn, ctx);
 }
 
-static const struct radio_ops lte_ops = { op_enqueue, op_set_deliver, lte_link_set_up };
-
-static void record_dir(struct results_run *r, const char *module, const char *dir,
-                       const struct lte_stats *st)
+static int op_create(struct model_ctx *ctx, const char *name, const void *config,
+                     uint32_t terminals, void **radio, char *err, size_t errlen)
 {
-    char name[64];
-#define REC(field, unit)                                                   \
-    snprintf(name, sizeof name, "%s_" #field, dir);                        \
-    results_scalar(r, module, name, unit, (double)st->field)
-    REC(delivered_packets, "pkt");
-    REC(delivered_bytes, "B");
-    REC(opportunities, "opportunities");
-    REC(queue_drops, "pkt");
-    REC(outage_drops, "pkt");
-#undef REC
+    struct lte_config c = ((const struct lte_model_config *)config)->radio;
+    c.phones = terminals;
+    struct lte *cell;
+    if (lte_new(ctx->sched, &c, name, ctx->seed, ctx->run, &cell, err, errlen) < 0)
+        return -1;
+    *radio = cell;
+    return 0;
 }
 
-static void lte_finish(void *obj, struct model_ctx *ctx)
+static void op_free(void *radio) { lte_free(radio); }
+
+static void op_get_stats(const void *radio, uint32_t t, enum radio_dir d, void *out)
 {
-    struct lte_instance *x = obj;
-    char module[2 * PARAM_STRING_MAX + 2];
-    for (uint32_t i = 0; i < lte_phones(x->cell); i++) {
-        struct lte_stats st;
-        snprintf(module, sizeof module, "%s.%s", x->name, radio_attach_terminal(x->at, i));
-        lte_get_stats(x->cell, i, RADIO_UP, &st);
-        record_dir(ctx->results, module, "up", &st);
-        lte_get_stats(x->cell, i, RADIO_DOWN, &st);
-        record_dir(ctx->results, module, "down", &st);
-        results_scalar(ctx->results, module, "promotions", "",
-                       (double)lte_promotions(x->cell, i));
-    }
+    lte_get_stats(radio, t, d, out);
 }
 
-static void lte_release(void *obj, struct model_ctx *ctx)
+static void op_record_terminal(const void *radio, uint32_t t, struct results_run *r,
+                               const char *module)
 {
-    struct lte_instance *x = obj;
-    (void)ctx;
-    lte_free(x->cell);
-    free(x);
+    results_scalar(r, module, "promotions", "", (double)lte_promotions(radio, t));
 }
+
+#define S(field, unit) { #field, unit, offsetof(struct lte_stats, field) }
+static const struct radio_link_stat lte_dir_stats[] = {
+    S(delivered_packets, "pkt"), S(delivered_bytes, "B"), S(opportunities, "opportunities"),
+    S(queue_drops, "pkt"),       S(outage_drops, "pkt"),
+};
+#undef S
+
+static const struct radio_link_ops lte_link_ops = {
+    .attach = { op_enqueue, op_set_deliver, lte_link_set_up },
+    .create = op_create,
+    .free = op_free,
+    .get_stats = op_get_stats,
+    .stats_size = sizeof(struct lte_stats),
+    .stats = lte_dir_stats,
+    .nstats = sizeof lte_dir_stats / sizeof lte_dir_stats[0],
+    .record_terminal = op_record_terminal,
+};
 
 static int lte_create(struct model_ctx *ctx, const char *name, const void *config,
                       void **out, char *err, size_t errlen)
 {
-    struct lte_model_config c = *(const struct lte_model_config *)config;
-    int n = radio_attach_count(c.at.terminals, err, errlen);
-    if (n < 0)
-        return -1;
-    c.radio.phones = (uint64_t)n;
-    struct lte_instance *x = calloc(1, sizeof *x);
-    if (!x) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    snprintf(x->name, sizeof x->name, "%s", name);
-    if (lte_new(ctx->sched, &c.radio, name, ctx->seed, ctx->run, &x->cell, err, errlen) < 0) {
-        free(x);
-        return -1;
-    }
-    if (model_ctx_on_free(ctx, lte_release, x) < 0) {
-        lte_release(x, ctx);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (radio_attach_new(ctx, name, &c.at, &lte_ops, x->cell, &x->at, err, errlen) < 0)
-        return -1;
-    if (model_ctx_on_finish(ctx, lte_finish, x) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    *out = x;
-    return 0;
+    const struct lte_model_config *c = config;
+    return radio_link_create(ctx, name, &lte_link_ops, config, &c->at, out, err, errlen);
 }

@@ -1,10 +1,10 @@
 /* radio_queue.h - the FIFO a radio model keeps per terminal and direction.
  *
- * A drop-tail FIFO linked through packet->next (nothing allocated per packet), limited in
- * packets and/or bytes (0 = no limit of that kind). An arrival that would exceed a limit is
- * freed and counted. Models the per-station transmit queue of a WiFi MAC and the per-phone
- * buffers of an LTE base station; queue disciplines other than drop-tail belong to the
- * network layer's qdiscs in front of the radio, not here.
+ * A drop-tail FIFO (sim/pkt_fifo.h: linked through packet->next, nothing allocated per
+ * packet), limited in packets and/or bytes (0 = no limit of that kind). An arrival that
+ * would exceed a limit is freed and counted. Models the per-station transmit queue of a
+ * WiFi MAC and the per-phone buffers of an LTE base station; queue disciplines other than
+ * drop-tail belong to the network layer's qdiscs in front of the radio, not here.
  *
  * Why not models/net/droptail.h: the radios must remove one terminal's packets from a
  * shared queue when it goes down (the AP's downlink FIFO), and they count drops per
@@ -18,11 +18,12 @@
 #include <stdint.h>
 
 #include "sim/packet.h"
+#include "sim/pkt_fifo.h"
 
 struct radio_queue {
-    struct packet *head, *tail;
-    uint64_t packets, limit_packets; /* limit 0: none */
-    bytes_t bytes, limit_bytes;      /* limit 0: none */
+    struct pkt_fifo fifo;
+    uint64_t limit_packets; /* 0: none */
+    bytes_t limit_bytes;    /* 0: none */
 };
 
 static inline void radio_queue_init(struct radio_queue *q, uint64_t limit_packets,
@@ -31,39 +32,30 @@ static inline void radio_queue_init(struct radio_queue *q, uint64_t limit_packet
     *q = (struct radio_queue){ .limit_packets = limit_packets, .limit_bytes = limit_bytes };
 }
 
-static inline bool radio_queue_empty(const struct radio_queue *q) { return q->head == NULL; }
+static inline bool radio_queue_empty(const struct radio_queue *q)
+{
+    return q->fifo.head == NULL;
+}
+
+/* The packet at the head (NULL when empty), left in place. */
+static inline struct packet *radio_queue_head(const struct radio_queue *q)
+{
+    return q->fifo.head;
+}
 
 /* Appends p and returns 0, or returns -1 without touching p when it does not fit. */
 static inline int radio_queue_push(struct radio_queue *q, struct packet *p, sim_time_t now)
 {
-    bytes_t len = pkt_wire_len(p);
-    if ((q->limit_packets && q->packets + 1 > q->limit_packets) ||
-        (q->limit_bytes && q->bytes + len > q->limit_bytes))
+    if (!pkt_fifo_fits(&q->fifo, p, q->limit_packets, q->limit_bytes))
         return -1;
-    p->next = NULL;
     p->enqueued_ps = now;
-    if (q->tail)
-        q->tail->next = p;
-    else
-        q->head = p;
-    q->tail = p;
-    q->packets++;
-    q->bytes += len;
+    pkt_fifo_push(&q->fifo, p);
     return 0;
 }
 
 static inline struct packet *radio_queue_pop(struct radio_queue *q)
 {
-    struct packet *p = q->head;
-    if (!p)
-        return NULL;
-    q->head = p->next;
-    if (!q->head)
-        q->tail = NULL;
-    p->next = NULL;
-    q->packets--;
-    q->bytes -= pkt_wire_len(p);
-    return p;
+    return pkt_fifo_pop(&q->fifo);
 }
 
 /* Frees every packet for which keep(p, arg) is false (every packet when keep is NULL) and
@@ -72,29 +64,21 @@ static inline uint64_t radio_queue_purge(struct radio_queue *q,
                                          bool (*keep)(const struct packet *p, void *arg),
                                          void *arg)
 {
-    struct packet *p = q->head, *kept_head = NULL, *kept_tail = NULL;
+    if (!keep)
+        return pkt_fifo_clear(&q->fifo);
+    struct packet *p = q->fifo.head;
     uint64_t freed = 0;
-    q->packets = 0;
-    q->bytes = 0;
+    q->fifo = (struct pkt_fifo){ 0 };
     while (p) {
         struct packet *next = p->next;
-        if (keep && keep(p, arg)) {
-            p->next = NULL;
-            if (kept_tail)
-                kept_tail->next = p;
-            else
-                kept_head = p;
-            kept_tail = p;
-            q->packets++;
-            q->bytes += pkt_wire_len(p);
+        if (keep(p, arg)) {
+            pkt_fifo_push(&q->fifo, p);
         } else {
             pkt_free(p);
             freed++;
         }
         p = next;
     }
-    q->head = kept_head;
-    q->tail = kept_tail;
     return freed;
 }
 

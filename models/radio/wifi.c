@@ -109,7 +109,7 @@ static void draw_backoff(struct wifi *w, struct contender *c)
 static struct wifi_stats *head_stats(struct wifi *w, struct contender *c)
 {
     if (c == &w->con[w->n])
-        return &w->sta[radio_cb_get(c->q.head).terminal].st[RADIO_DOWN];
+        return &w->sta[radio_cb_get(radio_queue_head(&c->q)).terminal].st[RADIO_DOWN];
     return &w->sta[c - w->con].st[RADIO_UP];
 }
 
@@ -226,14 +226,14 @@ static void round_fire(struct sched *s, void *ctx, void *arg)
     }
     sim_time_t longest = 0;
     for (size_t i = 0; i < ntx; i++) {
-        sim_time_t d = wifi_data_time(&w->cfg, pkt_wire_len(w->tx[i]->q.head));
+        sim_time_t d = wifi_data_time(&w->cfg, pkt_wire_len(radio_queue_head(&w->tx[i]->q)));
         longest = d > longest ? d : longest;
         head_stats(w, w->tx[i])->attempts++;
     }
     w->ch.rounds++;
     bool ok = ntx == 1;
     if (ok && w->tx[0] == &w->con[w->n])
-        ok = w->sta[radio_cb_get(w->tx[0]->q.head).terminal].up;
+        ok = w->sta[radio_cb_get(radio_queue_head(&w->tx[0]->q)).terminal].up;
     if (ok && w->cfg.loss > 0)
         ok = !rng_bernoulli(w->loss_rng, w->cfg.loss);
     if (ok) {
@@ -308,9 +308,10 @@ void wifi_link_set_up(void *wifi, uint32_t sta, bool up)
         c->failures = 0;
         c->cw = w->cfg.cw_min;
         struct contender *ap = &w->con[w->n];
-        const struct packet *head = ap->q.head;
+        const struct packet *head = radio_queue_head(&ap->q);
         st->st[RADIO_DOWN].outage_drops += radio_queue_purge(&ap->q, not_for_station, &sta);
-        if (ap->q.head != head) { /* the AP's head frame went: its retry state goes too */
+        /* the AP's head frame went: its retry state goes too */
+        if (radio_queue_head(&ap->q) != head) {
             ap->failures = 0;
             ap->cw = w->cfg.cw_min;
         }

@@ -7,18 +7,17 @@
  * FCS 4 B = 36 B, ACK 14 B. tests/test_wifi.c sets Bianchi's FHSS parameters explicitly.
  *
  * In a scenario the channel joins the access point node `ap` to the station nodes listed in
- * `stations` (radio_attach.h); the number of stations is the length of that list. Scalars,
- * module LINK.STATION: up_/down_ delivered_packets, delivered_bytes, attempts, failures,
- * retry_drops, queue_drops, outage_drops; module LINK: successes, collisions, busy (the
- * fraction of time the medium was busy).
+ * `stations` (radio_link.h, radio_attach.h); the number of stations is the length of that
+ * list. Scalars, module LINK.STATION: up_/down_ delivered_packets, delivered_bytes,
+ * attempts, failures, retry_drops, queue_drops, outage_drops; module LINK: successes,
+ * collisions, busy (the fraction of time the medium was busy).
  */
 #include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
 
-#include "models/radio/radio_attach.h"
+#include "models/radio/radio_link.h"
 #include "models/radio/wifi.h"
 #include "sim/registry.h"
+#include "sim/sched.h"
 
 struct wifi_model_config {
     struct wifi_config radio;
@@ -89,22 +88,12 @@ MODEL_REGISTER(wifi_model)
 void wifi_config_default(struct wifi_config *c)
 {
     struct wifi_model_config m;
-    char err[200];
-    if (param_defaults(&wifi_model, &m, err, sizeof err) < 0) {
-        fprintf(stderr, "wifi: %s\n", err); /* a malformed default is a bug in the table */
-        abort();
-    }
+    radio_link_defaults(&wifi_model, &m);
     *c = m.radio;
     c->stations = 1;
 }
 
-/* ---- in a scenario ---------------------------------------------------------------- */
-
-struct wifi_instance {
-    struct wifi *w;
-    struct radio_attach *at;
-    char name[PARAM_STRING_MAX];
-};
+/* ---- in a scenario (radio_link.h) ------------------------------------------------- */
 
 static int op_enqueue(void *radio, uint32_t t, enum radio_dir d, struct packet *p)
 {
@@ -117,83 +106,59 @@ static void op_set_deliver(void *radio, uint32_t t, enum radio_dir d, radio_deli
     wifi_set_deliver(radio, t, d, fn, ctx);
 }
 
-static const struct radio_ops wifi_ops = { op_enqueue, op_set_deliver, wifi_link_set_up };
-
-static void record_dir(struct results_run *r, const char *module, const char *dir,
-                       const struct wifi_stats *st)
+static int op_create(struct model_ctx *ctx, const char *name, const void *config,
+                     uint32_t terminals, void **radio, char *err, size_t errlen)
 {
-    char name[64];
-#define REC(field, unit)                                                   \
-    snprintf(name, sizeof name, "%s_" #field, dir);                        \
-    results_scalar(r, module, name, unit, (double)st->field)
-    REC(delivered_packets, "pkt");
-    REC(delivered_bytes, "B");
-    REC(attempts, "frames");
-    REC(failures, "frames");
-    REC(retry_drops, "pkt");
-    REC(queue_drops, "pkt");
-    REC(outage_drops, "pkt");
-#undef REC
+    struct wifi_config c = ((const struct wifi_model_config *)config)->radio;
+    c.stations = terminals;
+    struct wifi *w;
+    if (wifi_new(ctx->sched, &c, name, ctx->seed, ctx->run, &w, err, errlen) < 0)
+        return -1;
+    *radio = w;
+    return 0;
 }
 
-static void wifi_finish(void *obj, struct model_ctx *ctx)
+static void op_free(void *radio) { wifi_free(radio); }
+
+static void op_get_stats(const void *radio, uint32_t t, enum radio_dir d, void *out)
 {
-    struct wifi_instance *x = obj;
-    char module[2 * PARAM_STRING_MAX + 2];
-    for (uint32_t i = 0; i < wifi_stations(x->w); i++) {
-        struct wifi_stats st;
-        snprintf(module, sizeof module, "%s.%s", x->name, radio_attach_terminal(x->at, i));
-        wifi_get_stats(x->w, i, RADIO_UP, &st);
-        record_dir(ctx->results, module, "up", &st);
-        wifi_get_stats(x->w, i, RADIO_DOWN, &st);
-        record_dir(ctx->results, module, "down", &st);
-    }
+    wifi_get_stats(radio, t, d, out);
+}
+
+/* The channel: successful frames, collided rounds, and the busy fraction of the run. */
+static void op_record_link(const void *radio, struct model_ctx *ctx, const char *module)
+{
     struct wifi_channel_stats ch;
-    wifi_get_channel_stats(x->w, &ch);
+    wifi_get_channel_stats(radio, &ch);
     sim_time_t now = sched_now(ctx->sched);
-    results_scalar(ctx->results, x->name, "successes", "frames", (double)ch.successes);
-    results_scalar(ctx->results, x->name, "collisions", "rounds", (double)ch.collisions);
-    results_scalar(ctx->results, x->name, "busy", "",
+    results_scalar(ctx->results, module, "successes", "frames", (double)ch.successes);
+    results_scalar(ctx->results, module, "collisions", "rounds", (double)ch.collisions);
+    results_scalar(ctx->results, module, "busy", "",
                    now > 0 ? (double)ch.busy_ps / (double)now : 0.0);
 }
 
-static void wifi_release(void *obj, struct model_ctx *ctx)
-{
-    struct wifi_instance *x = obj;
-    (void)ctx;
-    wifi_free(x->w);
-    free(x);
-}
+#define S(field, unit) { #field, unit, offsetof(struct wifi_stats, field) }
+static const struct radio_link_stat wifi_dir_stats[] = {
+    S(delivered_packets, "pkt"), S(delivered_bytes, "B"), S(attempts, "frames"),
+    S(failures, "frames"),       S(retry_drops, "pkt"),   S(queue_drops, "pkt"),
+    S(outage_drops, "pkt"),
+};
+#undef S
+
+static const struct radio_link_ops wifi_link_ops = {
+    .attach = { op_enqueue, op_set_deliver, wifi_link_set_up },
+    .create = op_create,
+    .free = op_free,
+    .get_stats = op_get_stats,
+    .stats_size = sizeof(struct wifi_stats),
+    .stats = wifi_dir_stats,
+    .nstats = sizeof wifi_dir_stats / sizeof wifi_dir_stats[0],
+    .record_link = op_record_link,
+};
 
 static int wifi_create(struct model_ctx *ctx, const char *name, const void *config,
                        void **out, char *err, size_t errlen)
 {
-    struct wifi_model_config c = *(const struct wifi_model_config *)config;
-    int n = radio_attach_count(c.at.terminals, err, errlen);
-    if (n < 0)
-        return -1;
-    c.radio.stations = (uint64_t)n;
-    struct wifi_instance *x = calloc(1, sizeof *x);
-    if (!x) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    snprintf(x->name, sizeof x->name, "%s", name);
-    if (wifi_new(ctx->sched, &c.radio, name, ctx->seed, ctx->run, &x->w, err, errlen) < 0) {
-        free(x);
-        return -1;
-    }
-    if (model_ctx_on_free(ctx, wifi_release, x) < 0) {
-        wifi_release(x, ctx);
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (radio_attach_new(ctx, name, &c.at, &wifi_ops, x->w, &x->at, err, errlen) < 0)
-        return -1;
-    if (model_ctx_on_finish(ctx, wifi_finish, x) < 0) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    *out = x;
-    return 0;
+    const struct wifi_model_config *c = config;
+    return radio_link_create(ctx, name, &wifi_link_ops, config, &c->at, out, err, errlen);
 }
