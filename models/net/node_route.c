@@ -257,8 +257,17 @@ static void node_setup_ifs(struct net_shared *s, struct net_node *n)
     }
     for (size_t i = 0; i < n->nifs; i++) {
         char err[512];
-        if ((s->pcap_dir || capture_wanted(n, n->ifs[i])) &&
-            net_capture_open(n->ifs[i], s->pcap_dir ? s->pcap_dir : ".", n->name, err,
+        if (!s->pcap_dir && !capture_wanted(n, n->ifs[i]))
+            continue;
+        /* A radio hub has one interface per terminal, all named after the link: they
+         * share the first one's file, as tcpdump on an access point's wlan0 sees every
+         * station's frames. */
+        const struct net_if *first = n->ifs[i]->name ? if_by_link(n, n->ifs[i]->name) : NULL;
+        if (first && first != n->ifs[i]) {
+            n->ifs[i]->capture = first->capture;
+            continue;
+        }
+        if (net_capture_open(n->ifs[i], s->pcap_dir ? s->pcap_dir : ".", n->name, err,
                              sizeof err) < 0)
             config_error(n, "capture: %s", err);
     }
