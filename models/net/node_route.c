@@ -202,6 +202,16 @@ static struct net_if *if_by_link(const struct net_node *n, const char *link)
     return NULL;
 }
 
+/* How many of n's interfaces are on the link: 1 for a p2p end or a radio terminal, one per
+ * terminal for a radio hub. */
+static size_t ifs_on_link(const struct net_node *n, const char *link)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n->nifs; i++)
+        c += n->ifs[i]->name && strcmp(n->ifs[i]->name, link) == 0;
+    return c;
+}
+
 static struct net_if *if_to_peer(const struct net_node *n, const struct net_node *peer)
 {
     for (size_t i = 0; i < n->nifs; i++)
@@ -241,10 +251,13 @@ static void node_setup_ifs(struct net_shared *s, struct net_node *n)
 {
     for (size_t i = 0; i < n->nifaddrs; i++) {
         struct net_if *ifc = if_by_link(n, n->ifaddrs[i].link);
+        /* On a radio hub the address is the node's: bound to one of its per-terminal
+         * interfaces it would send everything from it to that one terminal. */
+        int32_t ifindex = ifc && ifs_on_link(n, ifc->name) == 1 ? (int32_t)ifc->index : -1;
         if (!ifc)
             config_error(n, "interfaces: no link \"%s\" is attached to this node",
                          n->ifaddrs[i].link);
-        else if (node_add_addr(n, &n->ifaddrs[i].addr, (int32_t)ifc->index) < 0)
+        else if (node_add_addr(n, &n->ifaddrs[i].addr, ifindex) < 0)
             config_error(n, "interfaces: %s", "out of memory");
     }
     const char *c = n->opt.capture ? n->opt.capture : "";
@@ -314,6 +327,12 @@ static void resolve_routes(struct net_shared *s, struct net_node *n)
         if (r->kind == ROUTE_DEV) {
             if (!(ifc = if_by_link(n, r->target))) {
                 config_error(n, "routes: dev %s: no such link attached to this node",
+                             r->target);
+                continue;
+            }
+            if (ifs_on_link(n, r->target) > 1) {
+                config_error(n, "routes: dev %s: this node is the hub of radio link %s, with "
+                             "one interface per terminal; write via TERMINAL", r->target,
                              r->target);
                 continue;
             }
