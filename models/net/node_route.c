@@ -10,10 +10,15 @@
  *      search), and the next hop is the first step of a shortest path by hop count.
  * Shortest paths are computed per target by one breadth-first search from it over the
  * (symmetric) links, on first use, and cached: memory is nodes x destinations actually used,
- * and nothing is allocated per packet afterwards. Ties between equal-length paths go to the
- * lower interface index, in attachment order, so runs are deterministic. An address bound to
- * an interface is a target of its own: paths to it end through that interface's link, as a
- * subnet route would (a phone's LTE address is reached over LTE).
+ * and nothing is allocated per packet afterwards. The links are p2p ends and the star a radio
+ * link attaches (hub <-> each terminal, so station -> AP -> station, as the radio carries
+ * it). Among equal-length paths each node takes its own lowest-index interface (attachment
+ * order) toward a neighbour one hop nearer, so runs are deterministic and a multihomed
+ * node's choice depends on its own interface order only. An address bound to an interface is
+ * a target of its own: paths to it end through that interface's link, as a subnet route
+ * would (a phone's LTE address is reached over LTE). A radio hub has one interface per
+ * terminal on the link, all with the link's name: its captures share one file, an address
+ * on that link is the node's, and "dev LINK" there is refused.
  *
  * Scenario syntax (docs/scenario-format.md): routes "PREFIX [from PREFIX] via NODE|ADDR" or
  * "PREFIX [from PREFIX] dev LINK", separated by ';'; interfaces "LINK=ADDR[,ADDR]; ...".
