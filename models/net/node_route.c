@@ -10,10 +10,15 @@
  *      search), and the next hop is the first step of a shortest path by hop count.
  * Shortest paths are computed per target by one breadth-first search from it over the
  * (symmetric) links, on first use, and cached: memory is nodes x destinations actually used,
- * and nothing is allocated per packet afterwards. Ties between equal-length paths go to the
- * lower interface index, in attachment order, so runs are deterministic. An address bound to
- * an interface is a target of its own: paths to it end through that interface's link, as a
- * subnet route would (a phone's LTE address is reached over LTE).
+ * and nothing is allocated per packet afterwards. The links are p2p ends and the star a radio
+ * link attaches (hub <-> each terminal, so station -> AP -> station, as the radio carries
+ * it). Among equal-length paths each node takes its own lowest-index interface (attachment
+ * order) toward a neighbour one hop nearer, so runs are deterministic and a multihomed
+ * node's choice depends on its own interface order only. An address bound to an interface is
+ * a target of its own: paths to it end through that interface's link, as a subnet route
+ * would (a phone's LTE address is reached over LTE). A radio hub has one interface per
+ * terminal on the link, all with the link's name: its captures share one file, an address
+ * on that link is the node's, and "dev LINK" there is refused.
  *
  * Scenario syntax (docs/scenario-format.md): routes "PREFIX [from PREFIX] via NODE|ADDR" or
  * "PREFIX [from PREFIX] dev LINK", separated by ';'; interfaces "LINK=ADDR[,ADDR]; ...".
@@ -247,6 +252,16 @@ static struct net_if *if_by_link(const struct net_node *n, const char *link)
     return NULL;
 }
 
+/* How many of n's interfaces are on the link: 1 for a p2p end or a radio terminal, one per
+ * terminal for a radio hub. */
+static size_t ifs_on_link(const struct net_node *n, const char *link)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < n->nifs; i++)
+        c += n->ifs[i]->name && strcmp(n->ifs[i]->name, link) == 0;
+    return c;
+}
+
 static struct net_if *if_to_peer(const struct net_node *n, const struct net_node *peer)
 {
     for (size_t i = 0; i < n->nifs; i++)
@@ -286,10 +301,13 @@ static void node_setup_ifs(struct net_shared *s, struct net_node *n)
 {
     for (size_t i = 0; i < n->nifaddrs; i++) {
         struct net_if *ifc = if_by_link(n, n->ifaddrs[i].link);
+        /* On a radio hub the address is the node's: bound to one of its per-terminal
+         * interfaces it would send everything from it to that one terminal. */
+        int32_t ifindex = ifc && ifs_on_link(n, ifc->name) == 1 ? (int32_t)ifc->index : -1;
         if (!ifc)
             config_error(n, "interfaces: no link \"%s\" is attached to this node",
                          n->ifaddrs[i].link);
-        else if (node_add_addr(n, &n->ifaddrs[i].addr, (int32_t)ifc->index) < 0)
+        else if (node_add_addr(n, &n->ifaddrs[i].addr, ifindex) < 0)
             config_error(n, "interfaces: %s", "out of memory");
     }
     const char *c = n->opt.capture ? n->opt.capture : "";
@@ -302,8 +320,17 @@ static void node_setup_ifs(struct net_shared *s, struct net_node *n)
     }
     for (size_t i = 0; i < n->nifs; i++) {
         char err[512];
-        if ((s->pcap_dir || capture_wanted(n, n->ifs[i])) &&
-            net_capture_open(n->ifs[i], s->pcap_dir ? s->pcap_dir : ".", n->name, err,
+        if (!s->pcap_dir && !capture_wanted(n, n->ifs[i]))
+            continue;
+        /* A radio hub has one interface per terminal, all named after the link: they
+         * share the first one's file, as tcpdump on an access point's wlan0 sees every
+         * station's frames. */
+        const struct net_if *first = n->ifs[i]->name ? if_by_link(n, n->ifs[i]->name) : NULL;
+        if (first && first != n->ifs[i]) {
+            n->ifs[i]->capture = first->capture;
+            continue;
+        }
+        if (net_capture_open(n->ifs[i], s->pcap_dir ? s->pcap_dir : ".", n->name, err,
                              sizeof err) < 0)
             config_error(n, "capture: %s", err);
     }
@@ -350,6 +377,12 @@ static void resolve_routes(struct net_shared *s, struct net_node *n)
         if (r->kind == ROUTE_DEV) {
             if (!(ifc = if_by_link(n, r->target))) {
                 config_error(n, "routes: dev %s: no such link attached to this node",
+                             r->target);
+                continue;
+            }
+            if (ifs_on_link(n, r->target) > 1) {
+                config_error(n, "routes: dev %s: this node is the hub of radio link %s, with "
+                             "one interface per terminal; write via TERMINAL", r->target,
                              r->target);
                 continue;
             }
@@ -426,47 +459,88 @@ static int32_t if_toward(const struct net_node *u, const struct net_node *v, con
     return any;
 }
 
-/* Breadth-first search from the target: each node's route is the interface to the
- * neighbour one hop nearer. For an interface-bound target the search starts at that
- * interface's peer only. */
+/* True when interface y is on the same link as x: x itself, or one with x's link name (a
+ * radio hub has one interface per terminal, all named after the radio link). */
+static bool same_link(const struct net_if *x, const struct net_if *y)
+{
+    return x == y || (x->name && y->name && strcmp(x->name, y->name) == 0);
+}
+
+#define DIST_NONE UINT32_MAX
+
+/* Hop counts to the target, breadth-first from it. A neighbour of v is the peer of one of
+ * v's interfaces that has an interface back to v (links are symmetric: p2p ends and the
+ * star a radio link attaches, where each terminal's neighbour is the hub and the hub's are
+ * its terminals, so station -> AP -> station is two hops, as the radio carries it). An
+ * interface-bound target is entered through its link only. Returns 0 or -1 (memory). */
+static int hop_counts(const struct net_shared *s, const struct route_target *t, uint32_t *dist)
+{
+    uint32_t *queue = malloc(s->n * sizeof *queue);
+    if (!queue)
+        return -1;
+    for (size_t i = 0; i < s->n; i++)
+        dist[i] = DIST_NONE;
+    const struct net_node *dst = s->nodes[t->node];
+    const struct net_if *bound = t->ifindex < 0 ? NULL : dst->ifs[t->ifindex];
+    size_t head = 0, tail = 0;
+    dist[t->node] = 0;
+    queue[tail++] = t->node;
+    while (head < tail) {
+        const struct net_node *v = s->nodes[queue[head++]];
+        for (size_t k = 0; k < v->nifs; k++) {
+            const struct net_node *u = v->ifs[k]->peer;
+            if (!u || dist[u->index] != DIST_NONE ||
+                (v == dst && bound && !same_link(bound, v->ifs[k])) || if_toward(u, v, NULL) < 0)
+                continue;
+            dist[u->index] = dist[v->index] + 1;
+            queue[tail++] = u->index;
+        }
+    }
+    free(queue);
+    return 0;
+}
+
+/* The route of u (dist[u] finite, u not the target): its lowest-index interface whose peer
+ * is one hop nearer; into an interface-bound target, one on the target's link if u has one
+ * (so a phone's LTE address is entered over LTE), else any toward it. */
+static int32_t next_hop(const struct net_shared *s, const struct route_target *t,
+                        const uint32_t *dist, const struct net_node *u)
+{
+    const struct net_node *dst = s->nodes[t->node];
+    const struct net_if *bound = t->ifindex < 0 ? NULL : dst->ifs[t->ifindex];
+    int32_t fallback = -1;
+    for (size_t j = 0; j < u->nifs; j++) {
+        const struct net_node *p = u->ifs[j]->peer;
+        if (!p || dist[p->index] == DIST_NONE || dist[p->index] + 1 != dist[u->index])
+            continue;
+        if (p != dst || !bound || same_link(bound, u->ifs[j]))
+            return (int32_t)j;
+        if (fallback < 0)
+            fallback = (int32_t)j;
+    }
+    return fallback;
+}
+
+/* Routes toward a target, computed on first use: each node's interface toward a neighbour
+ * one hop nearer, -2 at the target, -1 where it is unreachable. Among equal-length paths a
+ * node takes its lowest-index (first attached) interface that starts one, so the choice of
+ * a multihomed node depends only on its own interface order and is the same in every run. */
 static int32_t *routes_to(struct net_shared *s, struct route_target *t)
 {
     if (t->route)
         return t->route;
     int32_t *r = malloc(s->n * sizeof *r);
-    uint32_t *queue = malloc(s->n * sizeof *queue);
-    if (!r || !queue) {
+    uint32_t *dist = malloc(s->n * sizeof *dist);
+    if (!r || !dist || hop_counts(s, t, dist) < 0) {
         free(r);
-        free(queue);
+        free(dist);
         return NULL;
     }
     for (size_t i = 0; i < s->n; i++)
-        r[i] = -1;
-    size_t head = 0, tail = 0;
-    const struct net_node *dst = s->nodes[t->node];
-    r[t->node] = -2;
-    if (t->ifindex < 0) {
-        queue[tail++] = t->node;
-    } else {
-        const struct net_if *x = dst->ifs[t->ifindex];
-        if (x->peer && r[x->peer->index] == -1) {
-            r[x->peer->index] = if_toward(x->peer, dst, x->name);
-            if (r[x->peer->index] >= 0)
-                queue[tail++] = x->peer->index;
-        }
-    }
-    while (head < tail) {
-        const struct net_node *v = s->nodes[queue[head++]];
-        for (size_t k = 0; k < v->nifs; k++) {
-            const struct net_node *u = v->ifs[k]->peer;
-            if (!u || r[u->index] != -1)
-                continue;
-            r[u->index] = if_toward(u, v, NULL);
-            if (r[u->index] >= 0)
-                queue[tail++] = u->index;
-        }
-    }
-    free(queue);
+        r[i] = i == t->node ? -2
+               : dist[i] == DIST_NONE ? -1
+                                      : next_hop(s, t, dist, s->nodes[i]);
+    free(dist);
     t->route = r;
     return r;
 }

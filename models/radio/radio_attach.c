@@ -113,9 +113,11 @@ static void port_transmit(struct net_if *ifc, struct packet *p)
 
 static const struct net_if_ops port_ops = { .transmit = port_transmit };
 
-static void deliver_to_node(void *ctx, struct packet *p)
+/* The radio delivered p to the node behind port ctx: it enters as p2p packets do, through
+ * the receiving interface, so capture sees it and ICMP errors know the ingress. */
+static void deliver_to_port(void *ctx, struct packet *p)
 {
-    net_node_receive(ctx, p);
+    net_if_receive(ctx, p);
 }
 
 static void attach_release(void *obj, struct model_ctx *ctx)
@@ -204,8 +206,8 @@ int radio_attach_new(struct model_ctx *ctx, const char *name,
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        ops->set_deliver(radio, i, RADIO_UP, deliver_to_node, a->hub);
-        ops->set_deliver(radio, i, RADIO_DOWN, deliver_to_node, a->node[i]);
+        ops->set_deliver(radio, i, RADIO_UP, deliver_to_port, &down->ifc);
+        ops->set_deliver(radio, i, RADIO_DOWN, deliver_to_port, &up->ifc);
     }
     if (add_outages(ctx, name, c, a, err, errlen) < 0)
         return -1;

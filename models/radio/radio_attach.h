@@ -3,9 +3,11 @@
  * A radio link in a scenario names a hub node (the WiFi access point, the LTE base station)
  * and its terminal nodes (stations, phones). For every terminal the hub gets one interface
  * whose peer is the terminal and the terminal one whose peer is the hub (struct net_if,
- * models/net/node.h), so the nodes' shortest-path forwarding sees a star; transmitting on
- * them hands the packet to the radio (down from the hub's side, up from the terminal's),
- * and the radio's deliveries enter the receiving node. Optional outages (outage.h), from
+ * models/net/node.h), so the nodes' shortest-path forwarding sees a star (terminal -> hub ->
+ * terminal between two terminals, as both radios carry it); transmitting on them hands the
+ * packet to the radio (down from the hub's side, up from the terminal's), and the radio's
+ * deliveries enter the receiving node through the receiving interface (net_if_receive:
+ * capture and ingress hooks see them as on a p2p link). Optional outages (outage.h), from
  * the link's parameters, apply to every terminal: a schedule, or random on/off with streams
  * "LINK/TERMINAL/outage".
  *
