@@ -52,12 +52,12 @@ static void conn_attach(struct tcp_app_conn *c, struct tcp_sock *s)
 }
 
 int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct tcp_addr *src,
-                         const struct tcp_addr *dst, uint16_t port,
+                         const struct tcp_addr *dst, uint16_t port, const char *cc,
                          const struct tcp_sock_callbacks *cb, void *ctx)
 {
     struct tcp_stack *st = tcpnet_stack(tn);
     struct tcp_sock *s;
-    if (!st || tcp_connect(st, src, 0, dst, port, NULL, cb, ctx, &s) < 0) {
+    if (!st || tcp_connect(st, src, 0, dst, port, cc, cb, ctx, &s) < 0) {
         c->failed = true;
         return -1;
     }
@@ -136,6 +136,8 @@ int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const c
     a->results = ctx->results;
     a->port = port;
     a->conn.started = -1;
+    const char *cc = tcpnet_opts_cc(tcp);
+    snprintf(a->cc, sizeof a->cc, "%s", cc ? cc : "");
     if (tcp_app_addrs(node, dst, family, &a->src, &a->dst, err, errlen) < 0)
         return -1;
     return tcpnet_attach(ctx, node, name, tcp, &a->tn, err, errlen);
@@ -144,7 +146,8 @@ int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const c
 int tcp_app_client_connect(struct tcp_app_client *a, const struct tcp_sock_callbacks *cb)
 {
     tcp_app_conn_init(&a->conn, a->results, a->name, sched_now(a->sched));
-    return tcp_app_conn_connect(&a->conn, a->tn, &a->src, &a->dst, a->port, cb, a);
+    return tcp_app_conn_connect(&a->conn, a->tn, &a->src, &a->dst, a->port,
+                                a->cc[0] ? a->cc : NULL, cb, a);
 }
 
 void tcp_app_client_record(struct tcp_app_client *a, struct model_ctx *ctx)

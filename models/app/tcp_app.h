@@ -50,7 +50,7 @@ void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const ch
  * socket (with the trace table when a vector is recorded); -1, with c marked failed, when
  * there is no stack or the connect fails at once. */
 int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct tcp_addr *src,
-                         const struct tcp_addr *dst, uint16_t port,
+                         const struct tcp_addr *dst, uint16_t port, const char *cc,
                          const struct tcp_sock_callbacks *cb, void *ctx);
 /* Takes the socket's counters (call before tcp_close/tcp_abort and at the end of the run). */
 void tcp_app_conn_snapshot(struct tcp_app_conn *c);
@@ -75,6 +75,7 @@ struct tcp_app_client {
     struct tcpnet *tn;
     struct tcp_addr src, dst;
     uint16_t port;
+    char cc[PARAM_STRING_MAX]; /* the application's congestion control, "" = the stack's */
 };
 
 /* From create(): names the client, finds the addresses (tcp_app_addrs) and attaches the

@@ -65,6 +65,7 @@ struct rr {
     struct tcpnet *client_tn, *server_tn;
     struct tcp_addr src, dst;
     uint16_t port;
+    char cc[PARAM_STRING_MAX]; /* congestion control of both ends' sockets, "" = stack's */
     uint64_t nconns, requests;
     sim_time_t stop;
     struct app_dist req_size, obj_size, think;
@@ -254,6 +255,8 @@ static void server_acceptable(struct tcp_listener *l, void *ctx)
             continue;
         }
         k->server = s;
+        if (a->cc[0])
+            tcp_sock_set_cc(s, a->cc); /* the server sends the objects: its cc matters */
         tcp_sock_set_ctx(s, &server_cb, k);
         if (tcp_sock_readable(s) || tcp_sock_eof(s))
             server_readable(s, k, tcp_sock_readable(s));
@@ -284,8 +287,8 @@ static void rr_start(struct sched *sch, void *ctx, void *arg)
         snprintf(module, sizeof module, "%s.c%llu", a->name, (unsigned long long)i);
         tcp_app_conn_init(&k->c, a->results, module, sched_now(sch));
         k->app = a;
-        if (tcp_app_conn_connect(&k->c, a->client_tn, &a->src, &a->dst, a->port, &client_cb,
-                                 k) < 0) {
+        if (tcp_app_conn_connect(&k->c, a->client_tn, &a->src, &a->dst, a->port,
+                                 a->cc[0] ? a->cc : NULL, &client_cb, k) < 0) {
             a->failed++;
             continue;
         }
@@ -358,6 +361,8 @@ static int rr_create(struct model_ctx *ctx, const char *name, const void *config
     if (tcpnet_attach(ctx, node, name, &c->tcp, &a->client_tn, err, errlen) < 0 ||
         tcpnet_attach(ctx, dst, name, &c->tcp, &a->server_tn, err, errlen) < 0)
         return -1;
+    const char *cc = tcpnet_opts_cc(&c->tcp);
+    snprintf(a->cc, sizeof a->cc, "%s", cc ? cc : "");
     if (!(a->conns = calloc(a->nconns, sizeof *a->conns)) ||
         !(a->sizes = model_ctx_rng(ctx, name, "sizes")) ||
         !(a->thinks = model_ctx_rng(ctx, name, "think")) ||

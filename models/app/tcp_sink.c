@@ -29,6 +29,7 @@ struct tsink {
     struct sched *sched;
     struct tcpnet *tn;
     uint16_t port;
+    char cc[PARAM_STRING_MAX]; /* congestion control of accepted sockets, "" = stack's */
     struct tcp_listener *listener;
     uint64_t rx_bytes, accepted, completed, failed;
     sim_time_t first, last;
@@ -70,6 +71,8 @@ static void on_acceptable(struct tcp_listener *l, void *ctx)
     struct tcp_sock *s;
     while (tcp_accept(l, &tsink_cb, k, &s) == 0) {
         k->accepted++;
+        if (k->cc[0])
+            tcp_sock_set_cc(s, k->cc);
         /* Data that arrived with the handshake's last ACK is already waiting. */
         if (tcp_sock_readable(s) || tcp_sock_eof(s))
             on_readable(s, k, tcp_sock_readable(s));
@@ -130,6 +133,8 @@ static int tsink_create(struct model_ctx *ctx, const char *name, const void *con
     k->port = (uint16_t)c->port;
     if (tcpnet_attach(ctx, node, name, &c->tcp, &k->tn, err, errlen) < 0)
         return -1;
+    const char *cc = tcpnet_opts_cc(&c->tcp);
+    snprintf(k->cc, sizeof k->cc, "%s", cc ? cc : "");
     if (model_ctx_on_finish(ctx, tsink_finish, k) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/tcp/tcp_cong.h"
 #include "models/wire/bytes.h"
 #include "models/wire/checksum.h"
 #include "models/wire/ipv4.h"
@@ -162,7 +163,13 @@ int tcpnet_attach(struct model_ctx *ctx, struct net_node *n, const char *app,
         tcp_config_default(&t->cfg);
         r->t[r->n++] = t;
     }
-    for (size_t i = 0; i < TCPNET_NOPTS; i++) {
+    const char *cc = tcpnet_opts_cc(opts);
+    if (cc && !tcp_cong_find(cc)) {
+        snprintf(err, errlen, "%s: cc \"%s\" is not a known congestion control; expected one "
+                 "of %s", app, cc, tcp_cong_names());
+        return -1;
+    }
+    for (size_t i = 1; i < TCPNET_NOPTS; i++) { /* 0, cc, is the application's own */
         if (!opts || !opts->v[i][0])
             continue;
         struct tcp_config c = t->cfg;

@@ -8,8 +8,10 @@
  *
  * Configuration: the stack starts from the `tcp` model's defaults (`mcpsim help tcp`).
  * Applications carry a few of those parameters as their own (cc, mss, sndbuf, rcvbuf, ...;
- * TCPNET_PARAMS below); a value given on an application configures the stack of that
- * application's node. Two applications on one node that give the same parameter different
+ * TCPNET_PARAMS below). `cc` is per connection, as Linux's TCP_CONGESTION socket option and
+ * ns-3's per-socket congestion ops are: the application's connections use it, whatever other
+ * applications on the node use (tcpnet_opts_cc). Every other value configures the stack of
+ * the application's node; two applications on one node that give such a parameter different
  * values are refused when the scenario is built (one node, one stack, like one Linux host's
  * sysctls), naming both. The stack is built when it is first used (at simulated time of the
  * first connect or listen), so every application's values are known by then.
@@ -41,7 +43,8 @@ struct tcpnet_opts {
  * struct tcpnet_opts, in the order of tcpnet_opt_names; list them last in the table. */
 #define TCPNET_PARAMS(type, field)                                                      \
     { "cc", PARAM_STRING, offsetof(type, field.v[0]), "",                              \
-      "tcp cc of this node's stack: newreno, reno, cubic (empty = tcp default)", NULL, 0, 0 }, \
+      "congestion control of this application's connections: newreno, reno, cubic "    \
+      "(empty = tcp default)", NULL, 0, 0 },                                             \
     { "mss", PARAM_STRING, offsetof(type, field.v[1]), "",                             \
       "tcp mss of this node's stack, e.g. 1460B (empty = tcp default)", NULL, 0, 0 },   \
     { "sndbuf", PARAM_STRING, offsetof(type, field.v[2]), "",                          \
@@ -70,6 +73,13 @@ struct tcpnet_opts {
       "tcp syncookies of this node's stack (empty = tcp default)", NULL, 0, 0 }
 
 struct tcpnet;
+
+/* The application's congestion control for its own connections (the `cc` row), or NULL when
+ * it gave none (the stack's default). tcpnet_attach has checked the name. */
+static inline const char *tcpnet_opts_cc(const struct tcpnet_opts *o)
+{
+    return o && o->v[0][0] ? o->v[0] : NULL;
+}
 
 /* Records app `app`'s values for node n's stack (validating each against the tcp table and
  * against values other applications gave) and returns the node's handle. Call from create().
