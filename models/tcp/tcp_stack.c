@@ -19,23 +19,37 @@
 
 bool tcp_addr_eq(const struct tcp_addr *a, const struct tcp_addr *b)
 {
-    size_t n = a->family == 6 ? 16 : 4;
-    return a->family == b->family && memcmp(a->bytes, b->bytes, n) == 0;
+    /* Constant sizes, so that the compares inline (a per-segment operation). */
+    if (a->family != b->family)
+        return false;
+    return a->family == 6 ? memcmp(a->bytes, b->bytes, 16) == 0
+                          : memcmp(a->bytes, b->bytes, 4) == 0;
+}
+
+/* An address as one word: IPv4 as its 4 bytes (only those are read: a wider load of a
+ * tuple just written would stall on store forwarding), IPv6 folded. */
+static inline uint64_t addr_word(const struct tcp_addr *a)
+{
+    uint32_t w[4];
+    if (a->family != 6) {
+        memcpy(w, a->bytes, 4);
+        return w[0];
+    }
+    memcpy(w, a->bytes, 16);
+    return (uint64_t)(w[0] ^ w[2]) << 32 | (w[1] ^ w[3]);
 }
 
 static uint64_t tuple_hash(const struct tcp_addr *la, uint16_t lp, const struct tcp_addr *ra,
                            uint16_t rp)
 {
-    /* FNV-1a over the tuple, then a finaliser (the low bits index the table). */
-    uint64_t h = 1469598103934665603ull;
-    size_t n = la->family == 6 ? 16 : 4;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ la->bytes[i]) * 1099511628211ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ ra->bytes[i]) * 1099511628211ull;
-    h = (h ^ ((uint64_t)lp << 16 | rp)) * 1099511628211ull;
+    /* The words of the tuple combined, then murmur3's 64-bit finaliser, so that the low bits
+     * (the table index) depend on every bit of the tuple. */
+    uint64_t h = addr_word(la) * 0x9e3779b97f4a7c15ull;
+    h ^= addr_word(ra) + ((uint64_t)lp << 48 | (uint64_t)rp << 32);
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 33;
     return h;
 }
