@@ -564,6 +564,102 @@ static void test_random_operations_match_a_reference_model(void)
     free(w.log);
 }
 
+/* Operations from inside callbacks, where the running event's entry still holds the root
+ * until the callback schedules something (sched.c, root_vacant): each callback cancels,
+ * reschedules and schedules at random, sometimes cancelling thousands at once (which compacts
+ * the heap while the root is vacant), with sequence numbers renumbered every 16384
+ * insertions. A naive reference (an array scanned for the smallest (time, order) alive)
+ * mirrors every operation; each event that runs must be the reference's next one. */
+enum { CB_MAX = 40000 };
+struct cbw {
+    struct sched *s;
+    uint64_t rng, order;
+    size_t n;                  /* events ever created */
+    sim_time_t at[CB_MAX];
+    uint64_t ord[CB_MAX];
+    bool alive[CB_MAX];
+    event_id id[CB_MAX];
+    long ran, bad;
+};
+
+static uint64_t cb_rand(struct cbw *w, uint64_t n)
+{
+    w->rng = w->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (w->rng >> 33) % n;
+}
+
+static void cb_event(struct sched *s, void *ctx, void *arg);
+
+static void cb_add(struct cbw *w, sim_time_t at)
+{
+    if (w->n == CB_MAX)
+        return;
+    size_t k = w->n++;
+    w->at[k] = at;
+    w->ord[k] = w->order++;
+    w->alive[k] = true;
+    w->id[k] = sched_at(w->s, at, cb_event, w, (void *)(uintptr_t)k);
+}
+
+static void cb_event(struct sched *s, void *ctx, void *arg)
+{
+    struct cbw *w = ctx;
+    size_t k = (size_t)(uintptr_t)arg, best = SIZE_MAX;
+    for (size_t i = 0; i < w->n; i++)
+        if (w->alive[i] && (best == SIZE_MAX || w->at[i] < w->at[best] ||
+                            (w->at[i] == w->at[best] && w->ord[i] < w->ord[best])))
+            best = i;
+    if (best != k || w->at[k] != sched_now(s))
+        w->bad++;
+    w->alive[k] = false;
+    w->ran++;
+    sim_time_t now = sched_now(s);
+    uint64_t mass = cb_rand(w, 500) == 0 ? 8000 : cb_rand(w, 3);
+    for (uint64_t c = 0; c < mass && w->n; c++) {
+        size_t v = (size_t)cb_rand(w, w->n);
+        if (w->alive[v]) {
+            if (sched_cancel(s, w->id[v]) != 0)
+                w->bad++;
+            w->alive[v] = false;
+        }
+    }
+    if (cb_rand(w, 3) == 0 && w->n) {
+        size_t v = (size_t)cb_rand(w, w->n);
+        if (w->alive[v]) {
+            w->at[v] = now + (sim_time_t)cb_rand(w, 50);
+            w->ord[v] = w->order++;
+            if (sched_reschedule(s, w->id[v], w->at[v]) != 0)
+                w->bad++;
+        }
+    }
+    uint64_t spawn = cb_rand(w, 4);
+    for (uint64_t c = 0; c < spawn; c++)
+        cb_add(w, now + (sim_time_t)cb_rand(w, 100));
+}
+
+static void test_operations_from_callbacks_keep_time_and_insertion_order(void)
+{
+    static struct cbw w;
+    memset(&w, 0, sizeof w);
+    w.s = sched_new();
+    w.rng = 99;
+    sched_debug_seq_limit(w.s, 1u << 14);
+    for (int i = 0; i < 6000; i++)
+        cb_add(&w, (sim_time_t)cb_rand(&w, 2000));
+    sched_run(w.s);
+    CU_ASSERT_EQUAL(w.bad, 0);
+    CU_ASSERT(w.ran > 10000);
+    long left = 0;
+    for (size_t i = 0; i < w.n; i++)
+        left += w.alive[i];
+    CU_ASSERT_EQUAL(left, 0);
+    struct sched_stats st;
+    sched_get_stats(w.s, &st);
+    CU_ASSERT_EQUAL(st.pending, 0);
+    CU_ASSERT_EQUAL((long)st.executed, w.ran);
+    sched_free(w.s);
+}
+
 SUITE(sched, NULL, NULL,
       TEST(test_events_run_in_time_order),
       TEST(test_same_time_events_run_in_insertion_order),
@@ -575,4 +671,5 @@ SUITE(sched, NULL, NULL,
       TEST(test_reschedule_moves_the_event_and_orders_it_as_inserted_now),
       TEST(test_stats_count_executed_scheduled_cancelled_and_peak),
       TEST(test_sequence_renumbering_keeps_insertion_order_of_ties),
-      TEST(test_random_operations_match_a_reference_model))
+      TEST(test_random_operations_match_a_reference_model),
+      TEST(test_operations_from_callbacks_keep_time_and_insertion_order))
