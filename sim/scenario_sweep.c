@@ -162,7 +162,7 @@ static int find_inline_axes(struct scenario *sc, char *err, size_t errlen)
             const struct sdoc_node *nm = sdoc_map_get(entry, "name");
             for (size_t k = 0; k < entry->n; k++) {
                 struct sdoc_node *v = entry->items[k];
-                if (v->type != SDOC_SEQ)
+                if (v->type != SDOC_SEQ || v->axis >= 0)
                     continue;
                 if (strcmp(entry->keys[k]->scalar, "name") == 0)
                     return sdoc_error(v, err, errlen, "name: expected one string; an entry's "
