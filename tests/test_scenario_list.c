@@ -2,6 +2,7 @@
  * scalars is one value, a sequence of sequences (or sweep.axes, or --set '[a; b, c]') is a
  * sweep of lists, the old one-string form "a; b" still works, wrong shapes are refused at
  * the item with file:line:column, and run ids of scenarios without lists do not move. */
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,40 @@ static void test_run_ids_of_scenarios_without_lists_are_unchanged(void)
     scenario_free(sc);
 }
 
+/* The results' parameters table records a swept list as its items joined by "; ", and a
+ * --set list as written; `mcpsim help node` shows routes' type. */
+static void test_results_record_list_values_and_help_shows_the_type(void)
+{
+    const char *path = write_tmp("list-run.yaml",
+                                 "name: lr\nduration: 1ms\nnodes:\n  - name: a\n    routes:\n"
+                                 "      - [10.9.0.0/16 via b, 10.8.0.0/16 from 10.1.0.0/16 via b]\n"
+                                 "      - [10.7.0.0/16 dev l]\n  - name: b\nlinks:\n"
+                                 "  - {name: l, a: a, b: b}\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+    char cmd[2 * PATH_MAX + 1024], bin[PATH_MAX], *out = NULL;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(harness_mcpsim(), bin));
+    snprintf(cmd, sizeof cmd, "cd %s && %s run %s --index 0 --quiet --out lr.db && "
+             "%s run %s --quiet --out lr.db --set 'nodes.a.routes=10.6.0.0/16 via b; "
+             "10.5.0.0/16 via b' && sqlite3 lr.db \"select value from parameters where "
+             "name = 'nodes.a.routes' order by value\"", harness_tmpdir(), bin, path, bin,
+             path);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_STRING_EQUAL(out, "10.6.0.0/16 via b; 10.5.0.0/16 via b\n"
+                                "10.9.0.0/16 via b; 10.8.0.0/16 from 10.1.0.0/16 via b\n");
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s help node", harness_mcpsim());
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "  routes               list of strings"));
+    free(out);
+    snprintf(cmd, sizeof cmd, "%s run --help", harness_mcpsim());
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "nodes.r.routes=[10.0.0.0/8 via a; 0.0.0.0/0 via b,"));
+    free(out);
+}
+
 SUITE(scenario_list, NULL, NULL,
       TEST(test_sequence_of_scalars_is_one_list_value),
       TEST(test_one_string_form_splits_on_semicolons),
@@ -370,4 +405,5 @@ SUITE(scenario_list, NULL, NULL,
       TEST(test_sweep_axes_sweep_lists_with_the_same_ids),
       TEST(test_set_takes_the_text_form_and_brackets_sweep_lists),
       TEST(test_wrong_list_shapes_are_refused_at_the_item),
-      TEST(test_run_ids_of_scenarios_without_lists_are_unchanged))
+      TEST(test_run_ids_of_scenarios_without_lists_are_unchanged),
+      TEST(test_results_record_list_values_and_help_shows_the_type))
