@@ -113,7 +113,8 @@ bool scn_key_is_list(const struct sdoc_node *entry, size_t s, const char *key)
         return p && p->type == PARAM_LIST;
     }
     const struct sdoc_node *one[1] = { kn };
-    const struct sdoc_node *const *kinds = kn->type == SDOC_SEQ ? (const struct sdoc_node *const *)kn->items : one;
+    const struct sdoc_node *const *kinds =
+        kn->type == SDOC_SEQ ? (const struct sdoc_node *const *)kn->items : one;
     size_t nk = kn->type == SDOC_SEQ ? kn->n : 1;
     for (size_t i = 0; i < nk; i++) {
         const struct model_def *def =

@@ -5,12 +5,15 @@
  * `--set path=[a,b]`. Where the value is itself a list (a PARAM_LIST parameter), a sequence
  * of scalars is that one value and a sequence of sequences is the axis, each inner sequence
  * one point (`routes: [[a, b], [c]]`); in `sweep.axes` every item is a point, a sequence or
- * a string in the list's text form. Mixed shapes are refused at the item that differs. `sweep.mode` is product (every combination; the first axis varies
- * slowest) or zip (the i-th values of all axes together; lengths must match). Axes named in
- * `sweep.axes` come first in the order listed, then inline lists in document order.
+ * a string in the list's text form. Mixed shapes are refused at the item that differs.
+ * `sweep.mode` is product (every combination; the first axis varies slowest) or zip (the
+ * i-th values of all axes together; lengths must match). Axes named in `sweep.axes` come
+ * first in the order listed, then inline lists in document order.
  *
  * Run ids hash the canonical text of the resolved scenario: maps with sorted keys, scalars
  * quoted, axis lists replaced by their chosen value, `sweep` left out; then the repetition.
+ * A list value is a sequence like any other, so a point of a sweep of lists hashes as the
+ * scenario with that list written in place; nothing else changed, so old ids stand.
  * This is what makes resume safe: an id exists in a database only if exactly that content
  * ran, whatever the file's layout, comments or order of keys.
  */
