@@ -238,13 +238,12 @@ static void test_routes_as_a_list_route_like_the_one_string_form(void)
 /* A bad item is named by its number and text (a long list is otherwise hard to search). */
 static void test_bad_route_item_is_named_in_the_error(void)
 {
-    char path[PATH_MAX], cmd[2 * PATH_MAX], *out = NULL;
-    snprintf(path, sizeof path, "%s/route-item.yaml", harness_tmpdir());
-    FILE *f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fputs("name: r\nduration: 1s\nnodes:\n  - name: a\n    routes:\n      - 10.9.0.0/16 via b\n"
-          "      - 10.8.0.0/16 thru b\n  - name: b\nlinks:\n  - {name: l, a: a, b: b}\n", f);
-    fclose(f);
+    char cmd[2 * PATH_MAX], *out = NULL;
+    const char *path = harness_write_tmp(
+        "route-item.yaml", "name: r\nduration: 1s\nnodes:\n  - name: a\n    routes:\n"
+                           "      - 10.9.0.0/16 via b\n      - 10.8.0.0/16 thru b\n"
+                           "  - name: b\nlinks:\n  - {name: l, a: a, b: b}\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
     snprintf(cmd, sizeof cmd, "%s run %s --quiet", harness_mcpsim(), path);
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 2);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);

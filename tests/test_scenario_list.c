@@ -40,25 +40,11 @@ MODEL_REGISTER(lister_model)
 #define HEAD "name: l\nduration: 1s\nnodes:\n  - name: n\napps:\n  - name: t\n" \
              "    kind: test-lister\n    node: n\n"
 
-static const char *write_tmp(const char *name, const char *text)
-{
-    static char path[4][512];
-    static int slot;
-    char *p = path[slot++ % 4];
-    snprintf(p, 512, "%s/%s", harness_tmpdir(), name);
-    FILE *f = fopen(p, "w");
-    if (!f)
-        return NULL;
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
 static struct scenario *load(const char *text, const char *const *sets, size_t nsets)
 {
     struct scenario *sc = NULL;
     char err[1024];
-    const char *path = write_tmp("list.yaml", text);
+    const char *path = harness_write_tmp("list.yaml", text);
     if (!path || scenario_load(path, sets, nsets, &sc, err, sizeof err) < 0)
         fprintf(stderr, "\n  %s\n", err);
     return sc;
@@ -327,7 +313,7 @@ static void test_wrong_list_shapes_are_refused_at_the_item(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct scenario *sc = NULL;
         char err[1024] = "";
-        const char *path = write_tmp("list.yaml", bad[i].yaml);
+        const char *path = harness_write_tmp("list.yaml", bad[i].yaml);
         CU_ASSERT_PTR_NOT_NULL_FATAL(path);
         CU_ASSERT_EQUAL(scenario_load(path, NULL, 0, &sc, err, sizeof err), -1);
         const char *rel = strstr(err, "list.yaml:");
@@ -367,7 +353,7 @@ static void test_run_ids_of_scenarios_without_lists_are_unchanged(void)
  * --set list as written; `mcpsim help node` shows routes' type. */
 static void test_results_record_list_values_and_help_shows_the_type(void)
 {
-    const char *path = write_tmp("list-run.yaml",
+    const char *path = harness_write_tmp("list-run.yaml",
                                  "name: lr\nduration: 1ms\nnodes:\n  - name: a\n    routes:\n"
                                  "      - [10.9.0.0/16 via b, 10.8.0.0/16 from 10.1.0.0/16 via b]\n"
                                  "      - [10.7.0.0/16 dev l]\n  - name: b\nlinks:\n"
