@@ -93,8 +93,8 @@ int param_set(const struct param_def *p, void *config, const char *value, char *
  * refused ("routes: item 3 is empty"). 0 or -1 with a message in err. */
 int param_set_list(const struct param_def *p, void *config, const char *const *items, size_t n,
                    char *err, size_t errlen);
-/* Fills a zeroed (or param_free'd) config with every default; -1 if a default is malformed
- * (a bug in the table). */
+/* Zeroes config, then fills it with every default; -1 if a default is malformed (a bug in
+ * the table). Whatever config held is overwritten: param_free a config holding lists first. */
 int param_defaults(const struct model_def *def, void *config, char *err, size_t errlen);
 /* Releases what the config's list fields own and zeroes them; the struct itself is the
  * caller's. Safe on a zeroed config and twice. */
