@@ -73,8 +73,11 @@ static int check_run(int argc, char **argv)
            scenario_repeat(sc) == 1 ? "" : "s", scenario_is_zip(sc) ? "zip" : "product");
     for (size_t a = 0; a < scenario_axis_count(sc); a++) {
         printf("axis %s:", scenario_axis_name(sc, a));
-        for (size_t i = 0; i < scenario_axis_len(sc, a); i++)
-            printf(" %s", scenario_axis_value(sc, a, i));
+        for (size_t i = 0; i < scenario_axis_len(sc, a); i++) {
+            /* Quoted when blanks would blur where a value ends (a list point "a; b"). */
+            const char *v = scenario_axis_value(sc, a, i);
+            printf(!*v || strpbrk(v, " \t") ? " \"%s\"" : " %s", v);
+        }
         printf("\n");
     }
     struct scenario_plan plan;

@@ -1,10 +1,14 @@
 /* registry.c - model list and typed parameter conversion (see registry.h).
  *
  * The list is a small array sorted on insert; lookups happen at scenario load time only.
+ * A PARAM_LIST value is one malloc: the item pointers, then the NUL-terminated items, so a
+ * list of any size costs one allocation at load and one free with its config.
  */
 #include "sim/registry.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,8 +72,117 @@ const char *param_type_name(enum param_type t)
     case PARAM_STRING: return "string";
     case PARAM_ENUM: return "choice";
     case PARAM_NODE: return "node name";
+    case PARAM_LIST: return "list of strings";
     }
     return "?";
+}
+
+/* Copies n items of the given lengths into one block: pointers first, then the text. */
+static int list_build(const char *const *items, const size_t *lens, size_t n,
+                      struct param_list *out)
+{
+    *out = (struct param_list){ NULL, 0 };
+    if (n == 0)
+        return 0;
+    size_t bytes = n * sizeof(char *);
+    for (size_t i = 0; i < n; i++)
+        bytes += lens[i] + 1;
+    char **ptrs = malloc(bytes);
+    if (!ptrs)
+        return -1;
+    char *text = (char *)(ptrs + n);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(text, items[i], lens[i]);
+        text[lens[i]] = '\0';
+        ptrs[i] = text;
+        text += lens[i] + 1;
+    }
+    out->items = (const char *const *)ptrs;
+    out->n = n;
+    return 0;
+}
+
+void param_list_free(struct param_list *l)
+{
+    /* The block was malloc'd here; it is const only to the models reading it. */
+    free((void *)(uintptr_t)l->items);
+    *l = (struct param_list){ NULL, 0 };
+}
+
+int param_list_parse(const char *text, struct param_list *out, char *err, size_t errlen)
+{
+    size_t max = 1;
+    for (const char *c = text; *c; c++)
+        max += *c == PARAM_LIST_SEP;
+    const char **items = malloc(max * sizeof *items);
+    size_t *lens = malloc(max * sizeof *lens);
+    size_t n = 0;
+    int rc = -1;
+    if (!items || !lens)
+        goto done;
+    for (const char *c = text;;) {
+        const char *sep = strchr(c, PARAM_LIST_SEP);
+        const char *end = sep ? sep : c + strlen(c);
+        while (c < end && isspace((unsigned char)*c))
+            c++;
+        while (end > c && isspace((unsigned char)end[-1]))
+            end--;
+        if (end > c) {
+            items[n] = c;
+            lens[n++] = (size_t)(end - c);
+        }
+        if (!sep)
+            break;
+        c = sep + 1;
+    }
+    rc = list_build(items, lens, n, out);
+done:
+    if (rc < 0)
+        snprintf(err, errlen, "out of memory");
+    free(items);
+    free(lens);
+    return rc;
+}
+
+/* Replaces the list in config's field by l (taking it over). */
+static void list_replace(const struct param_def *p, void *config, struct param_list *l)
+{
+    struct param_list *field = (struct param_list *)((char *)config + p->offset);
+    param_list_free(field);
+    *field = *l;
+}
+
+int param_set_list(const struct param_def *p, void *config, const char *const *items, size_t n,
+                   char *err, size_t errlen)
+{
+    if (p->type != PARAM_LIST) {
+        snprintf(err, errlen, "%s: expected a %s, found a list", p->name,
+                 param_type_name(p->type));
+        return -1;
+    }
+    size_t *lens = malloc((n ? n : 1) * sizeof *lens);
+    if (!lens) {
+        snprintf(err, errlen, "%s: out of memory", p->name);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lens[i] = strlen(items[i]);
+        if (lens[i] == 0) {
+            snprintf(err, errlen, "%s: item %zu is empty: expected a non-empty string", p->name,
+                     i + 1);
+            free(lens);
+            return -1;
+        }
+    }
+    struct param_list l;
+    int rc = list_build(items, lens, n, &l);
+    free(lens);
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: out of memory", p->name);
+        return -1;
+    }
+    list_replace(p, config, &l);
+    return 0;
 }
 
 static int choice_index(const char *choices, const char *value)
@@ -186,6 +299,15 @@ int param_set(const struct param_def *p, void *config, const char *value, char *
         }
         memcpy(field, value, strlen(value) + 1);
         return 0;
+    case PARAM_LIST: {
+        struct param_list l;
+        if (param_list_parse(value, &l, uerr, sizeof uerr) < 0) {
+            snprintf(err, errlen, "%s: %s", p->name, uerr);
+            return -1;
+        }
+        list_replace(p, config, &l);
+        return 0;
+    }
     case PARAM_ENUM: {
         int idx = choice_index(p->choices, value);
         if (idx < 0) {
@@ -211,6 +333,28 @@ int param_defaults(const struct model_def *def, void *config, char *err, size_t 
     return 0;
 }
 
+void param_free(const struct model_def *def, void *config)
+{
+    for (size_t i = 0; i < def->nparams; i++)
+        if (def->params[i].type == PARAM_LIST)
+            param_list_free((struct param_list *)((char *)config + def->params[i].offset));
+}
+
+/* Items joined by "; "; returns the full length as snprintf does. */
+static int list_format(const struct param_list *l, char *buf, size_t len)
+{
+    size_t need = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *sep = i ? "; " : "";
+        if (need < len)
+            snprintf(buf + need, len - need, "%s%s", sep, l->items[i]);
+        need += strlen(sep) + strlen(l->items[i]);
+    }
+    if (l->n == 0 && len)
+        buf[0] = '\0';
+    return need > INT_MAX ? INT_MAX : (int)need;
+}
+
 int param_format(const struct param_def *p, const void *config, char *buf, size_t len)
 {
     const char *field = (const char *)config + p->offset;
@@ -225,6 +369,7 @@ int param_format(const struct param_def *p, const void *config, char *buf, size_
     case PARAM_SIZE: return size_format(*(const bytes_t *)field, buf, len);
     case PARAM_STRING:
     case PARAM_NODE: return snprintf(buf, len, "%s", field);
+    case PARAM_LIST: return list_format((const struct param_list *)(const void *)field, buf, len);
     case PARAM_ENUM: {
         int idx = *(const int *)field, i = 0;
         const char *c = p->choices;

@@ -8,6 +8,11 @@
  * zeroed config struct of config_size bytes with defaults, then with the scenario's values,
  * and hands it to create().
  *
+ * Most fields are plain values copied into the struct. A PARAM_LIST field is the exception:
+ * its items (any number, any length) live in one block allocated when the value is set and
+ * owned by the config struct; param_free() releases it. create() therefore copies what it
+ * keeps of a list, as it copies strings, because the loader frees the config after the build.
+ *
  * sim/ knows no model: models include this header, never the reverse.
  */
 #ifndef MCPSIM_SIM_REGISTRY_H
@@ -32,9 +37,22 @@ enum param_type {
     PARAM_ENUM,   /* int: index into choices "a|b|c" */
     PARAM_NODE,   /* char[PARAM_STRING_MAX]: the name of a node instance of the scenario; the
                    * loader checks that it exists (file:line:col error otherwise) */
+    PARAM_LIST,   /* struct param_list: strings, unbounded in number and length */
 };
 
 #define PARAM_STRING_MAX 128
+
+/* A PARAM_LIST field. In a scenario the value is a YAML sequence of scalars, or one string
+ * in the list's text form: items separated by PARAM_LIST_SEP, each trimmed of surrounding
+ * white space, empty items dropped ("a; b;" is the list a, b; "" the empty list). Items
+ * are never empty. items is NULL when n is 0; otherwise items and the strings are one
+ * allocation owned by the config struct. */
+struct param_list {
+    const char *const *items;
+    size_t n;
+};
+
+#define PARAM_LIST_SEP ';'
 
 struct param_def {
     const char *name;
@@ -66,14 +84,28 @@ const struct model_def *registry_find(const char *kind);
 size_t registry_list(const struct model_def **out, size_t max);
 const struct param_def *registry_param(const struct model_def *def, const char *name);
 
-/* Sets one field of config from its string form; 0 or -1 with a message in err that quotes
- * the value and says what was expected. */
+/* Sets one field of config from its string form (a list: its text form, see struct
+ * param_list); 0 or -1 with a message in err that quotes the value and says what was
+ * expected. A list field must hold a list already (zeroed, or set before): it is replaced. */
 int param_set(const struct param_def *p, void *config, const char *value, char *err,
               size_t errlen);
-/* Fills config with every default; -1 if a default is malformed (a bug in the table). */
+/* Sets a PARAM_LIST field from n items, copied as they are (no splitting); an empty item is
+ * refused ("routes: item 3 is empty"). 0 or -1 with a message in err. */
+int param_set_list(const struct param_def *p, void *config, const char *const *items, size_t n,
+                   char *err, size_t errlen);
+/* Zeroes config, then fills it with every default; -1 if a default is malformed (a bug in
+ * the table). Whatever config held is overwritten: param_free a config holding lists first. */
 int param_defaults(const struct model_def *def, void *config, char *err, size_t errlen);
-/* Prints the field back in its string form (for results and --help). */
+/* Releases what the config's list fields own and zeroes them; the struct itself is the
+ * caller's. Safe on a zeroed config and twice. */
+void param_free(const struct model_def *def, void *config);
+/* Prints the field back in its string form (for results and --help); a list's items are
+ * joined by "; " (its text form, as long as no item holds the separator). snprintf's
+ * return convention: the length the full text needs. */
 int param_format(const struct param_def *p, const void *config, char *buf, size_t len);
+/* Splits a list's text form into a list the caller owns (release with param_list_free). */
+int param_list_parse(const char *text, struct param_list *out, char *err, size_t errlen);
+void param_list_free(struct param_list *l);
 const char *param_type_name(enum param_type t);
 
 #define MODEL_REGISTER(def)                                               \

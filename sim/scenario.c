@@ -67,7 +67,8 @@ static int check_top(struct scenario *sc, char *err, size_t errlen)
 }
 
 int scn_resolve_path(struct scenario *sc, const char *path, const struct sdoc_node *at,
-                     struct sdoc_node **map, const char **key, char *err, size_t errlen)
+                     struct sdoc_node **map, const char **key, int *section, char *err,
+                     size_t errlen)
 {
     struct sdoc_node *root = sdoc_root(sc->doc);
     const char *d1 = strchr(path, '.');
@@ -77,6 +78,7 @@ int scn_resolve_path(struct scenario *sc, const char *path, const struct sdoc_no
                               "nodes|links|apps.NAME.PARAM", path);
         *map = root;
         *key = path;
+        *section = -1;
         return 0;
     }
     const char *d2 = strchr(d1 + 1, '.');
@@ -111,6 +113,7 @@ int scn_resolve_path(struct scenario *sc, const char *path, const struct sdoc_no
         if (strcmp(nm->scalar, entry) == 0) {
             *map = sec->items[i];
             *key = d2 + 1;
+            *section = s;
             return 0;
         }
         if (nn < 256)
@@ -121,8 +124,30 @@ int scn_resolve_path(struct scenario *sc, const char *path, const struct sdoc_no
     return -1;
 }
 
-/* "[a, b]" -> list node; anything else -> scalar node. */
-static struct sdoc_node *override_value(struct scenario *sc, const char *file, const char *v)
+/* One point of a --set sweep of list values: the list's text form as a sequence. */
+static struct sdoc_node *override_list(struct scenario *sc, const char *file, const char *text)
+{
+    struct param_list l;
+    char perr[64];
+    struct sdoc_node *seq = sdoc_new_seq(sc->doc, file, 1);
+    if (!seq || param_list_parse(text, &l, perr, sizeof perr) < 0)
+        return NULL;
+    for (size_t i = 0; i < l.n; i++) {
+        struct sdoc_node *item = sdoc_new_scalar(sc->doc, file, 1, l.items[i]);
+        if (!item || sdoc_seq_push(sc->doc, seq, item) < 0) {
+            seq = NULL;
+            break;
+        }
+    }
+    param_list_free(&l);
+    return seq;
+}
+
+/* "[a, b]" -> list node; anything else -> scalar node. For a list parameter, the scalar is
+ * the list's text form and "[a; b, c]" a sweep whose points are the lists (a, b) and (c),
+ * the same nodes as `[[a, b], [c]]` in the file, hence the same run ids. */
+static struct sdoc_node *override_value(struct scenario *sc, const char *file, const char *v,
+                                        bool list)
 {
     size_t len = strlen(v);
     if (len < 2 || v[0] != '[' || v[len - 1] != ']')
@@ -141,7 +166,8 @@ static struct sdoc_node *override_value(struct scenario *sc, const char *file, c
         size_t tl = strlen(tok);
         while (tl > 0 && tok[tl - 1] == ' ')
             tok[--tl] = '\0';
-        struct sdoc_node *item = sdoc_new_scalar(sc->doc, file, 1, tok);
+        struct sdoc_node *item = list ? override_list(sc, file, tok)
+                                      : sdoc_new_scalar(sc->doc, file, 1, tok);
         if (!item || sdoc_seq_push(sc->doc, seq, item) < 0) {
             free(copy);
             return NULL;
@@ -169,11 +195,13 @@ static int apply_sets(struct scenario *sc, const char *const *sets, size_t nsets
                               "links.bottleneck.rate=20Mbps");
         struct sdoc_node *map;
         const char *key;
-        if (scn_resolve_path(sc, path, &at, &map, &key, err, errlen) < 0)
+        int section;
+        if (scn_resolve_path(sc, path, &at, &map, &key, &section, err, errlen) < 0)
             return -1;
         if (strcmp(key, "name") == 0)
             return sdoc_error(&at, err, errlen, "an entry's name cannot be overridden");
-        struct sdoc_node *v = override_value(sc, file, eq + 1);
+        bool list = section >= 0 && scn_key_is_list(map, (size_t)section, key);
+        struct sdoc_node *v = override_value(sc, file, eq + 1, list);
         if (!v || sdoc_map_set(sc->doc, map, key, v) < 0)
             return sdoc_error(&at, err, errlen, "out of memory");
     }

@@ -3,7 +3,8 @@
  * A scenario (docs/scenario-format.md) is a YAML mapping with `name`, `duration`, `seed`,
  * `nodes`, `links`, `apps`, `record` and `sweep`. scenario_load() parses the file, applies
  * command-line overrides (`--set path=value`), collects the sweep axes (every list standing
- * where a scalar is expected, plus `sweep.axes`), and validates EVERY parameter point: each
+ * where a scalar is expected, every list of lists standing for a PARAM_LIST value, plus
+ * `sweep.axes`), and validates EVERY parameter point: each
  * entry's keys against its model's parameter table (the registry is the schema), values
  * through param_set (types and units), required parameters, names (unique after `count`
  * stamping) and node references. Any problem gives one "file:line:col: message" and -1;
@@ -33,8 +34,9 @@ struct scenario;
 #define SCENARIO_ID_LEN 16 /* hex digits of a run id */
 
 /* Loads and validates. `sets` are "path=value" strings (path: duration, seed,
- * nodes|links|apps.NAME.PARAM; a value "[a, b]" makes a sweep axis). 0, or -1 with one
- * "file:line:col: message" in err. */
+ * nodes|links|apps.NAME.PARAM; a value "[a, b]" makes a sweep axis; for a list parameter
+ * the value is the list's text form "a; b" and "[a; b, c]" sweeps the lists (a, b) and (c)).
+ * 0, or -1 with one "file:line:col: message" in err. */
 int scenario_load(const char *path, const char *const *sets, size_t nsets, struct scenario **out,
                   char *err, size_t errlen);
 void scenario_free(struct scenario *sc);
@@ -52,6 +54,7 @@ bool scenario_is_zip(const struct scenario *sc);
 size_t scenario_axis_count(const struct scenario *sc);
 const char *scenario_axis_name(const struct scenario *sc, size_t axis);
 size_t scenario_axis_len(const struct scenario *sc, size_t axis);
+/* A value as written; a point of a sweep of list values: its items joined by "; ". */
 const char *scenario_axis_value(const struct scenario *sc, size_t axis, size_t i);
 
 /* One run of the expansion. */

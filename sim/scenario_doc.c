@@ -319,6 +319,15 @@ struct sdoc_node *sdoc_new_seq(struct sdoc *d, const char *file, int col)
     return f ? doc_node(d, SDOC_SEQ, f, 0, col) : NULL;
 }
 
+int sdoc_set_text(struct sdoc *d, struct sdoc_node *n, const char *text)
+{
+    char *t = doc_strdup(d, text, strlen(text));
+    if (!t)
+        return -1;
+    n->scalar = t;
+    return 0;
+}
+
 static int grow(struct sdoc *d, struct sdoc_node *n, int with_keys)
 {
     struct sdoc_node **items = doc_alloc(d, (n->n + 1) * sizeof *items);

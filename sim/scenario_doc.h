@@ -22,7 +22,9 @@ struct sdoc_node {
     enum sdoc_type type;
     const char *file;          /* not owned: interned by the doc */
     int line, col;             /* 1-based */
-    char *scalar;              /* SDOC_SCALAR: the text (plain or quoted, unquoted) */
+    char *scalar;              /* SDOC_SCALAR: the text (plain or quoted, unquoted); a SEQ
+                                * that is one point of a sweep of list values: its items
+                                * joined by "; ", for display only (sdoc_set_text) */
     size_t n;                  /* SEQ: items; MAP: pairs */
     struct sdoc_node **items;  /* SEQ items, MAP values */
     struct sdoc_node **keys;   /* MAP keys (scalar nodes) */
@@ -44,6 +46,8 @@ struct sdoc_node *sdoc_root(const struct sdoc *d);
 struct sdoc_node *sdoc_new_scalar(struct sdoc *d, const char *file, int col, const char *text);
 struct sdoc_node *sdoc_new_seq(struct sdoc *d, const char *file, int col);
 int sdoc_seq_push(struct sdoc *d, struct sdoc_node *seq, struct sdoc_node *item);
+/* Gives a node a display text (copied), kept in its scalar field. */
+int sdoc_set_text(struct sdoc *d, struct sdoc_node *n, const char *text);
 /* Sets key in a map (replacing its value, or appending the pair). */
 int sdoc_map_set(struct sdoc *d, struct sdoc_node *map, const char *key, struct sdoc_node *value);
 

@@ -47,9 +47,16 @@ int scn_build_plan(const struct scenario *sc, const size_t *choice, struct scena
                    char *err, size_t errlen);
 
 /* Finds the map and key that a dotted override path names, creating nothing. `at` is the node
- * used for errors (the --set pseudo node or the sweep.axes key). 0 or -1. */
+ * used for errors (the --set pseudo node or the sweep.axes key). *section is the index of
+ * the entry's section (0 nodes, 1 links, 2 apps), -1 for a top-level key. 0 or -1. */
 int scn_resolve_path(struct scenario *sc, const char *path, const struct sdoc_node *at,
-                     struct sdoc_node **map, const char **key, char *err, size_t errlen);
+                     struct sdoc_node **map, const char **key, int *section, char *err,
+                     size_t errlen);
+
+/* Whether `key` of an entry of section s is a PARAM_LIST parameter of the entry's kind (of
+ * any of its kinds when the kind is swept). Decides what a YAML sequence there means: for a
+ * list parameter, a sequence of scalars is one value and a sequence of sequences a sweep. */
+bool scn_key_is_list(const struct sdoc_node *entry, size_t s, const char *key);
 
 /* Value of a top-level scalar section at a point ("duration", "seed"), or NULL. */
 const struct sdoc_node *scn_top(const struct scenario *sc, const char *key, const size_t *choice);

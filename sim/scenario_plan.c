@@ -10,6 +10,11 @@
  * to server-{i%4}). A counted entry whose name has no `{i}` gets "-{i}" appended
  * (phone-0 .. phone-N-1). Names are checked unique across the whole scenario after
  * stamping, and every PARAM_NODE value must name a node instance.
+ *
+ * A PARAM_LIST value is a sequence of scalars (one item each) or one string in the list's
+ * text form ("a; b", split by the registry); {i} applies to every item. Items have no length
+ * limit, so their substitution buffers are sized from the item. The configs' lists are
+ * released with the plan (param_free).
  */
 #include "sim/scenario_impl.h"
 
@@ -83,6 +88,44 @@ fail:
     return -1;
 }
 
+/* subst into a buffer sized for `in`: each {i...} (3 characters or more) becomes at most 20. */
+static char *subst_alloc(const char *in, size_t i, const char **bad)
+{
+    size_t len = strlen(in) + 1;
+    for (const char *p = in; (p = strchr(p, '{')); p++)
+        len += 20;
+    char *out = malloc(len);
+    if (out && subst(in, i, out, len, bad) < 0) {
+        free(out);
+        return NULL;
+    }
+    if (!out)
+        *bad = NULL;
+    return out;
+}
+
+bool scn_key_is_list(const struct sdoc_node *entry, size_t s, const char *key)
+{
+    const struct sdoc_node *kn = sdoc_map_get(entry, "kind");
+    if (!kn) {
+        const struct model_def *def = default_kind[s] ? registry_find(default_kind[s]) : NULL;
+        const struct param_def *p = def ? registry_param(def, key) : NULL;
+        return p && p->type == PARAM_LIST;
+    }
+    const struct sdoc_node *one[1] = { kn };
+    const struct sdoc_node *const *kinds =
+        kn->type == SDOC_SEQ ? (const struct sdoc_node *const *)kn->items : one;
+    size_t nk = kn->type == SDOC_SEQ ? kn->n : 1;
+    for (size_t i = 0; i < nk; i++) {
+        const struct model_def *def =
+            kinds[i]->type == SDOC_SCALAR ? registry_find(kinds[i]->scalar) : NULL;
+        const struct param_def *p = def ? registry_param(def, key) : NULL;
+        if (p && p->type == PARAM_LIST)
+            return true;
+    }
+    return false;
+}
+
 static int push(struct builder *b, const struct model_def *def, const char *name,
                 const char *section, const struct sdoc_node *entry, const struct sdoc_node *nm)
 {
@@ -148,6 +191,51 @@ static int scalar_of(struct builder *b, const struct sdoc_node *v, const char *k
                           sdoc_type_name(v->type));
     *out = v;
     return 0;
+}
+
+/* A list parameter's value at this point, with {i} = copy in every item. */
+static int set_list(struct builder *b, const struct param_def *p, const struct sdoc_node *v,
+                    size_t copy, void *config, const char *what)
+{
+    char perr[512];
+    const char *bad;
+    v = scn_value(v, b->choice);
+    if (v->type == SDOC_MAP)
+        return sdoc_error(v, b->err, b->errlen, "%s: %s: expected a list of strings ([a, b], "
+                          "or one string \"a; b\"), found a mapping", what, p->name);
+    size_t n = v->type == SDOC_SEQ ? v->n : 1;
+    const struct sdoc_node *const *src = v->type == SDOC_SEQ
+                                             ? (const struct sdoc_node *const *)v->items : &v;
+    char **items = calloc(n ? n : 1, sizeof *items);
+    int rc = -1;
+    if (!items)
+        return sdoc_error(v, b->err, b->errlen, "out of memory");
+    size_t i = 0;
+    for (; i < n; i++) {
+        if (src[i]->type != SDOC_SCALAR) {
+            sdoc_error(src[i], b->err, b->errlen, "%s: %s: item %zu: expected a string, found "
+                       "%s", what, p->name, i + 1, sdoc_type_name(src[i]->type));
+            goto done;
+        }
+        if (!(items[i] = subst_alloc(src[i]->scalar, copy, &bad))) {
+            if (bad)
+                sdoc_error(src[i], b->err, b->errlen, "%s: bad {i} expression in \"%s\": "
+                           "expected {i}, {i+K}, {i-K}, {i*K} or {i%%K}", p->name, bad);
+            else
+                sdoc_error(src[i], b->err, b->errlen, "out of memory");
+            goto done;
+        }
+    }
+    rc = v->type == SDOC_SEQ
+             ? param_set_list(p, config, (const char *const *)items, n, perr, sizeof perr)
+             : param_set(p, config, items[0], perr, sizeof perr);
+    if (rc < 0)
+        sdoc_error(v, b->err, b->errlen, "%s: %s", what, perr);
+done:
+    while (i-- > 0)
+        free(items[i]);
+    free(items);
+    return rc;
 }
 
 static bool valid_name(const char *s)
@@ -251,6 +339,12 @@ static int build_entry(struct builder *b, size_t s, const struct sdoc_node *entr
                 continue;
             const struct sdoc_node *v = entry->items[k];
             char what[160];
+            if (p->type == PARAM_LIST) {
+                snprintf(what, sizeof what, "%s \"%s\"", categories[s], name);
+                if (set_list(b, p, v, copy, config, what) < 0)
+                    return -1;
+                continue;
+            }
             snprintf(what, sizeof what, "a %s", param_type_name(p->type));
             if (scalar_of(b, entry->items[k], p->name, what, &v) < 0)
                 return -1;
@@ -411,8 +505,10 @@ int scenario_plan(const struct scenario *sc, size_t index, struct scenario_plan 
 
 void scenario_plan_free(struct scenario_plan *p)
 {
-    for (size_t i = 0; i < p->n; i++)
+    for (size_t i = 0; i < p->n; i++) {
+        param_free(p->inst[i].def, p->inst[i].config);
         free(p->inst[i].config);
+    }
     free(p->inst);
     p->inst = NULL;
     p->n = 0;

@@ -2,12 +2,18 @@
  *
  * An axis is a list standing where one scalar value is expected: inline
  * (`rate: [10Mbps, 20Mbps]`), from `sweep.axes` (path: list, grafted into the entry), or from
- * `--set path=[a,b]`. `sweep.mode` is product (every combination; the first axis varies
- * slowest) or zip (the i-th values of all axes together; lengths must match). Axes named in
- * `sweep.axes` come first in the order listed, then inline lists in document order.
+ * `--set path=[a,b]`. Where the value is itself a list (a PARAM_LIST parameter), a sequence
+ * of scalars is that one value and a sequence of sequences is the axis, each inner sequence
+ * one point (`routes: [[a, b], [c]]`); in `sweep.axes` every item is a point, a sequence or
+ * a string in the list's text form. Mixed shapes are refused at the item that differs.
+ * `sweep.mode` is product (every combination; the first axis varies slowest) or zip (the
+ * i-th values of all axes together; lengths must match). Axes named in `sweep.axes` come
+ * first in the order listed, then inline lists in document order.
  *
  * Run ids hash the canonical text of the resolved scenario: maps with sorted keys, scalars
  * quoted, axis lists replaced by their chosen value, `sweep` left out; then the repetition.
+ * A list value is a sequence like any other, so a point of a sweep of lists hashes as the
+ * scenario with that list written in place; nothing else changed, so old ids stand.
  * This is what makes resume safe: an id exists in a database only if exactly that content
  * ran, whatever the file's layout, comments or order of keys.
  */
@@ -27,18 +33,76 @@ const struct sdoc_node *scn_value(const struct sdoc_node *n, const size_t *choic
     return n;
 }
 
-static int add_axis(struct scenario *sc, struct sdoc_node *list, const char *name, char *err,
-                    size_t errlen)
+/* A growing string for canonical text. */
+struct canon {
+    char *buf;
+    size_t len, cap;
+    int oom;
+};
+
+static void canon_put(struct canon *c, const char *s, size_t n)
+{
+    if (c->oom)
+        return;
+    if (c->len + n + 1 > c->cap) {
+        size_t cap = c->cap ? c->cap : 1024;
+        while (c->len + n + 1 > cap)
+            cap *= 2;
+        char *b = realloc(c->buf, cap);
+        if (!b) {
+            c->oom = 1;
+            return;
+        }
+        c->buf = b;
+        c->cap = cap;
+    }
+    memcpy(c->buf + c->len, s, n);
+    c->len += n;
+    c->buf[c->len] = '\0';
+}
+
+/* The display text of a point of a sweep of lists (scenario_axis_value, the results'
+ * parameters): its scalar items joined by "; "; other items are refused by the plan. */
+static int point_text(struct scenario *sc, struct sdoc_node *point)
+{
+    struct canon c = { 0 };
+    canon_put(&c, "", 0);
+    for (size_t i = 0, k = 0; i < point->n; i++) {
+        const struct sdoc_node *it = point->items[i];
+        if (it->type != SDOC_SCALAR)
+            continue;
+        if (k++)
+            canon_put(&c, "; ", 2);
+        canon_put(&c, it->scalar, strlen(it->scalar));
+    }
+    int rc = c.oom ? -1 : sdoc_set_text(sc->doc, point, c.buf);
+    free(c.buf);
+    return rc;
+}
+
+/* of_lists: the axis sweeps a list parameter, so its points are sequences (or strings in
+ * the list's text form). */
+static int add_axis(struct scenario *sc, struct sdoc_node *list, const char *name, bool of_lists,
+                    char *err, size_t errlen)
 {
     if (list->axis >= 0)
         return 0;
     if (list->n == 0)
         return sdoc_error(list, err, errlen, "%s: empty sweep list: expected at least one value",
                           name);
-    for (size_t i = 0; i < list->n; i++)
-        if (list->items[i]->type != SDOC_SCALAR)
-            return sdoc_error(list->items[i], err, errlen, "%s: a sweep list holds scalar "
-                              "values, found %s", name, sdoc_type_name(list->items[i]->type));
+    for (size_t i = 0; i < list->n; i++) {
+        struct sdoc_node *it = list->items[i];
+        if (it->type == SDOC_SCALAR)
+            continue;
+        if (!of_lists)
+            return sdoc_error(it, err, errlen, "%s: a sweep list holds scalar values, found %s",
+                              name, sdoc_type_name(it->type));
+        if (it->type == SDOC_MAP)
+            return sdoc_error(it, err, errlen, "%s: a sweep of list values holds lists "
+                              "([[a, b], [c]]), found a mapping", name);
+        if (point_text(sc, it) < 0)
+            return sdoc_error(it, err, errlen, "out of memory");
+    }
     struct sdoc_node **axes = realloc(sc->axes, (sc->naxes + 1) * sizeof *axes);
     if (axes)
         sc->axes = axes;
@@ -56,6 +120,31 @@ static int add_axis(struct scenario *sc, struct sdoc_node *list, const char *nam
     return 0;
 }
 
+/* What a sequence standing for a list parameter is: 0 one value (scalars, or empty),
+ * 1 a sweep (sequences), -1 an error at the first item of the wrong shape. */
+static int list_shape(const struct sdoc_node *v, const char *path, char *err, size_t errlen)
+{
+    if (v->n == 0)
+        return 0;
+    enum sdoc_type first = v->items[0]->type;
+    for (size_t i = 0; i < v->n; i++) {
+        const struct sdoc_node *it = v->items[i];
+        if (it->type == SDOC_MAP)
+            return sdoc_error(it, err, errlen, "%s: item %zu: expected a string (or, for a "
+                              "sweep, a list), found a mapping", path, i + 1);
+        if (it->type == first)
+            continue;
+        if (first == SDOC_SCALAR)
+            return sdoc_error(it, err, errlen, "%s: item %zu is a list but item 1 is a string: "
+                              "a list value holds strings ([a, b]), a sweep of list values "
+                              "holds only lists ([[a, b], [c]])", path, i + 1);
+        return sdoc_error(it, err, errlen, "%s: item %zu is a string but item 1 is a list: a "
+                          "sweep of list values holds only lists ([[a, b], [c]]; [x] for one "
+                          "item)", path, i + 1);
+    }
+    return first == SDOC_SEQ;
+}
+
 /* Inline lists in document order. */
 static int find_inline_axes(struct scenario *sc, char *err, size_t errlen)
 {
@@ -64,7 +153,7 @@ static int find_inline_axes(struct scenario *sc, char *err, size_t errlen)
     static const char *const top[] = { "duration", "seed" };
     for (size_t i = 0; i < 2; i++) {
         struct sdoc_node *v = sdoc_map_get(root, top[i]);
-        if (v && v->type == SDOC_SEQ && add_axis(sc, v, top[i], err, errlen) < 0)
+        if (v && v->type == SDOC_SEQ && add_axis(sc, v, top[i], false, err, errlen) < 0)
             return -1;
     }
     for (size_t s = 0; s < 3; s++) {
@@ -76,7 +165,7 @@ static int find_inline_axes(struct scenario *sc, char *err, size_t errlen)
             const struct sdoc_node *nm = sdoc_map_get(entry, "name");
             for (size_t k = 0; k < entry->n; k++) {
                 struct sdoc_node *v = entry->items[k];
-                if (v->type != SDOC_SEQ)
+                if (v->type != SDOC_SEQ || v->axis >= 0)
                     continue;
                 if (strcmp(entry->keys[k]->scalar, "name") == 0)
                     return sdoc_error(v, err, errlen, "name: expected one string; an entry's "
@@ -85,7 +174,9 @@ static int find_inline_axes(struct scenario *sc, char *err, size_t errlen)
                 snprintf(path, sizeof path, "%s.%s.%s", sections[s],
                          nm && nm->type == SDOC_SCALAR ? nm->scalar : "?",
                          entry->keys[k]->scalar);
-                if (add_axis(sc, v, path, err, errlen) < 0)
+                bool list = scn_key_is_list(entry, s, entry->keys[k]->scalar);
+                int sweep = list ? list_shape(v, path, err, errlen) : 1;
+                if (sweep < 0 || (sweep && add_axis(sc, v, path, list, err, errlen) < 0))
                     return -1;
             }
         }
@@ -97,6 +188,7 @@ static int sweep_axes(struct scenario *sc, const struct sdoc_node *axes, char *e
 {
     struct sdoc_node *map;
     const char *key;
+    int section;
     if (axes->type == SDOC_SEQ) {
         /* A list of paths: orders existing inline lists. */
         for (size_t i = 0; i < axes->n; i++) {
@@ -104,14 +196,22 @@ static int sweep_axes(struct scenario *sc, const struct sdoc_node *axes, char *e
             if (p->type != SDOC_SCALAR)
                 return sdoc_error(p, err, errlen, "sweep.axes: expected a parameter path such "
                                   "as links.bottleneck.rate");
-            if (scn_resolve_path(sc, p->scalar, p, &map, &key, err, errlen) < 0)
+            if (scn_resolve_path(sc, p->scalar, p, &map, &key, &section, err, errlen) < 0)
                 return -1;
             struct sdoc_node *v = sdoc_map_get(map, key);
             if (!v || v->type != SDOC_SEQ)
                 return sdoc_error(p, err, errlen, "sweep.axes: \"%s\" is not a list of values; "
                                   "write the list there or use \"%s: [a, b]\" here",
                                   p->scalar, p->scalar);
-            if (add_axis(sc, v, p->scalar, err, errlen) < 0)
+            bool list = section >= 0 && scn_key_is_list(map, (size_t)section, key);
+            int sweep = list ? list_shape(v, p->scalar, err, errlen) : 1;
+            if (sweep < 0)
+                return -1;
+            if (!sweep)
+                return sdoc_error(p, err, errlen, "sweep.axes: \"%s\" is a list parameter whose "
+                                  "value at line %d is one list, not a sweep; write a list of "
+                                  "lists there ([[a, b], [c]])", p->scalar, v->line);
+            if (add_axis(sc, v, p->scalar, list, err, errlen) < 0)
                 return -1;
         }
         return 0;
@@ -125,16 +225,19 @@ static int sweep_axes(struct scenario *sc, const struct sdoc_node *axes, char *e
         if (list->type != SDOC_SEQ)
             return sdoc_error(list, err, errlen, "sweep.axes.%s: expected a list of values "
                               "([a, b, c]), found %s", k->scalar, sdoc_type_name(list->type));
-        if (scn_resolve_path(sc, k->scalar, k, &map, &key, err, errlen) < 0)
+        if (scn_resolve_path(sc, k->scalar, k, &map, &key, &section, err, errlen) < 0)
             return -1;
         if (strcmp(key, "name") == 0)
             return sdoc_error(k, err, errlen, "an entry's name cannot be a sweep axis");
+        bool of_lists = section >= 0 && scn_key_is_list(map, (size_t)section, key);
         const struct sdoc_node *old = sdoc_map_get(map, key);
-        if (old && old->type == SDOC_SEQ)
+        if (old && old->type == SDOC_SEQ &&
+            (!of_lists || (old->n > 0 && old->items[0]->type == SDOC_SEQ)))
             return sdoc_error(k, err, errlen, "\"%s\" is swept twice: it is already a list at "
                               "line %d", k->scalar, old->line);
-        if (sdoc_map_set(sc->doc, map, key, list) < 0 ||
-            add_axis(sc, list, k->scalar, err, errlen) < 0)
+        if (add_axis(sc, list, k->scalar, of_lists, err, errlen) < 0)
+            return -1;
+        if (sdoc_map_set(sc->doc, map, key, list) < 0)
             return sdoc_error(k, err, errlen, "out of memory");
     }
     return 0;
@@ -211,34 +314,6 @@ void scn_point_choice(const struct scenario *sc, size_t point, size_t *choice)
         choice[a] = point % len;
         point /= len;
     }
-}
-
-/* A growing string for canonical text. */
-struct canon {
-    char *buf;
-    size_t len, cap;
-    int oom;
-};
-
-static void canon_put(struct canon *c, const char *s, size_t n)
-{
-    if (c->oom)
-        return;
-    if (c->len + n + 1 > c->cap) {
-        size_t cap = c->cap ? c->cap : 1024;
-        while (c->len + n + 1 > cap)
-            cap *= 2;
-        char *b = realloc(c->buf, cap);
-        if (!b) {
-            c->oom = 1;
-            return;
-        }
-        c->buf = b;
-        c->cap = cap;
-    }
-    memcpy(c->buf + c->len, s, n);
-    c->len += n;
-    c->buf[c->len] = '\0';
 }
 
 static void canon_str(struct canon *c, const char *s)

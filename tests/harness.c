@@ -78,6 +78,19 @@ const char *harness_tmpdir(void)
     return tmpdir;
 }
 
+const char *harness_write_tmp(const char *name, const char *text)
+{
+    static char path[8][512];
+    static unsigned slot;
+    char *p = path[slot++ % 8];
+    snprintf(p, sizeof path[0], "%s/%s", harness_tmpdir(), name);
+    FILE *f = fopen(p, "w");
+    if (!f)
+        return NULL;
+    fputs(text, f);
+    return fclose(f) == 0 ? p : NULL;
+}
+
 int harness_run(const char *cmd, char **out)
 {
     size_t cap = 4096, len = 0;

@@ -37,6 +37,10 @@ const char *harness_mcpsim(void);
 /* A fresh temporary directory for this process, removed at exit. */
 const char *harness_tmpdir(void);
 
+/* Writes text to harness_tmpdir()/name and returns the path (NULL on error). The path lives
+ * in one of 8 rotating buffers, so a few may be held at once. */
+const char *harness_write_tmp(const char *name, const char *text);
+
 /* Runs a shell command; returns its exit status (or -1), captures stdout+stderr in *out
  * (malloc'd, NUL-terminated) when out is not NULL. */
 int harness_run(const char *cmd, char **out);

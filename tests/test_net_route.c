@@ -125,18 +125,26 @@ static void test_prefix_parser_refuses_host_bits_and_bad_lengths(void)
  *                  r1 ------+        s (10.9.0.1)
  *   c2 (10.2.0.1) /          \ r2b /
  */
-static const char *diamond(const char *r1_routes)
+/* r1's routes value as YAML (a quoted string, a flow or block list). */
+static const char *diamond_yaml(const char *r1_routes_yaml)
 {
-    static char yaml[1024];
+    static char yaml[4096];
     snprintf(yaml, sizeof yaml,
              "nodes:\n  - {name: c1, address: 10.1.0.1, address6: \"2001:db8:1::1\"}\n"
              "  - {name: c2, address: 10.2.0.1, address6: \"2001:db8:2::1\"}\n"
-             "  - name: r1\n    routes: \"%s\"\n  - name: r2a\n  - name: r2b\n"
+             "  - name: r1\n    routes: %s\n  - name: r2a\n  - name: r2b\n"
              "  - {name: s, address: 10.9.0.1, address6: \"2001:db8:9::1\"}\n"
              "links:\n  - {name: a1, a: c1, b: r1}\n  - {name: a2, a: c2, b: r1}\n"
              "  - {name: up-a, a: r1, b: r2a}\n  - {name: up-b, a: r1, b: r2b}\n"
-             "  - {name: da, a: r2a, b: s}\n  - {name: db, a: r2b, b: s}\n", r1_routes);
+             "  - {name: da, a: r2a, b: s}\n  - {name: db, a: r2b, b: s}\n", r1_routes_yaml);
     return yaml;
+}
+
+static const char *diamond(const char *r1_routes)
+{
+    char quoted[2048];
+    snprintf(quoted, sizeof quoted, "\"%s\"", r1_routes);
+    return diamond_yaml(quoted);
 }
 
 static const char *const diamond_names[] = { "c1", "c2", "r1", "r2a", "r2b", "s" };
@@ -175,6 +183,74 @@ static void test_source_specific_route_picks_the_next_hop_by_source_prefix(void)
         CU_ASSERT_EQUAL(rx.n, 1);
         world_free(w);
     }
+}
+
+/* c1's packets to s, IPv4 then IPv6, with r1's routes written as given: the path taken. */
+static void diamond_paths(const char *routes_yaml, char paths[2][64])
+{
+    const char *from[] = { "10.1.0.1", "2001:db8:1::1" }, *to[] = { "10.9.0.1", "2001:db8:9::1" };
+    for (int f = 0; f < 2; f++) {
+        strcpy(paths[f], "no world");
+        struct world *w = ipt_world(diamond_yaml(routes_yaml), NULL);
+        if (!w)
+            continue;
+        struct ipt_trace tr;
+        struct ipt_rx rx;
+        ipt_listen_udp(w, "s", 9, &rx);
+        ipt_trace_nodes(w, diamond_names, 6, &tr);
+        net_node_send(ipt_node(w, "c1"), ipt_udp(w, from[f], to[f], 64, 100));
+        world_run(w, NULL, NULL);
+        snprintf(paths[f], 64, "%s", tr.buf);
+        world_free(w);
+    }
+}
+
+/* routes is a list parameter: a YAML list routes as the one-string form does, and neither
+ * is limited to 127 characters any more. The decoys (other destinations, via r2a) come
+ * first so that the route that matters sits beyond the old limit. */
+static void test_routes_as_a_list_route_like_the_one_string_form(void)
+{
+    char paths[2][64];
+    diamond_paths("[\"10.9.0.0/16 from 10.1.0.0/16 via r2b\", "
+                  "\"2001:db8:9::/48 from 2001:db8:1::/48 via r2b\"]", paths);
+    CU_ASSERT_STRING_EQUAL(paths[0], "c1 r1 r2b s ");
+    CU_ASSERT_STRING_EQUAL(paths[1], "c1 r1 r2b s ");
+    char block[2048] = "\n", text[2048] = "\"";
+    for (int i = 0; i < 8; i++) {
+        char decoy[64];
+        snprintf(decoy, sizeof decoy, "10.%d.0.0/16 from 10.1.0.0/16 via r2a", 20 + i);
+        snprintf(block + strlen(block), sizeof block - strlen(block), "      - %s\n", decoy);
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s; ", decoy);
+    }
+    strcat(block, "      - 10.9.0.0/16 from 10.1.0.0/16 via r2b\n"
+                  "      - 2001:db8:9::/48 from 2001:db8:1::/48 via r2b");
+    strcat(text, "10.9.0.0/16 from 10.1.0.0/16 via r2b; 2001:db8:9::/48 from 2001:db8:1::/48 "
+                 "via r2b\"");
+    CU_ASSERT_TRUE(strlen(text) > 2 * PARAM_STRING_MAX);
+    const char *forms[] = { block, text };
+    for (int f = 0; f < 2; f++) {
+        diamond_paths(forms[f], paths);
+        CU_ASSERT_STRING_EQUAL(paths[0], "c1 r1 r2b s ");
+        CU_ASSERT_STRING_EQUAL(paths[1], "c1 r1 r2b s ");
+    }
+}
+
+/* A bad item is named by its number and text (a long list is otherwise hard to search). */
+static void test_bad_route_item_is_named_in_the_error(void)
+{
+    char cmd[2 * PATH_MAX], *out = NULL;
+    const char *path = harness_write_tmp(
+        "route-item.yaml", "name: r\nduration: 1s\nnodes:\n  - name: a\n    routes:\n"
+                           "      - 10.9.0.0/16 via b\n      - 10.8.0.0/16 thru b\n"
+                           "  - name: b\nlinks:\n  - {name: l, a: a, b: b}\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+    snprintf(cmd, sizeof cmd, "%s run %s --quiet", harness_mcpsim(), path);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "route-item.yaml:4:5: nodes \"a\" (node): routes: expected "
+                                       "\"PREFIX [from PREFIX] via NODE|ADDRESS\" or"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "(item 2: \"10.8.0.0/16 thru b\")"));
+    free(out);
 }
 
 static void test_per_interface_address_is_reached_over_its_own_link(void)
@@ -255,6 +331,8 @@ SUITE(net_route, NULL, NULL,
       TEST(test_source_specific_lookup_takes_longest_source_then_backtracks),
       TEST(test_prefix_parser_refuses_host_bits_and_bad_lengths),
       TEST(test_source_specific_route_picks_the_next_hop_by_source_prefix),
+      TEST(test_routes_as_a_list_route_like_the_one_string_form),
+      TEST(test_bad_route_item_is_named_in_the_error),
       TEST(test_per_interface_address_is_reached_over_its_own_link),
       TEST(test_bad_route_syntax_is_refused_with_what_was_expected),
       TEST(test_example_scenario_sends_only_lte_sourced_traffic_by_the_dmcp))

@@ -88,6 +88,121 @@ static void test_format_gives_back_the_string_form(void)
     CU_ASSERT_STRING_EQUAL(buf, "10Mbps");
 }
 
+/* A model with list parameters, separate from the toy so that the toy's tests need no
+ * param_free: a list with a non-empty default owns memory. */
+struct lists_config {
+    struct param_list hosts;
+    struct param_list empty;
+    char label[PARAM_STRING_MAX];
+};
+
+static const struct param_def lists_params[] = {
+    { "hosts", PARAM_LIST, offsetof(struct lists_config, hosts), "a; b c ;; d ;", "hosts",
+      NULL, 0, 0 },
+    { "empty", PARAM_LIST, offsetof(struct lists_config, empty), "", "none by default", NULL,
+      0, 0 },
+    { "label", PARAM_STRING, offsetof(struct lists_config, label), "x", "a string", NULL, 0, 0 },
+};
+
+static const struct model_def lists_model = {
+    .kind = "test-lists", .category = "test", .help = "list parameters, for the tests",
+    .params = lists_params, .nparams = sizeof lists_params / sizeof lists_params[0],
+    .config_size = sizeof(struct lists_config), .create = NULL,
+};
+MODEL_REGISTER(lists_model)
+
+static void test_list_text_form_splits_on_semicolons_and_trims_items(void)
+{
+    struct lists_config c;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(param_defaults(&lists_model, &c, err, sizeof err), 0);
+    /* "a; b c ;; d ;": empty items dropped, inner spaces kept, outer spaces trimmed. */
+    CU_ASSERT_EQUAL_FATAL(c.hosts.n, 3);
+    CU_ASSERT_STRING_EQUAL(c.hosts.items[0], "a");
+    CU_ASSERT_STRING_EQUAL(c.hosts.items[1], "b c");
+    CU_ASSERT_STRING_EQUAL(c.hosts.items[2], "d");
+    CU_ASSERT_EQUAL(c.empty.n, 0);
+    CU_ASSERT_PTR_NULL(c.empty.items);
+    CU_ASSERT_STRING_EQUAL(param_type_name(PARAM_LIST), "list of strings");
+    /* Setting again replaces the value (ASan's leak check sees a lost old list). */
+    CU_ASSERT_EQUAL(param_set(registry_param(&lists_model, "hosts"), &c, " ; ", err,
+                              sizeof err), 0);
+    CU_ASSERT_EQUAL(c.hosts.n, 0);
+    CU_ASSERT_EQUAL(param_set(registry_param(&lists_model, "hosts"), &c, "only", err,
+                              sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(c.hosts.n, 1);
+    CU_ASSERT_STRING_EQUAL(c.hosts.items[0], "only");
+    param_free(&lists_model, &c);
+    CU_ASSERT_EQUAL(c.hosts.n, 0);
+    CU_ASSERT_PTR_NULL(c.hosts.items);
+    param_free(&lists_model, &c); /* idempotent */
+}
+
+/* Far beyond PARAM_STRING_MAX in total and per item: nothing is truncated. */
+static void test_long_list_keeps_every_item_whole(void)
+{
+    enum { N = 300 };
+    static char text[N * 64], big[4000];
+    static char item[N][40];
+    const char *items[N + 1];
+    size_t used = 0;
+    for (size_t i = 0; i < N; i++) {
+        snprintf(item[i], sizeof item[i], "10.%zu.%zu.0/24 via router-%zu", i / 256, i % 256, i);
+        items[i] = item[i];
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", i ? "; " : "", item[i]);
+    }
+    memset(big, 'x', sizeof big - 1);
+    items[N] = big;
+    struct lists_config c;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(param_defaults(&lists_model, &c, err, sizeof err), 0);
+    const struct param_def *p = registry_param(&lists_model, "hosts");
+    CU_ASSERT_EQUAL_FATAL(param_set(p, &c, text, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(c.hosts.n, N);
+    CU_ASSERT_STRING_EQUAL(c.hosts.items[N - 1], item[N - 1]);
+    /* The text form comes back exactly (items joined by "; "). */
+    static char back[sizeof text];
+    CU_ASSERT_EQUAL(param_format(p, &c, back, sizeof back), (int)used);
+    CU_ASSERT_STRING_EQUAL(back, text);
+    /* From an array: items copied as they are, a 3999-character item included. */
+    CU_ASSERT_EQUAL_FATAL(param_set_list(p, &c, items, N + 1, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(c.hosts.n, N + 1);
+    CU_ASSERT_EQUAL(strlen(c.hosts.items[N]), sizeof big - 1);
+    CU_ASSERT_STRING_EQUAL(c.hosts.items[7], item[7]);
+    param_free(&lists_model, &c);
+}
+
+static void test_list_format_truncates_but_reports_the_full_length(void)
+{
+    struct lists_config c;
+    char err[256], buf[6];
+    CU_ASSERT_EQUAL_FATAL(param_defaults(&lists_model, &c, err, sizeof err), 0);
+    const struct param_def *p = registry_param(&lists_model, "hosts");
+    /* "a; b c; d" is 9 characters; 5 fit with the NUL. */
+    CU_ASSERT_EQUAL(param_format(p, &c, buf, sizeof buf), 9);
+    CU_ASSERT_STRING_EQUAL(buf, "a; b ");
+    CU_ASSERT_EQUAL(param_format(registry_param(&lists_model, "empty"), &c, buf, sizeof buf), 0);
+    CU_ASSERT_STRING_EQUAL(buf, "");
+    param_free(&lists_model, &c);
+}
+
+static void test_list_refuses_empty_items_and_non_list_parameters(void)
+{
+    struct lists_config c;
+    char err[256];
+    CU_ASSERT_EQUAL_FATAL(param_defaults(&lists_model, &c, err, sizeof err), 0);
+    const char *items[] = { "a", "", "c" };
+    CU_ASSERT_EQUAL(param_set_list(registry_param(&lists_model, "hosts"), &c, items, 3, err,
+                                   sizeof err), -1);
+    CU_ASSERT_STRING_EQUAL(err, "hosts: item 2 is empty: expected a non-empty string");
+    CU_ASSERT_EQUAL(c.hosts.n, 3); /* unchanged on error */
+    CU_ASSERT_EQUAL(param_set_list(registry_param(&lists_model, "label"), &c, items, 1, err,
+                                   sizeof err), -1);
+    CU_ASSERT_STRING_EQUAL(err, "label: expected a string, found a list");
+    CU_ASSERT_STRING_EQUAL(c.label, "x");
+    param_free(&lists_model, &c);
+}
+
 static void test_help_command_lists_parameters_and_rejects_unknown_model(void)
 {
     char cmd[512], *out = NULL;
@@ -113,4 +228,8 @@ SUITE(registry, NULL, NULL,
       TEST(test_defaults_fill_every_typed_field),
       TEST(test_bad_values_name_parameter_and_expectation),
       TEST(test_format_gives_back_the_string_form),
+      TEST(test_list_text_form_splits_on_semicolons_and_trims_items),
+      TEST(test_long_list_keeps_every_item_whole),
+      TEST(test_list_format_truncates_but_reports_the_full_length),
+      TEST(test_list_refuses_empty_items_and_non_list_parameters),
       TEST(test_help_command_lists_parameters_and_rejects_unknown_model))

@@ -15,20 +15,6 @@
 #define SWEEP "tests/data/scenarios/sweep.yaml"
 #define BASE "tests/data/scenarios/base.yaml"
 
-static const char *write_tmp(const char *name, const char *text)
-{
-    static char path[8][512];
-    static int slot;
-    char *p = path[slot++ % 8];
-    snprintf(p, 512, "%s/%s", harness_tmpdir(), name);
-    FILE *f = fopen(p, "w");
-    if (!f)
-        return NULL;
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
 static struct scenario *load(const char *path, const char *const *sets, size_t n)
 {
     struct scenario *sc = NULL;
@@ -45,7 +31,7 @@ static const char *grid =
 
 static void test_product_expands_every_combination_first_axis_slowest(void)
 {
-    struct scenario *sc = load(write_tmp("sweep-grid.yaml", grid), NULL, 0);
+    struct scenario *sc = load(harness_write_tmp("sweep-grid.yaml", grid), NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(scenario_axis_count(sc), 2);
     CU_ASSERT_STRING_EQUAL(scenario_axis_name(sc, 0), "links.l.rate");
@@ -79,7 +65,7 @@ static void test_zip_pairs_values_and_sweep_axes_come_first(void)
         "name: z\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps]\nsweep:\n  mode: zip\n"
         "  axes:\n    links.l.delay: [1ms, 2ms, 3ms]\n";
-    struct scenario *sc = load(write_tmp("sweep-zip.yaml", zip), NULL, 0);
+    struct scenario *sc = load(harness_write_tmp("sweep-zip.yaml", zip), NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(scenario_point_count(sc), 3);
     CU_ASSERT_STRING_EQUAL(scenario_axis_name(sc, 0), "links.l.delay");
@@ -88,12 +74,12 @@ static void test_zip_pairs_values_and_sweep_axes_come_first(void)
     scenario_free(sc);
     /* A --set list is an axis too; a --set scalar pins a swept value. */
     const char *sets[] = { "links.l.delay=[5ms, 6ms]", "duration=[1s,2s]" };
-    sc = load(write_tmp("sweep-grid2.yaml", grid), sets, 2);
+    sc = load(harness_write_tmp("sweep-grid2.yaml", grid), sets, 2);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(scenario_point_count(sc), 12);
     scenario_free(sc);
     const char *pin[] = { "links.l.rate=2Mbps" };
-    sc = load(write_tmp("sweep-grid3.yaml", grid), pin, 1);
+    sc = load(harness_write_tmp("sweep-grid3.yaml", grid), pin, 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(scenario_point_count(sc), 2);
     scenario_free(sc);
@@ -112,14 +98,14 @@ static void id_of(const char *path, size_t k, char *id)
 static void test_run_ids_ignore_layout_and_change_with_content(void)
 {
     char a[32], b[32];
-    const char *g = write_tmp("sweep-g.yaml", grid);
+    const char *g = harness_write_tmp("sweep-g.yaml", grid);
     /* The same scenario with comments, flow style and another order of keys (the two swept
      * keys keep their order: inline axes are numbered in document order). */
     const char *relaid =
         "# comment\nduration: 1s   # one second\nname: g\nsweep: {repeat: 2}\n"
         "links:\n  - {b: b, rate: [1Mbps, 2Mbps, 3Mbps], a: a, name: l, delay: [1ms, 2ms]}\n"
         "nodes: [{name: a}, {name: b}]\n";
-    const char *r = write_tmp("sweep-relaid.yaml", relaid);
+    const char *r = harness_write_tmp("sweep-relaid.yaml", relaid);
     for (size_t k = 0; k < 12; k++) {
         id_of(g, k, a);
         id_of(r, k, b);
@@ -130,7 +116,7 @@ static void test_run_ids_ignore_layout_and_change_with_content(void)
         "name: g\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps]\n    delay: [1ms, 2ms]\n"
         "    mtu: 1400B\nsweep:\n  repeat: 2\n";
-    const char *e = write_tmp("sweep-edited.yaml", edited);
+    const char *e = harness_write_tmp("sweep-edited.yaml", edited);
     for (size_t k = 0; k < 12; k++) {
         id_of(g, k, a);
         id_of(e, k, b);
@@ -141,13 +127,13 @@ static void test_run_ids_ignore_layout_and_change_with_content(void)
 static void test_more_values_or_repetitions_keep_existing_ids(void)
 {
     char a[32], b[32];
-    const char *g = write_tmp("sweep-g.yaml", grid);
+    const char *g = harness_write_tmp("sweep-g.yaml", grid);
     /* repeat 2 -> 5: runs 0..11 keep index and id. */
     const char *more =
         "name: g\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps]\n    delay: [1ms, 2ms]\n"
         "sweep:\n  repeat: 5\n";
-    const char *m = write_tmp("sweep-more.yaml", more);
+    const char *m = harness_write_tmp("sweep-more.yaml", more);
     for (size_t k = 0; k < 12; k++) {
         id_of(g, k, a);
         id_of(m, k, b);
@@ -158,7 +144,7 @@ static void test_more_values_or_repetitions_keep_existing_ids(void)
         "name: g\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps, 4Mbps]\n    delay: [1ms, 2ms]\n"
         "sweep:\n  repeat: 2\n";
-    const char *w = write_tmp("sweep-wider.yaml", wider);
+    const char *w = harness_write_tmp("sweep-wider.yaml", wider);
     id_of(g, 5, a);
     id_of(w, 5, b);
     CU_ASSERT_STRING_EQUAL(a, b);
@@ -323,7 +309,7 @@ static void test_raising_repeat_runs_only_the_new_repetitions(void)
     fclose(in);
     text[n] = '\0';
     strcat(text, "sweep:\n  repeat: 3\n");
-    const char *p = write_tmp("sweep-base3.yaml", text);
+    const char *p = harness_write_tmp("sweep-base3.yaml", text);
     snprintf(cmd, sizeof cmd, "%s sweep %s --out %s --jobs 2", harness_mcpsim(), p, db);
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "3 runs: 3 complete (1 already)"));

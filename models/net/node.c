@@ -258,7 +258,7 @@ static int node_create(struct model_ctx *ctx, const char *name, const void *conf
     fib_init(&n->fib6, 6);
     if (primary_addresses(s, n, c, err, errlen) < 0 ||
         node_ifaddrs_parse(n, c->interfaces, err, errlen) < 0 ||
-        node_routes_parse(n, c->routes, err, errlen) < 0)
+        node_routes_parse(n, &c->routes, err, errlen) < 0)
         return -1;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;
@@ -295,9 +295,9 @@ static const struct param_def node_params[] = {
     { "interfaces", PARAM_STRING, offsetof(struct node_config, interfaces), "",
       "per-interface addresses: \"LINK=ADDR[,ADDR]; LINK=ADDR\" (LINK: a link attached to "
       "this node)", NULL, 0, 0 },
-    { "routes", PARAM_STRING, offsetof(struct node_config, routes), "",
-      "static routes: \"PREFIX [from PREFIX] via NODE|ADDR; PREFIX [from PREFIX] dev LINK\"",
-      NULL, 0, 0 },
+    { "routes", PARAM_LIST, offsetof(struct node_config, routes), "",
+      "static routes, one per item: \"PREFIX [from PREFIX] via NODE|ADDR\" or \"PREFIX "
+      "[from PREFIX] dev LINK\" ([a, b], or one string \"a; b\")", NULL, 0, 0 },
     { "capture", PARAM_STRING, offsetof(struct node_config, capture), "false",
       "pcap capture: false, true (every interface) or LINK[,LINK] (files NODE-LINK.pcap)",
       NULL, 0, 0 },

@@ -22,7 +22,7 @@ struct node_config {
     char address[PARAM_STRING_MAX];
     char address6[PARAM_STRING_MAX];
     char interfaces[PARAM_STRING_MAX];
-    char routes[PARAM_STRING_MAX];
+    struct param_list routes; /* one route per item (registry.h: freed with the config) */
     char capture[PARAM_STRING_MAX];
     bool drop_source_routed;
     bool srh_psp;
@@ -185,7 +185,8 @@ struct net_shared {
 int node_add_addr(struct net_node *n, const struct net_addr *a, int32_t ifindex);
 
 /* node_route.c */
-int node_routes_parse(struct net_node *n, const char *spec, char *err, size_t errlen);
+int node_routes_parse(struct net_node *n, const struct param_list *routes, char *err,
+                      size_t errlen);
 int node_ifaddrs_parse(struct net_node *n, const char *spec, char *err, size_t errlen);
 /* Resolves interface addresses, builds the address index and the static routes of every
  * node; problems are printed on stderr and counted (config_errors). Idempotent. */

@@ -20,8 +20,9 @@
  * terminal on the link, all with the link's name: its captures share one file, an address
  * on that link is the node's, and "dev LINK" there is refused.
  *
- * Scenario syntax (docs/scenario-format.md): routes "PREFIX [from PREFIX] via NODE|ADDR" or
- * "PREFIX [from PREFIX] dev LINK", separated by ';'; interfaces "LINK=ADDR[,ADDR]; ...".
+ * Scenario syntax (docs/scenario-format.md): routes, a list parameter, one route per item:
+ * "PREFIX [from PREFIX] via NODE|ADDR" or "PREFIX [from PREFIX] dev LINK" (the one-string form
+ * separates them by ';'); interfaces "LINK=ADDR[,ADDR]; ...".
  * Syntax is checked when the node is created (file:line:col errors); names are resolved when
  * the run starts, when every link exists, and a name that resolves to nothing is reported
  * on stderr and counted in the node's config_errors scalar. Not modelled: link metrics
@@ -137,21 +138,27 @@ syntax:
     return -1;
 }
 
-int node_routes_parse(struct net_node *n, const char *spec, char *err, size_t errlen)
+/* One route per item (the registry split a one-string value on ';' and trimmed it). */
+int node_routes_parse(struct net_node *n, const struct param_list *routes, char *err,
+                      size_t errlen)
 {
-    char buf[PARAM_STRING_MAX], *save = NULL;
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *item = strtok_r(buf, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
-        if (!*trim(item))
-            continue;
-        struct route_spec *r = realloc(n->routes, (n->nroutes + 1) * sizeof *r);
-        if (!r) {
-            snprintf(err, errlen, "out of memory");
+    if (routes->n == 0)
+        return 0;
+    struct route_spec *r = realloc(n->routes, (n->nroutes + routes->n) * sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    n->routes = r;
+    for (size_t i = 0; i < routes->n; i++) {
+        char perr[512] = "out of memory";
+        char *item = strdup(routes->items[i]); /* route_parse cuts it in place */
+        int rc = item ? route_parse(&n->routes[n->nroutes], item, perr, sizeof perr) : -1;
+        free(item);
+        if (rc < 0) {
+            snprintf(err, errlen, "%s (item %zu: \"%s\")", perr, i + 1, routes->items[i]);
             return -1;
         }
-        n->routes = r;
-        if (route_parse(&n->routes[n->nroutes], item, err, errlen) < 0)
-            return -1;
         n->nroutes++;
     }
     return 0;
