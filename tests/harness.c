@@ -83,7 +83,9 @@ const char *harness_write_tmp(const char *name, const char *text)
     static char path[8][512];
     static unsigned slot;
     char *p = path[slot++ % 8];
-    snprintf(p, sizeof path[0], "%s/%s", harness_tmpdir(), name);
+    int n = snprintf(p, sizeof path[0], "%s/%s", harness_tmpdir(), name);
+    if (n < 0 || (size_t)n >= sizeof path[0])
+        return NULL;
     FILE *f = fopen(p, "w");
     if (!f)
         return NULL;

@@ -200,7 +200,7 @@ static void diamond_paths(const char *routes_yaml, char paths[2][64])
         ipt_trace_nodes(w, diamond_names, 6, &tr);
         net_node_send(ipt_node(w, "c1"), ipt_udp(w, from[f], to[f], 64, 100));
         world_run(w, NULL, NULL);
-        snprintf(paths[f], 64, "%s", tr.buf);
+        snprintf(paths[f], 64, "%.63s", tr.buf);
         world_free(w);
     }
 }
