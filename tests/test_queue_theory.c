@@ -18,6 +18,12 @@
  * interval for 95% of seed choices, and these seeds were not chosen after the fact. Each test
  * also asserts that the interval is narrow (half width under 3% of the value), so passing
  * is not a wide interval's doing.
+ *
+ * These runs record no vector, so the link serves its drop-tail queue as a scheduled FIFO
+ * (p2p.c: no transmitter events). The last test runs the same arrivals through both paths
+ * (recording the "qlen" vector selects the event-driven one) and requires every scalar of
+ * the link to be the same double, packet and byte limits, a loss model and overload
+ * included: the scheduled FIFO is an exact shortcut, not an approximation.
  */
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -58,36 +64,52 @@ struct queue_obs {
     double lq, drop;
 };
 
-/* One repetition: mean waiting packets and the fraction of arrivals dropped. Arrivals go on
- * until the run ends, so the queue is never averaged over an idle tail. */
-static int run_once(uint64_t run, const char *queue_packets, double mean_gap_ps,
-                    double mean_size, uint32_t size, struct queue_obs *o)
+/* One repetition with link keys `extra` (YAML lines indented by 4); `events`: record the
+ * qlen vector, which makes the link use its event-driven path. The recording is left in
+ * *rec for the caller to read and close. */
+static int run_link(uint64_t run, const char *queue_packets, const char *extra, bool events,
+                    double mean_gap_ps, double mean_size, uint32_t size, struct nt_rec *rec,
+                    uint64_t *sent)
 {
-    char yaml[512], id[32];
+    char yaml[1024], id[32], err[256];
     snprintf(yaml, sizeof yaml,
              "name: q\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n"
              "  - name: l\n    a: a\n    b: b\n    rate: 8Gbps\n    delay: 0s\n"
-             "    mtu: 65535B\n    queue_packets: %s\n", queue_packets);
+             "    mtu: 65535B\n    queue_packets: %s\n%s", queue_packets, extra);
     snprintf(id, sizeof id, "q%llu", (unsigned long long)run);
-    struct nt_rec rec;
-    if (nt_rec_begin(&rec, id) < 0)
+    if (nt_rec_begin(rec, id) < 0)
+        return -1;
+    if (events && results_enable(rec->rr, "vector:*.qlen", true, err, sizeof err) < 0)
         return -1;
     /* The time of ARRIVALS arrivals on average; the queue is averaged over [0, end]. */
     sim_time_t end = (sim_time_t)(mean_gap_ps * ARRIVALS);
     struct driver d = { .mean_gap_ps = mean_gap_ps, .mean_size = mean_size, .size = size };
-    d.w = nt_world(yaml, 7, run, end, rec.rr);
+    d.w = nt_world(yaml, 7, run, end, rec->rr);
     if (!d.w || !(d.ifc = nt_link_if(d.w, "l", 0)) ||
         !(d.gaps = rng_new(7, run, "test/gaps")) || !(d.sizes = rng_new(7, run, "test/sizes")))
         return -1;
     sched_at(world_ctx(d.w)->sched, 0, arrive, &d, NULL);
     world_run(d.w, NULL, NULL);
-    nt_rec_end(&rec, end);
+    nt_rec_end(rec, end);
     world_free(d.w);
-    o->lq = nt_scalar(&rec, "l.a", "queue_mean");
-    o->drop = nt_scalar(&rec, "l.a", "queue_drops") / (double)d.sent;
-    nt_rec_close(&rec);
     rng_free(d.gaps);
     rng_free(d.sizes);
+    *sent = d.sent;
+    return 0;
+}
+
+/* One repetition: mean waiting packets and the fraction of arrivals dropped. Arrivals go on
+ * until the run ends, so the queue is never averaged over an idle tail. */
+static int run_once(uint64_t run, const char *queue_packets, double mean_gap_ps,
+                    double mean_size, uint32_t size, struct queue_obs *o)
+{
+    struct nt_rec rec;
+    uint64_t sent;
+    if (run_link(run, queue_packets, "", false, mean_gap_ps, mean_size, size, &rec, &sent) < 0)
+        return -1;
+    o->lq = nt_scalar(&rec, "l.a", "queue_mean");
+    o->drop = nt_scalar(&rec, "l.a", "queue_drops") / (double)sent;
+    nt_rec_close(&rec);
     return 0;
 }
 
@@ -153,6 +175,53 @@ static void test_md1_mean_queue_matches_pollaczek_khinchine(void)
     CU_ASSERT(cl.half < 0.03 * lq_th);
 }
 
+/* The scheduled FIFO against the event-driven path (see the top): M/M/1/K at load 0.95 and
+ * 1.3 (overload: many tail drops), with a packet limit, with a byte limit, and with
+ * Bernoulli loss on the wire; every scalar of the direction must be the same double. The
+ * arrival times are continuous (exponential gaps in picoseconds), so no arrival meets a
+ * start of service at the same picosecond, the one case the two paths may order
+ * differently. */
+static void test_scheduled_fifo_gives_the_event_driven_results_exactly(void)
+{
+    static const char *const names[] = { "tx_packets", "tx_bytes", "loss_drops", "utilization",
+                                         "queue_drops", "queue_drop_bytes", "queue_mean",
+                                         "queue_mean_bytes", "queue_max",
+                                         "queue_sojourn_mean" };
+    struct {
+        const char *packets, *extra;
+        double load;
+    } cases[] = {
+        { "10", "", 0.95 },
+        { "10", "", 1.3 },
+        { "0", "    queue_bytes: 6000B\n", 1.1 },
+        { "20", "    loss: bernoulli\n    loss_p: 0.05\n", 1.2 },
+    };
+    int bad = 0;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        struct nt_rec fast, slow;
+        uint64_t sent_fast, sent_slow;
+        double gap = 1000.5e3 / cases[c].load; /* mean service 1000.5 ns */
+        CU_ASSERT_EQUAL_FATAL(run_link(3, cases[c].packets, cases[c].extra, false, gap, 1000,
+                                       0, &fast, &sent_fast), 0);
+        CU_ASSERT_EQUAL_FATAL(run_link(3, cases[c].packets, cases[c].extra, true, gap, 1000,
+                                       0, &slow, &sent_slow), 0);
+        CU_ASSERT_EQUAL(sent_fast, sent_slow);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            double a = nt_scalar(&fast, "l.a", names[i]), b = nt_scalar(&slow, "l.a", names[i]);
+            if (!(a == b)) {
+                fprintf(stderr, "case %zu: %s: scheduled %.17g, event-driven %.17g\n", c,
+                        names[i], a, b);
+                bad++;
+            }
+        }
+        CU_ASSERT(nt_scalar(&fast, "l.a", "queue_drops") > 0);
+        nt_rec_close(&fast);
+        nt_rec_close(&slow);
+    }
+    CU_ASSERT_EQUAL(bad, 0);
+}
+
 SUITE(queue_theory, NULL, NULL,
       TEST(test_mm1k_mean_queue_and_drop_probability_match_theory),
-      TEST(test_md1_mean_queue_matches_pollaczek_khinchine))
+      TEST(test_md1_mean_queue_matches_pollaczek_khinchine),
+      TEST(test_scheduled_fifo_gives_the_event_driven_results_exactly))

@@ -32,6 +32,14 @@ struct flight {
     sim_time_t at;
 };
 
+/* A packet accepted by a scheduled FIFO (p2p.c) that has not started serializing at the
+ * current time: its service interval and enqueue time, for the queue's accounting. */
+struct p2p_slot {
+    sim_time_t start, end, enq;
+    bytes_t bytes;
+    bool lost;               /* the loss model took it (decided at acceptance) */
+};
+
 struct p2p;
 
 struct p2p_dir {
@@ -52,6 +60,10 @@ struct p2p_dir {
     sim_time_t busy_ps;      /* serialization time of every packet started */
     sim_time_t busy_until;   /* end of the current or last packet's serialization */
     struct results_vector *qlen;
+    bool scheduled;          /* scheduled FIFO: drop-tail, no outages, no qlen vector */
+    struct p2p_slot *slots;  /* its waiting packets, oldest first */
+    size_t scap, shead, sn;  /* ring of slots; scap is 0 or a power of two */
+    bool lost_in_service;    /* the last slot that started was taken by the loss model */
     char module[2 * PARAM_STRING_MAX + 2];
 };
 

@@ -212,6 +212,28 @@ static inline struct packet *qdisc_pop(struct qdisc *q, sim_time_t now)
     return pkt_fifo_pop(&q->fifo);
 }
 
+/* For a transmitter that fixes each waiting packet's start of service when it accepts it
+ * (p2p.c's scheduled FIFO, drop-tail only): the occupancy changes by `bytes` without the
+ * packet in the FIFO, with the same integration, maximum, dequeue count and sojourn as
+ * qdisc_push at `now` and qdisc_dequeue at the start of service `now` of a packet enqueued
+ * at `enq`. Both must be called in time order, like the real operations. */
+static inline void qdisc_account_in(struct qdisc *q, bytes_t bytes, sim_time_t now)
+{
+    qdisc_integrate(q, now);
+    q->fifo.packets++;
+    q->fifo.bytes += bytes;
+}
+
+static inline void qdisc_account_out(struct qdisc *q, bytes_t bytes, sim_time_t enq,
+                                     sim_time_t now)
+{
+    qdisc_integrate(q, now);
+    q->fifo.packets--;
+    q->fifo.bytes -= bytes;
+    q->dequeued++;
+    q->sojourn_ps += (double)(now - enq);
+}
+
 /* Counts p as dropped for `reason` and frees it; returns -1 (for enqueue's return). */
 int qdisc_drop(struct qdisc *q, struct packet *p, enum qdisc_drop_reason reason);
 
