@@ -194,6 +194,10 @@ void net_shared_ready(struct net_shared *s);
 /* The address-index entry of a; NULL when no node has it (or before net_shared_ready).
  * O(1): one hash and, almost always, one constant-size compare (a per-packet operation). */
 const struct addr_entry *net_addr_lookup(const struct net_shared *s, const struct net_addr *a);
+/* The same for an address given as its family and network-order bytes (4 or 16), e.g. read
+ * in place from a packet's header. */
+const struct addr_entry *net_addr_find(const struct net_shared *s, int family,
+                                       const uint8_t *bytes);
 /* Whether a is one of n's addresses, through the index (for the per-packet path, once ready;
  * net_node_owns scans the node's own list and also works while the scenario is loading). */
 static inline bool node_owns_indexed(const struct net_node *n, const struct net_addr *a)

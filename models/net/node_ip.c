@@ -38,25 +38,23 @@ static bool is_ext_header(uint8_t nh)
            nh == IPV6_EXT_DSTOPTS;
 }
 
-/* Header addresses copied as they are on the wire (network order is the net_addr layout). */
-static inline struct net_addr addr_at(const uint8_t *h, int family)
+/* Header addresses copied as they are on the wire (network order is the net_addr layout),
+ * into the caller's struct: returning one by value would copy it with a wide load right
+ * after the narrow stores that built it, a store-forwarding stall on every packet. */
+static inline const uint8_t *dst_bytes(const uint8_t *h, int family)
 {
-    struct net_addr a = { .family = (uint8_t)family };
-    if (family == 4)
-        memcpy(a.b, h + 16, 4);
-    else
-        memcpy(a.b, h + 24, 16);
-    return a;
+    return family == 4 ? h + 16 : h + 24;
 }
 
-static inline struct net_addr src_at(const uint8_t *h, int family)
+static inline void addr_read(struct net_addr *a, const uint8_t *bytes, int family)
 {
-    struct net_addr a = { .family = (uint8_t)family };
-    if (family == 4)
-        memcpy(a.b, h + 12, 4);
-    else
-        memcpy(a.b, h + 8, 16);
-    return a;
+    *a = (struct net_addr){ .family = (uint8_t)family };
+    memcpy(a->b, bytes, family == 4 ? 4 : 16);
+}
+
+static inline const uint8_t *src_bytes(const uint8_t *h, int family)
+{
+    return family == 4 ? h + 12 : h + 8;
 }
 
 void node_transmit_now(struct net_node *n, struct net_if *out, struct packet *p)
@@ -208,9 +206,10 @@ static void forward(struct net_node *n, struct net_if *in, struct packet *p, int
     }
     if (!out) {
         /* The source matters only to source-specific entries of the static table. */
-        struct net_addr dst = addr_at(h, family), src = { 0 };
+        struct net_addr dst, src = { 0 };
+        addr_read(&dst, dst_bytes(h, family), family);
         if ((family == 4 ? n->fib4.nentries : n->fib6.nentries) != 0)
-            src = src_at(h, family);
+            addr_read(&src, src_bytes(h, family), family);
         out = node_route_entry(n, &dst, dst_e, &src, false);
     }
     if (!out) {
@@ -372,8 +371,7 @@ void node_ip_input(struct net_node *n, struct net_if *in, struct packet *p)
         node_hooks_run(n, NET_HOOK_PREROUTING, p, in, NULL) != NET_ACCEPT)
         return;
     const uint8_t *h = pkt_data(p);
-    struct net_addr dst = addr_at(h, family);
-    const struct addr_entry *e = net_addr_lookup(n->net, &dst);
+    const struct addr_entry *e = net_addr_find(n->net, family, dst_bytes(h, family));
     bool local = e && e->node == n->index;
     if (family == 4 && (h[0] & 15) > 5 && ipv4_options(n, in, p, local))
         return;
@@ -397,13 +395,15 @@ void node_ip_output(struct net_node *n, struct packet *p)
         node_hooks_run(n, NET_HOOK_OUTPUT, p, NULL, NULL) != NET_ACCEPT)
         return;
     const uint8_t *h = pkt_data(p);
-    struct net_addr dst = addr_at(h, family), src = src_at(h, family);
     n->st.sent++;
-    const struct addr_entry *e = net_addr_lookup(n->net, &dst);
+    const struct addr_entry *e = net_addr_find(n->net, family, dst_bytes(h, family));
     if (e && e->node == n->index) {
         node_emit(n, NULL, p); /* loopback */
         return;
     }
+    struct net_addr dst, src;
+    addr_read(&dst, dst_bytes(h, family), family);
+    addr_read(&src, src_bytes(h, family), family);
     struct net_if *out = node_route_entry(n, &dst, e, &src, true);
     if (!out) {
         drop(p, &n->st.drop_no_route);

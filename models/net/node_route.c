@@ -176,25 +176,26 @@ static int addr_entry_cmp(const void *a, const void *b)
     return addr_cmp(&((const struct addr_entry *)a)->a, &((const struct addr_entry *)b)->a);
 }
 
-/* A 32-bit mix of the address (murmur3's finalizer over the xor-folded words): the index is
- * probed once per packet, so the hash must be cheap, and prefixes allocated in sequence
- * (10.0.0.1, 10.0.0.2, ...) must still spread over the slots. An IPv4 address is read as the
- * 4 bytes the caller stored, nothing more: a wider load of a struct just written would stall
- * on store forwarding (measured: a third of the lookup's time). */
-static uint32_t addr_fold_v6(const struct net_addr *a)
+/* A 32-bit mix of an address given as its family and network-order bytes (murmur3's
+ * finalizer over the xor-folded words): the index is probed once per packet, so the hash
+ * must be cheap, and prefixes allocated in sequence (10.0.0.1, 10.0.0.2, ...) must still
+ * spread over the slots. An IPv4 address is read as its 4 bytes, nothing more: a wider load
+ * of a struct just written would stall on store forwarding (measured: a third of the
+ * lookup's time). */
+static uint32_t addr_fold_v6(const uint8_t *b)
 {
     uint32_t w[4];
-    memcpy(w, a->b, sizeof w);
+    memcpy(w, b, sizeof w);
     return w[0] ^ (w[1] * 0x9e3779b1u) ^ (w[2] * 0x85ebca6bu) ^ (w[3] * 0xc2b2ae35u);
 }
 
-static inline uint32_t addr_hash(const struct net_addr *a)
+static inline uint32_t addr_hash(int family, const uint8_t *b)
 {
     uint32_t h;
-    if (a->family == 4)
-        memcpy(&h, a->b, sizeof h);
+    if (family == 4)
+        memcpy(&h, b, sizeof h);
     else
-        h = addr_fold_v6(a);
+        h = addr_fold_v6(b);
     h ^= h >> 16;
     h *= 0x85ebca6bu;
     h ^= h >> 13;
@@ -203,17 +204,26 @@ static inline uint32_t addr_hash(const struct net_addr *a)
     return h;
 }
 
-const struct addr_entry *net_addr_lookup(const struct net_shared *s, const struct net_addr *a)
+const struct addr_entry *net_addr_find(const struct net_shared *s, int family,
+                                       const uint8_t *bytes)
 {
     if (!s->addr_slots)
         return NULL;
-    for (size_t i = addr_hash(a) & s->addr_mask;; i = (i + 1) & s->addr_mask) {
+    size_t len = family == 4 ? 4 : 16;
+    for (size_t i = addr_hash(family, bytes) & s->addr_mask;; i = (i + 1) & s->addr_mask) {
         uint32_t k = s->addr_slots[i];
         if (!k)
             return NULL;
-        if (net_addr_eq(&s->addrs[k - 1].a, a))
-            return &s->addrs[k - 1];
+        const struct addr_entry *e = &s->addrs[k - 1];
+        if (e->a.family == family &&
+            (len == 4 ? memcmp(e->a.b, bytes, 4) : memcmp(e->a.b, bytes, 16)) == 0)
+            return e;
     }
+}
+
+const struct addr_entry *net_addr_lookup(const struct net_shared *s, const struct net_addr *a)
+{
+    return net_addr_find(s, a->family, a->b);
 }
 
 /* Linear probing in a table at most half full: the expected probes per lookup stay below
@@ -229,7 +239,7 @@ static int build_hash(struct net_shared *s)
         return -1;
     s->addr_mask = slots - 1;
     for (size_t k = 0; k < s->naddrs; k++) {
-        size_t i = addr_hash(&s->addrs[k].a) & s->addr_mask;
+        size_t i = addr_hash(s->addrs[k].a.family, s->addrs[k].a.b) & s->addr_mask;
         while (s->addr_slots[i])
             i = (i + 1) & s->addr_mask;
         s->addr_slots[i] = (uint32_t)(k + 1);
