@@ -65,10 +65,13 @@ static inline uint32_t sum20_host(const uint8_t *h)
 uint16_t csum_ipv4_header(const uint8_t *hdr, size_t hdr_len)
 {
     if (hdr_len == 20) {
-        uint8_t b[20];
-        memcpy(b, hdr, sizeof b);
-        b[10] = b[11] = 0;
-        return csum_fold(sum_to_network(sum20_host(b)));
+        /* The sum of all 20 bytes less the stored checksum (bytes 10-11), in one's
+         * complement: adding its complement removes it. No copy with the field zeroed: a
+         * load over a just-stored zero would stall on store forwarding. */
+        uint16_t field;
+        memcpy(&field, hdr + 10, 2);
+        uint32_t s = sum20_host(hdr) + (uint16_t)~field;
+        return csum_fold(sum_to_network((s & 0xffffu) + (s >> 16)));
     }
     uint32_t s = csum_add(0, hdr, 10);
     return csum_fold(csum_add(s, hdr + 12, hdr_len - 12));

@@ -24,7 +24,7 @@ int tcp_decode(const uint8_t *p, size_t len, struct tcp_hdr *h)
     h->csum = rd16(p + 16);
     h->urg = rd16(p + 18);
     h->optlen = (uint8_t)(hlen - TCP_HDR_MIN_LEN);
-    memcpy(h->opt, p + TCP_HDR_MIN_LEN, h->optlen);
+    copy_short(h->opt, p + TCP_HDR_MIN_LEN, h->optlen);
     return tcp_opts_parse(h);
 }
 
@@ -48,7 +48,7 @@ int tcp_encode(const struct tcp_hdr *h, uint8_t *p, size_t cap, size_t *len)
     wr16(p + 14, h->window);
     wr16(p + 16, h->csum);
     wr16(p + 18, h->urg);
-    memcpy(p + TCP_HDR_MIN_LEN, h->opt, h->optlen);
+    copy_short(p + TCP_HDR_MIN_LEN, h->opt, h->optlen);
     memset(p + TCP_HDR_MIN_LEN + h->optlen, 0, hlen - TCP_HDR_MIN_LEN - h->optlen);
     *len = hlen;
     return 0;
