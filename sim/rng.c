@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/hash.h"
+
 struct rng {
     gsl_rng *g;
     uint64_t key;
@@ -73,10 +75,7 @@ uint64_t rng_derive(uint64_t seed, uint64_t run, const char *stream_name)
  * 64-bit seed into a large generator state without the correlations of an LCG fill. */
 static uint64_t splitmix64(uint64_t *x)
 {
-    uint64_t z = (*x += UINT64_C(0x9e3779b97f4a7c15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
+    return hash_mix64(*x += UINT64_C(0x9e3779b97f4a7c15));
 }
 
 static int mt_state_layout_ok(gsl_rng *g)

@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "models/net/node_impl.h"
+#include "sim/hash.h"
 
 static char *trim(char *s)
 {
@@ -196,12 +197,7 @@ static inline uint32_t addr_hash(int family, const uint8_t *b)
         memcpy(&h, b, sizeof h);
     else
         h = addr_fold_v6(b);
-    h ^= h >> 16;
-    h *= 0x85ebca6bu;
-    h ^= h >> 13;
-    h *= 0xc2b2ae35u;
-    h ^= h >> 16;
-    return h;
+    return hash_mix32(h);
 }
 
 const struct addr_entry *net_addr_find(const struct net_shared *s, int family,

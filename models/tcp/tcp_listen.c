@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "models/tcp/tcp_int.h"
+#include "sim/hash.h"
 
 struct tcp_listener {
     struct tcp_stack *stack;
@@ -35,16 +36,6 @@ struct tcp_listener {
 static const uint16_t cookie_mss[4] = { 536, 1220, 1440, 1460 };
 #define COOKIE_PERIOD_S 64 /* the counter ticks every 64 s; two ticks are accepted */
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-}
-
 static uint32_t cookie_hash(const struct tcp_stack *st, const struct tcp_addr *la,
                             uint16_t lp, const struct tcp_addr *ra, uint16_t rp, uint32_t irs,
                             uint32_t count)
@@ -56,11 +47,11 @@ static uint32_t cookie_hash(const struct tcp_stack *st, const struct tcp_addr *l
             a = a << 8 | la->bytes[i + j];
             b = b << 8 | ra->bytes[i + j];
         }
-        h = mix64(h ^ a);
-        h = mix64(h ^ b);
+        h = hash_mix64(h ^ a);
+        h = hash_mix64(h ^ b);
     }
-    h = mix64(h ^ ((uint64_t)lp << 48 | (uint64_t)rp << 32 | irs));
-    h = mix64(h ^ count ^ st->cookie_secret[1]);
+    h = hash_mix64(h ^ ((uint64_t)lp << 48 | (uint64_t)rp << 32 | irs));
+    h = hash_mix64(h ^ count ^ st->cookie_secret[1]);
     return (uint32_t)h;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "models/tcp/tcp_int.h"
+#include "sim/hash.h"
 
 #define TCP_EPHEMERAL_FIRST 49152
 #define TCP_TABLE_INITIAL 64
@@ -42,16 +43,10 @@ static inline uint64_t addr_word(const struct tcp_addr *a)
 static uint64_t tuple_hash(const struct tcp_addr *la, uint16_t lp, const struct tcp_addr *ra,
                            uint16_t rp)
 {
-    /* The words of the tuple combined, then murmur3's 64-bit finaliser, so that the low bits
-     * (the table index) depend on every bit of the tuple. */
+    /* The words of the tuple combined, then finalized, so that the low bits (the table
+     * index) depend on every bit of the tuple. */
     uint64_t h = addr_word(la) * 0x9e3779b97f4a7c15ull;
-    h ^= addr_word(ra) + ((uint64_t)lp << 48 | (uint64_t)rp << 32);
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
+    return hash_mix64(h ^ (addr_word(ra) + ((uint64_t)lp << 48 | (uint64_t)rp << 32)));
 }
 
 static size_t bucket_of(const struct tcp_stack *st, const struct tcp_hnode *n)
