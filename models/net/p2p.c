@@ -232,10 +232,12 @@ static void scheduled_transmit(struct p2p_dir *d, struct packet *p, sim_time_t n
     sim_time_t start = d->sn ? d->slots[(d->shead + d->sn - 1) & (d->scap - 1)].end
                              : d->busy_until;
     sim_time_t end = start + time_to_send(len, d->link->cfg.rate);
-    bool lost = launch(d, p, end);
-    if (slot_push(d, (struct p2p_slot){ start, end, now, len, lost }) < 0)
-        return; /* out of memory: the packet is lost, the run goes on */
+    if (slot_push(d, (struct p2p_slot){ start, end, now, len, false }) < 0) {
+        pkt_free(p); /* out of memory: the packet is lost, the run goes on */
+        return;
+    }
     qdisc_account_in(d->q, len, now);
+    d->slots[(d->shead + d->sn - 1) & (d->scap - 1)].lost = launch(d, p, end);
 }
 
 /* Loss decisions counted so far: the event-driven path draws for a queued packet when it
