@@ -17,7 +17,7 @@
  * packets are serialized: a lost packet used the link's capacity but never arrives. The
  * ring grows only when more packets are in flight than ever before (warm-up), never per
  * packet. A drop-tail direction without outages whose "qlen" vector is not recorded needs
- * no transmitter event at all: it is served as a scheduled FIFO (below), with the same
+ * no transmitter event at all: it is served as a scheduled FIFO (p2p_fifo.c), with the same
  * results to the last bit.
  *
  * Statistics per direction, module "LINK.NODE" (NODE = the transmitting end): tx_packets,
@@ -78,7 +78,7 @@ static void pull(struct p2p_dir *d, sim_time_t now)
 
 /* Puts a packet whose serialization ends at `end` on the wire, unless the loss model
  * takes it (true): it arrives at end + delay. */
-static bool launch(struct p2p_dir *d, struct packet *p, sim_time_t end)
+bool p2p_launch(struct p2p_dir *d, struct packet *p, sim_time_t end)
 {
     sim_time_t at = end + d->link->cfg.delay;
     if (loss_lose(&d->loss)) {
@@ -101,7 +101,7 @@ static void departure(struct sched *s, void *ctx, void *arg)
     sim_time_t now = sched_now(s);
     d->in_service = NULL;
     d->departure_ev = 0;
-    launch(d, p, now);
+    p2p_launch(d, p, now);
     pull(d, now);
 }
 
@@ -151,108 +151,10 @@ static void start_service(struct p2p_dir *d, struct packet *p)
  * -33% for N = 1, 10, 100 (4.32 M -> 3.11 M, 4.59 M -> 3.26 M, 5.26 M -> 3.51 M) with the same
  * packets, drops and cancellations; CPU 0.342 -> 0.325 s, 0.456 -> 0.423 s, 0.690 -> 0.638
  * s. `make bench BENCHES=net_chain`: 76 -> 68 ns per packet-hop (topology). */
-static void serialize_idle(struct p2p_dir *d, struct packet *p, sim_time_t now)
+void p2p_serialize_idle(struct p2p_dir *d, struct packet *p, sim_time_t now)
 {
     sim_time_t tx = serialize(d, p, now);
-    launch(d, p, now + tx);
-}
-
-/* ---- the scheduled FIFO ------------------------------------------------------------------
- *
- * A drop-tail FIFO in front of a transmitter that nothing interrupts (no outages) is
- * deterministic from the moment a packet is accepted: it starts serializing when every
- * packet accepted before it has finished (the previous end, or now), and arrives `delay`
- * after it ends. So the packet goes into the pipe at once with its final arrival time, and
- * the transmitter needs no event at all (the event-driven path has one per queued packet: a
- * departure or a wake). What the queue's accounting needs is kept in a ring of slots (start,
- * end, enqueue time, bytes) of the packets accepted but not yet started; before anything
- * else happens on the direction at time t, the slots that started by t leave the queue at
- * their start times (catch_up), so the drop-tail test sees the occupancy at t and the
- * integrals, maximum and sojourn are those of the event-driven path, computed at the same
- * instants in the same order. The loss model still draws once per packet in service order
- * (at acceptance instead of at departure: the same draw for the same packet). One
- * difference: when a packet arrives at the very picosecond a queued packet starts, the
- * start comes first here (the queue has already made room), while the event-driven path
- * orders them by event insertion. Used when the discipline is drop-tail, the link has no
- * outage schedule or process and the "qlen" vector is not recorded (it samples every
- * dequeue); otherwise the event-driven path runs. Measured on the dumbbells: departure and
- * wake events disappear, about 30% of all events (docs/performance.md). */
-
-/* The slots that started by now leave the queue, each at its start, and are counted as
- * serialized, as start_service does on the event-driven path. */
-static void catch_up(struct p2p_dir *d, sim_time_t now)
-{
-    while (d->sn) {
-        const struct p2p_slot *s = &d->slots[d->shead];
-        if (s->start > now)
-            return;
-        qdisc_account_out(d->q, s->bytes, s->enq, s->start);
-        d->tx_packets++;
-        d->tx_bytes += s->bytes;
-        d->busy_ps += s->end - s->start;
-        d->busy_until = s->end;
-        d->lost_in_service = s->lost;
-        d->shead = (d->shead + 1) & (d->scap - 1);
-        d->sn--;
-    }
-}
-
-static int slot_push(struct p2p_dir *d, struct p2p_slot s)
-{
-    if (d->sn == d->scap) {
-        size_t cap = d->scap ? d->scap * 2 : 16;
-        struct p2p_slot *r = malloc(cap * sizeof *r);
-        if (!r)
-            return -1;
-        for (size_t i = 0; i < d->sn; i++)
-            r[i] = d->slots[(d->shead + i) & (d->scap - 1)];
-        free(d->slots);
-        d->slots = r;
-        d->scap = cap;
-        d->shead = 0;
-    }
-    d->slots[(d->shead + d->sn) & (d->scap - 1)] = s;
-    d->sn++;
-    return 0;
-}
-
-static void scheduled_transmit(struct p2p_dir *d, struct packet *p, sim_time_t now)
-{
-    catch_up(d, now);
-    if (!d->sn && now >= d->busy_until && qdisc_bypass(d->q, p, now)) {
-        d->lost_in_service = false; /* drawn at its start on both paths: it counts */
-        serialize_idle(d, p, now);
-        return;
-    }
-    if (!qdisc_fits(d->q, p)) {
-        qdisc_drop(d->q, p, QDROP_LIMIT);
-        return;
-    }
-    bytes_t len = pkt_wire_len(p);
-    sim_time_t start = d->sn ? d->slots[(d->shead + d->sn - 1) & (d->scap - 1)].end
-                             : d->busy_until;
-    sim_time_t end = start + time_to_send(len, d->link->cfg.rate);
-    if (slot_push(d, (struct p2p_slot){ start, end, now, len, false }) < 0) {
-        pkt_free(p); /* out of memory: the packet is lost, the run goes on */
-        return;
-    }
-    qdisc_account_in(d->q, len, now);
-    d->slots[(d->shead + d->sn - 1) & (d->scap - 1)].lost = launch(d, p, end);
-}
-
-/* Loss decisions counted so far: the event-driven path draws for a queued packet when it
- * has been serialized, this one when it is accepted, so the packets not yet serialized at
- * the end of the run (still waiting, or the one in service) must not count. */
-static uint64_t loss_drops_so_far(const struct p2p_dir *d, sim_time_t now)
-{
-    uint64_t n = d->loss.lost;
-    if (!d->scheduled)
-        return n;
-    if (d->busy_until > now && d->lost_in_service)
-        n--;
-    for (size_t i = 0; i < d->sn; i++)
-        n -= d->slots[(d->shead + i) & (d->scap - 1)].lost;
-    return n;
+    p2p_launch(d, p, now + tx);
 }
 
 static void p2p_transmit(struct net_if *ifc, struct packet *p)
@@ -270,7 +172,7 @@ static void p2p_transmit(struct net_if *ifc, struct packet *p)
     }
     sim_time_t now = sched_now(d->link->sched);
     if (d->scheduled) {
-        scheduled_transmit(d, p, now);
+        p2p_fifo_transmit(d, p, now);
         return;
     }
     /* Idle: nothing in service and no departure or wake pending; free: also done
@@ -278,7 +180,7 @@ static void p2p_transmit(struct net_if *ifc, struct packet *p)
     bool idle = !d->in_service && !d->departure_ev;
     bool free_now = idle && now >= d->busy_until;
     if (free_now && qdisc_bypass(d->q, p, now)) {
-        serialize_idle(d, p, now);
+        p2p_serialize_idle(d, p, now);
         return;
     }
     int rc = qdisc_enqueue(d->q, p, now);
@@ -341,7 +243,7 @@ static void p2p_finish(void *obj, struct model_ctx *ctx)
     sim_time_t now = sched_now(ctx->sched);
     for (int i = 0; i < 2; i++) {
         struct p2p_dir *d = &l->dir[i];
-        catch_up(d, now);
+        p2p_fifo_catch_up(d, now);
         /* Busy time counts whole packets started: remove what the one still being
          * serialized has left beyond the end of the run. */
         double busy = (double)(d->busy_ps - (d->busy_until > now ? d->busy_until - now : 0));
@@ -349,7 +251,7 @@ static void p2p_finish(void *obj, struct model_ctx *ctx)
         results_scalar(ctx->results, d->module, "tx_bytes", "B", (double)d->tx_bytes);
         results_scalar(ctx->results, d->module, "mtu_drops", "pkt", (double)d->mtu_drops);
         results_scalar(ctx->results, d->module, "loss_drops", "pkt",
-                       (double)loss_drops_so_far(d, now));
+                       (double)p2p_fifo_loss_drops(d, now));
         results_scalar(ctx->results, d->module, "utilization", "",
                        now > 0 ? busy / (double)now : 0.0);
         qdisc_record(d->q, ctx->results, d->module, now);

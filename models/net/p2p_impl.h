@@ -88,6 +88,18 @@ struct p2p {
 int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void **out,
                char *err, size_t errlen);
 
+/* p2p.c: puts a packet whose serialization ends at `end` on the wire, unless the loss model
+ * takes it (true); serializes a packet that found the direction idle, from now. */
+bool p2p_launch(struct p2p_dir *d, struct packet *p, sim_time_t end);
+void p2p_serialize_idle(struct p2p_dir *d, struct packet *p, sim_time_t now);
+
+/* p2p_fifo.c: the scheduled FIFO (d->scheduled). transmit takes a packet offered at now;
+ * catch_up moves the queue's accounting to now; loss_drops is the loss_drops scalar at now
+ * (the loss model's count less the packets not serialized yet). */
+void p2p_fifo_transmit(struct p2p_dir *d, struct packet *p, sim_time_t now);
+void p2p_fifo_catch_up(struct p2p_dir *d, sim_time_t now);
+uint64_t p2p_fifo_loss_drops(const struct p2p_dir *d, sim_time_t now);
+
 /* Parses the schedule or sets up the random process and schedules the first change; 0 or
  * -1 with a message. */
 int p2p_outage_init(struct p2p *l, struct model_ctx *ctx, char *err, size_t errlen);
