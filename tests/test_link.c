@@ -42,7 +42,8 @@ static struct nt_arrivals *listen_b(struct world *w)
 
 static void test_single_packet_arrives_after_serialization_plus_delay_to_the_picosecond(void)
 {
-    /* 1000 B at 10 Mbit/s = 800 us exactly, + 5 ms propagation. */
+    /* 1000 B at 10 Mbit/s = 800 us exactly, + 5 ms propagation (10 Mbit/s divides 8 * 10^12:
+     * the link multiplies by 800 000 ps per byte). */
     struct world *w = two_nodes("    rate: 10Mbps\n    delay: 5ms\n", time_from_s(1));
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     struct nt_arrivals *a = listen_b(w);
@@ -53,7 +54,8 @@ static void test_single_packet_arrives_after_serialization_plus_delay_to_the_pic
     world_free(w);
 
     /* 125 B = 1000 bits at 3 Mbit/s = 333333.33... ns: the last bit is on the wire at the
-     * next picosecond, 333333334 ps; + 1 us propagation. */
+     * next picosecond, 333333334 ps; + 1 us propagation (3 Mbit/s does not divide 8 * 10^12:
+     * the link divides and rounds up). */
     w = two_nodes("    rate: 3Mbps\n    delay: 1us\n", time_from_s(1));
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     a = listen_b(w);

@@ -119,7 +119,7 @@ static void wake(struct sched *s, void *ctx, void *arg)
  * its duration. */
 static sim_time_t serialize(struct p2p_dir *d, const struct packet *p, sim_time_t now)
 {
-    sim_time_t tx = time_to_send(pkt_wire_len(p), d->link->cfg.rate);
+    sim_time_t tx = p2p_tx_time(d->link, pkt_wire_len(p));
     d->tx_packets++;
     d->tx_bytes += pkt_wire_len(p);
     d->busy_ps += tx;
@@ -323,6 +323,10 @@ int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void
     }
     l->cfg = *c;
     l->sched = ctx->sched;
+    if ((uint64_t)(8 * PS_PER_S) % c->rate == 0) {
+        l->ps_per_byte = (sim_time_t)((uint64_t)(8 * PS_PER_S) / c->rate);
+        l->exact_len_max = (bytes_t)(INT64_MAX / l->ps_per_byte);
+    }
     l->up = true;
     snprintf(l->name, sizeof l->name, "%s", name);
     if (model_ctx_on_free(ctx, p2p_release, l) < 0) {

@@ -79,6 +79,8 @@ struct p2p_outage {
 struct p2p {
     struct p2p_config cfg;
     struct sched *sched;
+    sim_time_t ps_per_byte;   /* 8 s / rate when that is a whole number of ps, else 0 */
+    bytes_t exact_len_max;    /* longest packet whose L * ps_per_byte fits sim_time_t */
     bool up;
     struct p2p_outage outage;
     struct p2p_dir dir[2];
@@ -87,6 +89,16 @@ struct p2p {
 
 int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void **out,
                char *err, size_t errlen);
+
+/* Serialization time of `len` wire bytes, exactly time_to_send(len, rate): a multiply when
+ * the rate divides 8 * 10^12 (100 Mbit/s: 80 000 ps per byte; every decimal rate down to
+ * 1 bit/s in steps that divide it), the 64-bit division otherwise. */
+static inline sim_time_t p2p_tx_time(const struct p2p *l, bytes_t len)
+{
+    if (l->ps_per_byte && len <= l->exact_len_max)
+        return (sim_time_t)len * l->ps_per_byte;
+    return time_to_send(len, l->cfg.rate);
+}
 
 /* p2p.c: puts a packet whose serialization ends at `end` on the wire, unless the loss model
  * takes it (true); serializes a packet that found the direction idle, from now. */
