@@ -7,6 +7,8 @@
  *   steering:   bytes added to the SYN and to every later client->server packet, what that
  *               costs a full-size 1500-byte packet (H6), the dMCP's flow entries and bytes
  *               of state per connection, and whether the server stays visible on the path.
+ *               srcroute is measured twice: with the full SRH and with the reduced one
+ *               (mcp.srh_reduced); the two differ on IPv6 packets only (40 vs 24 bytes).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,14 +44,21 @@ struct frame {
 static mcp_ns_t tnow;
 static mcp_ns_t t_now(void *ctx) { (void)ctx; return tnow; }
 
-static struct mcp *make(enum mcp_role role, const char *sig, const char *steer, char *err,
-                        size_t errlen)
+/* One steering row of the table: a design and the variant of it measured. */
+struct steer_row {
+    const char *label, *steer;
+    bool srh_reduced;
+};
+
+static struct mcp *make(enum mcp_role role, const char *sig, const struct steer_row *row,
+                        char *err, size_t errlen)
 {
     struct mcp_config c;
     mcp_config_defaults(&c);
     c.role = role;
     snprintf(c.signal, sizeof c.signal, "%s", sig);
-    snprintf(c.steer, sizeof c.steer, "%s", steer);
+    snprintf(c.steer, sizeof c.steer, "%s", row->steer);
+    c.srh_reduced = row->srh_reduced;
     c.flow_capacity = 1u << 16;
     c.halfopen_max = 1u << 14;
     c.cache_entries = 1024;
@@ -73,11 +82,11 @@ static int tcp_optlen(const uint8_t *p, size_t len)
     return wire_pkt_decode(p, len, &w) == 0 && w.has_tcp ? w.tcp.optlen : -1;
 }
 
-static int measure(const struct frame *f, size_t n, const char *sig, const char *steer,
+static int measure(const struct frame *f, size_t n, const char *sig, const struct steer_row *row,
                    struct measure *r, char *err, size_t errlen)
 {
-    struct mcp *u = make(MCP_ROLE_UMCP, sig, steer, err, errlen);
-    struct mcp *d = u ? make(MCP_ROLE_DMCP, sig, steer, err, errlen) : NULL;
+    struct mcp *u = make(MCP_ROLE_UMCP, sig, row, err, errlen);
+    struct mcp *d = u ? make(MCP_ROLE_DMCP, sig, row, err, errlen) : NULL;
     if (!d) {
         mcp_destroy(u);
         return -1;
@@ -181,9 +190,10 @@ static int table_run(int argc, char **argv)
     printf("MCP designs measured on %s (%zu packets)\n\n", path, n);
     printf("H1 - signalling (steering: ssr)      SYN options before -> after   left  "
            "signal fits\n");
+    const struct steer_row ssr = { "ssr", "ssr", false };
     for (int s = 0; mcp_signal_names[s] && status == EXIT_OK; s++) {
         struct measure r;
-        if (measure(f, n, mcp_signal_names[s], "ssr", &r, err, sizeof err) != 0) {
+        if (measure(f, n, mcp_signal_names[s], &ssr, &r, err, sizeof err) != 0) {
             status = EXIT_FAIL;
             break;
         }
@@ -195,18 +205,25 @@ static int table_run(int argc, char **argv)
     }
     printf("\nH3/H6 - steering (signal: flag)      SYN +B  per packet +B  of 1500 B  "
            "dMCP entries/conn  state/conn  server visible\n");
-    for (int t = 0; mcp_steer_names[t] && status == EXIT_OK; t++) {
+    struct steer_row rows[8];
+    size_t nrows = 0;
+    for (int t = 0; mcp_steer_names[t] && nrows + 2 <= sizeof rows / sizeof rows[0]; t++) {
+        rows[nrows++] = (struct steer_row){ mcp_steer_names[t], mcp_steer_names[t], false };
+        if (strcmp(mcp_steer_names[t], "srcroute") == 0)
+            rows[nrows++] = (struct steer_row){ "srcroute, reduced SRH", "srcroute", true };
+    }
+    for (size_t t = 0; t < nrows && status == EXIT_OK; t++) {
         struct measure r;
-        if (measure(f, n, "flag", mcp_steer_names[t], &r, err, sizeof err) != 0) {
+        if (measure(f, n, "flag", &rows[t], &r, err, sizeof err) != 0) {
             status = EXIT_FAIL;
             break;
         }
         double per = r.c2s_pkts ? (double)r.c2s_added_after_syn / (double)r.c2s_pkts : 0.0;
         double conn = r.connections ? (double)r.connections : 1.0;
-        printf("  %-34s %6d  %13.1f  %8.2f%%  %17.1f  %8.0f B  %s\n", mcp_steer_names[t],
+        printf("  %-34s %6d  %13.1f  %8.2f%%  %17.1f  %8.0f B  %s\n", rows[t].label,
                r.syn_delta, per, 100.0 * per / 1500.0,
                (double)r.dmcp_peak_flows / conn, (double)r.dmcp_peak_state / conn,
-               strcmp(mcp_steer_names[t], "rewrite") == 0 || strcmp(mcp_steer_names[t], "tunnel") == 0
+               strcmp(rows[t].steer, "rewrite") == 0 || strcmp(rows[t].steer, "tunnel") == 0
                    ? "no (dMCP only)"
                    : "yes");
     }
@@ -214,8 +231,10 @@ static int table_run(int argc, char **argv)
         fprintf(stderr, "mcpsim mcp-table: %s\n", err);
     else
         printf("\nssr: 0 bytes per packet but one source-specific route per customer prefix in "
-               "every router between uMCP and dMCP.\n\"of 1500 B\": goodput penalty of a full-size "
-               "packet (H6). State: peak bytes of flow entries at the dMCP per connection.\n");
+               "every router between uMCP and dMCP.\nsrcroute: IPv4 LSRR 8 B; IPv6 SRH 40 B, "
+               "reduced SRH (mcp.srh_reduced, RFC 8754 4.1.1) 24 B.\n\"of 1500 B\": goodput "
+               "penalty of a full-size packet (H6). State: peak bytes of flow entries at the dMCP "
+               "per connection.\n");
     for (size_t i = 0; i < n; i++)
         free(f[i].ip);
     free(f);

@@ -1,7 +1,7 @@
 /* test_mcp_replay.c - `mcpsim replay --role umcp|dmcp` end to end: the outputs pass
  * ../shared/tools/check-pcap.sh (tshark as an independent decoder), tshark decodes what the
- * uMCP inserted (MPTCP proposal option, proxy flag, LSRR, SRH, IP-in-IP, rewritten
- * destination), the dMCP gives back the capture, the decisions file has one row per packet.
+ * uMCP inserted (MPTCP proposal option, proxy flag, LSRR, SRH full and reduced, IP-in-IP,
+ * rewritten destination), the dMCP gives back the capture, the decisions file has one row per packet.
  * Counts compared are exact: they are the capture's packets in one direction (capture b: 377 frames,
  * 167 client->server; g6: 1464 frames, 705 client->server). */
 #include <stdlib.h>
@@ -144,6 +144,40 @@ static void test_replay_flag_srh_tunnel_and_rewrite_decode_in_tshark(void)
     CU_ASSERT_EQUAL(check_pcap(tmp("r.pcap"), "-a mptcp.connection.unsupported_algorithm"), 0);
 }
 
+static void test_replay_reduced_srh_decodes_in_tshark_and_round_trips(void)
+{
+    if (!harness_have_tool("tshark")) {
+        harness_skip("tshark not installed");
+        return;
+    }
+    char *out = NULL;
+    const char *sets = "--set mcp.signal=flag --set mcp.steer=srcroute --set mcp.srh_reduced=true";
+    CU_ASSERT_EQUAL_FATAL(replay(harness_shared(CAP_G6), "sr.pcap", "umcp", sets, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "bytes.added                     16920")); /* 705 x 24 */
+    free(out);
+    /* Every client->server packet: a 24-byte SRH (Hdr Ext Len 2), Segments Left 1 = Last
+     * Entry + 1, the dMCP only in the destination, the server as the one list entry. */
+    CU_ASSERT_EQUAL(tshark_count(tmp("sr.pcap"),
+                                 "ipv6.routing.type == 4 && ipv6.routing.len == 2 && "
+                                 "ipv6.routing.segleft == 1 && ipv6.routing.srh.last_entry == 0 "
+                                 "&& ipv6.dst == 2001:db8::2 && !(ipv6.routing.srh.addr == "
+                                 "2001:db8::2)"),
+                    705);
+    CU_ASSERT_EQUAL(check_pcap(tmp("sr.pcap"), "-a mptcp.connection.unsupported_algorithm"), 0);
+    /* A dMCP left at the default (full form) removes it all the same. */
+    CU_ASSERT_EQUAL(replay(tmp("sr.pcap"), "srd.pcap", "dmcp",
+                           "--set mcp.signal=flag --set mcp.steer=srcroute", &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "bytes.removed                   16920"));
+    free(out);
+    CU_ASSERT(same_frames(CAP_G6, tmp("srd.pcap")));
+    /* mcp-table on the IPv6 capture: 40 bytes per packet full, 24 reduced (H6). */
+    snprintf(cmd, sizeof cmd, "%s mcp-table %s", harness_mcpsim(), harness_shared(CAP_G6));
+    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "srcroute                               40           40.0      2.67%"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "srcroute, reduced SRH                  24           24.0      1.60%"));
+    free(out);
+}
+
 static void test_replay_rejects_bad_parameters_with_status_2(void)
 {
     char *out = NULL;
@@ -180,4 +214,5 @@ SUITE(mcp_replay, NULL, NULL,
       TEST(test_mcp_table_reports_measured_bytes_per_design),
       TEST(test_replay_prefer_proxy_lsrr_is_decoded_by_tshark_and_round_trips),
       TEST(test_replay_flag_srh_tunnel_and_rewrite_decode_in_tshark),
+      TEST(test_replay_reduced_srh_decodes_in_tshark_and_round_trips),
       TEST(test_replay_rejects_bad_parameters_with_status_2))

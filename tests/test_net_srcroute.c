@@ -1,6 +1,6 @@
 /* test_net_srcroute.c - source routing through listed hops: IPv4 LSRR and SSRR (RFC 791
  * section 3.1), IPv6 SRH endpoints (RFC 8754 section 4.3.1) with and without penultimate
- * segment pop, the RFC 7126 filter (drop_source_routed), and capture files that tshark
+ * segment pop, in full and reduced form (section 4.1.1), the RFC 7126 filter (drop_source_routed), and capture files that tshark
  * decodes cleanly with the source-route and SRH fields as expected.
  *
  * Topology: the shortest path h0 - r1 - r2 - h4, and a detour r1 - x - r2 that only a source
@@ -46,8 +46,9 @@ static struct packet *routed_v4(struct world *w, uint8_t type, const uint32_t *h
     return p;
 }
 
-/* h0 -> h4 over IPv6 with an SRH through hops (last digit of fd00::N). */
-static struct packet *routed_v6(struct world *w, const uint8_t *hop_ids, size_t n)
+/* h0 -> h4 over IPv6 with an SRH through hops (last digit of fd00::N), full or reduced. */
+static struct packet *routed_v6_as(struct world *w, const uint8_t *hop_ids, size_t n,
+                                   bool reduced)
 {
     struct packet *p = ipt_udp(w, "fd00::1", "fd00::4", 64, 200);
     static struct ipv6_hdr h;
@@ -58,13 +59,21 @@ static struct packet *routed_v6(struct world *w, const uint8_t *hop_ids, size_t 
         hops[i][0] = 0xfd;
         hops[i][15] = hop_ids[i];
     }
-    if (!p || ipv6_decode(pkt_data(p), pkt_len(p), &h) < 0 ||
-        ipv6_srh_insert(&h, (const uint8_t(*)[16])hops, n) < 0)
+    if (!p || ipv6_decode(pkt_data(p), pkt_len(p), &h) < 0)
+        return NULL;
+    const uint8_t(*list)[16] = (const uint8_t(*)[16])hops;
+    int err = reduced ? ipv6_srh_insert_reduced(&h, list, n) : ipv6_srh_insert(&h, list, n);
+    if (err < 0)
         return NULL;
     pkt_pull(p, IPV6_HDR_LEN);
     uint8_t *front = pkt_push(p, ipv6_hdr_len(&h));
     ipv6_encode(&h, front, ipv6_hdr_len(&h), &len);
     return p;
+}
+
+static struct packet *routed_v6(struct world *w, const uint8_t *hop_ids, size_t n)
+{
+    return routed_v6_as(w, hop_ids, n, false);
 }
 
 static void test_lsrr_packet_takes_the_listed_detour_and_records_it(void)
@@ -195,7 +204,7 @@ static void test_drop_source_routed_filters_lsrr_and_srh_but_not_plain_packets(v
     world_free(w);
 }
 
-static void srh_case(bool psp)
+static void srh_case(bool psp, bool reduced)
 {
     struct world *w = topo("", psp ? "    srh_psp: true\n" : "", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
@@ -204,7 +213,7 @@ static void srh_case(bool psp)
     ipt_trace_nodes(w, names, 5, &tr);
     ipt_listen_udp(w, "h4", 9, &rx);
     const uint8_t x6 = 5;
-    net_node_send(ipt_node(w, "h0"), routed_v6(w, &x6, 1));
+    net_node_send(ipt_node(w, "h0"), routed_v6_as(w, &x6, 1, reduced));
     world_run(w, NULL, NULL);
     CU_ASSERT_STRING_EQUAL(tr.buf, "h0 r1 x r2 h4 ");
     CU_ASSERT_EQUAL_FATAL(rx.n, 1);
@@ -214,26 +223,71 @@ static void srh_case(bool psp)
     CU_ASSERT_EQUAL(h.proto, 17);
     struct ipv6_srh s;
     if (psp) {
-        /* x consumed the last segment and popped the header: 40 bytes shorter. */
+        /* x consumed the last segment and popped the header: 40 (24) bytes shorter. */
         CU_ASSERT_EQUAL(ipv6_srh_get(&h, &s), WIRE_E_NOT_FOUND);
         CU_ASSERT_EQUAL(h.plen, 8 + 200);
     } else {
+        /* Full: {h4, x}, 40 bytes; reduced: {h4} only, x was in the destination, 24. */
         CU_ASSERT_EQUAL_FATAL(ipv6_srh_get(&h, &s), 0);
         CU_ASSERT_EQUAL(s.segleft, 0);
-        CU_ASSERT_EQUAL(s.nseg, 2);
-        CU_ASSERT_EQUAL(h.plen, 40 + 8 + 200);
+        CU_ASSERT_EQUAL(s.nseg, reduced ? 1 : 2);
+        CU_ASSERT_EQUAL(h.plen, (reduced ? 24 : 40) + 8 + 200);
     }
     world_free(w);
 }
 
 static void test_srh_endpoint_updates_the_destination_from_the_segment_list(void)
 {
-    srh_case(false);
+    srh_case(false, false);
 }
 
 static void test_srh_penultimate_segment_pop_removes_the_header(void)
 {
-    srh_case(true);
+    srh_case(true, false);
+}
+
+static void test_reduced_srh_reaches_the_final_destination_through_its_endpoint(void)
+{
+    srh_case(false, true);
+    srh_case(true, true);
+}
+
+/* Reduced SRH through {x, r1}: the first segment x is only in the destination; at x the next
+ * one must come from Segment List[Last Entry] (r1), which sends the packet back the way it
+ * came before r1 forwards it to h4. The same list twice in a row ({x, x}) is processed in
+ * one visit. */
+static void test_reduced_srh_second_segment_comes_from_the_last_list_entry(void)
+{
+    struct world *w = topo("", "", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct ipt_trace tr;
+    struct ipt_rx rx;
+    ipt_trace_nodes(w, names, 5, &tr);
+    ipt_listen_udp(w, "h4", 9, &rx);
+    const uint8_t back[2] = { 5, 2 };
+    net_node_send(ipt_node(w, "h0"), routed_v6_as(w, back, 2, true));
+    world_run(w, NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(tr.buf, "h0 r1 x r1 r2 h4 ");
+    CU_ASSERT_EQUAL_FATAL(rx.n, 1);
+    static struct ipv6_hdr h;
+    struct ipv6_srh s;
+    CU_ASSERT_EQUAL_FATAL(ipv6_decode(rx.last, rx.last_len, &h), 0);
+    CU_ASSERT_EQUAL_FATAL(ipv6_srh_get(&h, &s), 0);
+    CU_ASSERT_EQUAL(s.segleft, 0);
+    CU_ASSERT_EQUAL(s.last_entry, 1);
+    CU_ASSERT_EQUAL(s.segs[16 + 15], 2); /* Segment List[1] = r1, [0] = h4 */
+    CU_ASSERT_EQUAL(h.dst[15], 4);
+    world_free(w);
+    w = topo("", "", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    ipt_trace_nodes(w, names, 5, &tr);
+    ipt_listen_udp(w, "h4", 9, &rx);
+    const uint8_t twice[2] = { 5, 5 };
+    net_node_send(ipt_node(w, "h0"), routed_v6_as(w, twice, 2, true));
+    world_run(w, NULL, NULL);
+    CU_ASSERT_STRING_EQUAL(tr.buf, "h0 r1 x r2 h4 ");
+    CU_ASSERT_EQUAL(rx.n, 1);
+    world_free(w);
 }
 
 static int tshark_fields(const char *file, const char *fields, char **out)
@@ -287,6 +341,46 @@ static void test_captured_source_routes_decode_cleanly_in_tshark(void)
     free(out);
 }
 
+/* The {x, r1} detour of a reduced SRH, captured on every interface: every file passes
+ * check-pcap.sh, and at x tshark sees the packet arrive with x only in the destination
+ * (Segments Left 2 = Last Entry + 1, list {h4, r1}) and leave towards r1 (Segments Left 1). */
+static void test_reduced_srh_captures_decode_cleanly_in_tshark(void)
+{
+    if (!harness_have_tool("tshark")) {
+        harness_skip("tshark not installed");
+        return;
+    }
+    char dir[512], cmd[1200], file[600], *out = NULL;
+    snprintf(dir, sizeof dir, "%s/srh-reduced-pcap", harness_tmpdir());
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
+    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, NULL), 0);
+    struct world *w = topo("", "", dir);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct ipt_rx rx; /* a listener, so that h4 sends no port unreachable back */
+    ipt_listen_udp(w, "h4", 9, &rx);
+    const uint8_t back[2] = { 5, 2 };
+    net_node_send(ipt_node(w, "h0"), routed_v6_as(w, back, 2, true));
+    world_run(w, NULL, NULL);
+    world_free(w);
+    const char *files[] = { "h0-l1", "r1-lx1", "x-lx1", "r1-l2", "r2-l3", "h4-l3" };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(cmd, sizeof cmd, "%s -q %s/%s.pcap", harness_shared("tools/check-pcap.sh"),
+                 dir, files[i]);
+        CU_ASSERT_EQUAL(harness_run(cmd, NULL), 0);
+    }
+    const char *fields = "-e ipv6.dst -e ipv6.routing.len -e ipv6.routing.segleft "
+                         "-e ipv6.routing.srh.last_entry -e ipv6.routing.srh.addr";
+    snprintf(file, sizeof file, "%s/x-lx1.pcap", dir);
+    CU_ASSERT_EQUAL(tshark_fields(file, fields, &out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "fd00::5\t4\t2\t1\tfd00::4,fd00::2\n"
+                                "fd00::2\t4\t1\t1\tfd00::4,fd00::2\n");
+    free(out);
+    snprintf(file, sizeof file, "%s/h4-l3.pcap", dir);
+    CU_ASSERT_EQUAL(tshark_fields(file, fields, &out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "fd00::4\t4\t0\t1\tfd00::4,fd00::2\n");
+    free(out);
+}
+
 SUITE(net_srcroute, NULL, NULL,
       TEST(test_lsrr_packet_takes_the_listed_detour_and_records_it),
       TEST(test_route_listing_a_node_twice_in_a_row_is_processed_in_one_visit),
@@ -295,4 +389,7 @@ SUITE(net_srcroute, NULL, NULL,
       TEST(test_drop_source_routed_filters_lsrr_and_srh_but_not_plain_packets),
       TEST(test_srh_endpoint_updates_the_destination_from_the_segment_list),
       TEST(test_srh_penultimate_segment_pop_removes_the_header),
-      TEST(test_captured_source_routes_decode_cleanly_in_tshark))
+      TEST(test_reduced_srh_reaches_the_final_destination_through_its_endpoint),
+      TEST(test_reduced_srh_second_segment_comes_from_the_last_list_entry),
+      TEST(test_captured_source_routes_decode_cleanly_in_tshark),
+      TEST(test_reduced_srh_captures_decode_cleanly_in_tshark))

@@ -52,6 +52,7 @@ struct mcp_config {
     /* steering */
     uint8_t dmcp4[4], dmcp6[16];   /* the dMCP's addresses */
     uint8_t umcp4[4], umcp6[16];   /* the uMCP's addresses (tunnel source) */
+    bool srh_reduced;          /* srcroute, IPv6: reduced SRH (RFC 8754 4.1.1), 24 B not 40 */
     enum mcp_carry carry;
     enum mcp_addr_mode addr_mode;
     uint8_t pool4[4], pool6[16];   /* address-sharing pool address */

@@ -45,6 +45,8 @@ void mcp_config_defaults(struct mcp_config *c)
     memcpy(c->pool6, pre6, 4);
     c->pool6[5] = 1;
     c->pool6[15] = 1;
+    /* The full SRH, as a Linux seg6 source builds it (docs/mcp-datapath.md). */
+    c->srh_reduced = false;
     c->carry = MCP_CARRY_MPCONVERT;
     c->addr_mode = MCP_ADDR_PRESERVE;
     c->pool_port_min = 1024;

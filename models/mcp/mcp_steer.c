@@ -4,9 +4,11 @@
  *   ssr       source-specific routing: nothing per packet; the network holds one route per
  *             (client prefix, any) -> dMCP (mcp_routes_needed reports them). Addresses kept.
  *   srcroute  per-packet source route: IPv4 LSRR through the dMCP (8 bytes), IPv6 SRH with
- *             segments {S, dMCP} (40 bytes; the reduced 24-byte SRH is not built). Added by
- *             the uMCP to every client->server packet, removed by the dMCP (which must be the
- *             header destination: a route somebody else put there is left alone).
+ *             segments {S, dMCP} (40 bytes), or with `srh_reduced` the reduced SRH of RFC 8754
+ *             section 4.1.1 listing only {S} (24 bytes: the dMCP is the destination). Added
+ *             by the uMCP to every client->server packet, removed by the dMCP (which must be
+ *             the header destination: a route somebody else put there is left alone),
+ *             whichever form it has.
  *   rewrite   destination rewritten to the dMCP; the original destination travels once, in
  *             the SYN payload (MP_CONVERT information element, proposals.h, or RFC 8803
  *             Convert Connect TLV, convert.h: parameter `carry`), and later packets carry
@@ -75,7 +77,9 @@ static int srcroute_apply(struct mcp *m, struct mcp_pkt *p, struct mcp_flow *f)
         uint32_t hop = rd32(m->cfg.dmcp4);
         err = ipv4_route_insert(&p->w.ip.v4, IPOPT_LSRR, &hop, 1);
     } else {
-        err = ipv6_srh_insert(&p->w.ip.v6, (const uint8_t(*)[16])m->cfg.dmcp6, 1);
+        const uint8_t(*hop)[16] = (const uint8_t(*)[16])m->cfg.dmcp6;
+        err = m->cfg.srh_reduced ? ipv6_srh_insert_reduced(&p->w.ip.v6, hop, 1)
+                                 : ipv6_srh_insert(&p->w.ip.v6, hop, 1);
     }
     if (err)
         return err;
@@ -119,9 +123,10 @@ static int srcroute_remove(struct mcp *m, struct mcp_pkt *p, struct mcp_flow *f)
 
 static uint32_t srcroute_bytes(const struct mcp *m, uint8_t family)
 {
-    (void)m;
-    /* NOP + LSRR(3 + 4) ; SRH 8 + 2 x 16 */
-    return family == 4 ? 8 : 40;
+    /* NOP + LSRR(3 + 4); SRH 8 + 2 x 16, reduced 8 + 16 (the dMCP only in the destination) */
+    if (family == 4)
+        return 8;
+    return (uint32_t)ipv6_srh_len(m->cfg.srh_reduced ? 1 : 2);
 }
 
 /* ---- rewrite ---- */

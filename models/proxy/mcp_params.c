@@ -15,6 +15,10 @@ const struct param_def mcp_param_defs[] = {
     { "steer", PARAM_ENUM, F(steer), "ssr",
       "how steered packets reach the dMCP (protocol.md 3)", "ssr|srcroute|rewrite|tunnel", 0,
       0 },
+    { "srh_reduced", PARAM_BOOL, F(srh_reduced), "false",
+      "srcroute over IPv6: reduced SRH without the dMCP in the segment list (RFC 8754 4.1.1, "
+      "24 bytes instead of 40)",
+      NULL, 0, 0 },
     { "flag_bit", PARAM_ENUM, F(flag_bit), "D",
       "MP_CAPABLE spare bit used as proxy flag [U] (v0 allows C..G, v1 D..G)", "C|D|E|F|G", 0,
       0 },
@@ -163,6 +167,7 @@ int mcp_params_to_config(const struct mcp_params *p, struct mcp_config *c, char 
         addr("pool4", p->pool4, 4, c->pool4, err, errlen) ||
         addr("pool6", p->pool6, 6, c->pool6, err, errlen))
         return -1;
+    c->srh_reduced = p->srh_reduced;
     c->carry = p->carry == 1 ? MCP_CARRY_CONVERT : MCP_CARRY_MPCONVERT;
     c->addr_mode = p->addr_mode ? MCP_ADDR_SHARE : MCP_ADDR_PRESERVE;
     c->pool_port_min = (uint16_t)p->pool_port_min;

@@ -19,7 +19,7 @@
 
 struct mcp_params {
     int role, signal, steer, flag_bit, no_space, carry, addr_mode, cache;
-    bool convert_plain, cookies, network_side_requests;
+    bool convert_plain, cookies, network_side_requests, srh_reduced;
     uint64_t prefer_proxy_len, subtype_base, convert_ie_type;
     char dmcp4[PARAM_STRING_MAX], dmcp6[PARAM_STRING_MAX];
     char umcp4[PARAM_STRING_MAX], umcp6[PARAM_STRING_MAX];

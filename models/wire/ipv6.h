@@ -7,9 +7,11 @@
  * entries over those bytes. Segment routing helpers (ipv6_srh.c) insert an SRH as a source
  * node does, process it at a segment endpoint (RFC 8754 section 4.3.1) and remove it, and
  * ipv6_final_dst() gives the address the transport checksum covers (RFC 8200 section 8.1).
+ * A source may insert the SRH in full form or reduced (RFC 8754 section 4.1.1: the first
+ * segment only in the destination, 16 bytes less); both process and decode to the same path.
  * Not modelled: fragmentation and reassembly, AH/ESP (the chain stops there and they are the
  * upper layer), the options inside hop-by-hop/destination headers (carried opaquely), SRH
- * TLVs (kept, not interpreted), the reduced SRH of RFC 8754 section 4.1.1 on insert.
+ * TLVs (kept, not interpreted).
  */
 #ifndef MCPSIM_WIRE_IPV6_H
 #define MCPSIM_WIRE_IPV6_H
@@ -85,6 +87,8 @@ struct ipv6_srh {
     uint8_t nh, hdr_ext_len, segleft, last_entry, flags;
     uint16_t tag;
     uint8_t nseg;            /* last_entry + 1 */
+    uint8_t first_in_dst;    /* Segments Left = Last Entry + 1: a reduced SRH before its first
+                              * endpoint, the active segment is only in the destination */
     uint8_t ext_index;       /* index in ipv6_hdr.exts */
     const uint8_t *segs;     /* Segment List[0] first, 16 bytes each; points into ipv6_hdr.ext */
     uint16_t tlv_len;        /* bytes of TLVs after the segment list */
@@ -94,14 +98,30 @@ struct ipv6_srh {
  * header, Segments Left > Last Entry + 1, RFC 8754 sections 2 and 4.3.1.1). */
 int ipv6_srh_get(const struct ipv6_hdr *h, struct ipv6_srh *s);
 
+/* Bytes of an SRH listing nseg segments, without TLVs (8 + 16 per segment). */
+static inline size_t ipv6_srh_len(size_t nseg) { return IPV6_SRH_FIXED_LEN + 16 * nseg; }
+
 /* Source node: route through hops[0..n) before the current destination (an SRH with
- * n + 1 segments, Segment List[0] = old destination, Segments Left = n, destination :=
- * hops[0]), placed after a hop-by-hop header if there is one. WIRE_E_ARG if an SRH is present. */
+ * n + 1 segments, Segment List[0] = old destination, Segments Left = Last Entry = n,
+ * destination := hops[0]), placed after a hop-by-hop header if there is one. WIRE_E_ARG if
+ * an SRH is present, n is 0 or the path has more than IPV6_SRH_MAX_SEGS segments. */
 int ipv6_srh_insert(struct ipv6_hdr *h, const uint8_t (*hops)[16], size_t n);
+
+/* The same path as a reduced SRH (RFC 8754 section 4.1.1): hops[0] is only in the
+ * destination, the list holds hops[1..n) and the old destination (n segments, 16 bytes less),
+ * Segments Left = n, Last Entry = n - 1. One intermediate segment: 24 bytes instead of 40. */
+int ipv6_srh_insert_reduced(struct ipv6_hdr *h, const uint8_t (*hops)[16], size_t n);
+
+/* The segments still to visit, the active one (the destination) first, the final destination
+ * last: Segments Left + 1 addresses into path[0..cap), count in *n. The same for the full and
+ * the reduced form of one path; segments already visited are not returned (a reduced SRH
+ * does not keep its first one). WIRE_E_BUF when cap is too small, else as ipv6_srh_get. */
+int ipv6_srh_path(const struct ipv6_hdr *h, uint8_t (*path)[16], size_t cap, size_t *n);
 
 /* Segment endpoint (RFC 8754 section 4.3.1): destination must be self (else WIRE_E_NOT_HOP);
  * Segments Left 0 gives WIRE_E_ROUTE_DONE; otherwise Segments Left -= 1 and the destination
- * becomes Segment List[Segments Left]. */
+ * becomes Segment List[Segments Left] (for a reduced SRH at its first endpoint, Segment
+ * List[Last Entry], the second segment of the path). */
 int ipv6_srh_process(struct ipv6_hdr *h, const uint8_t self[16]);
 
 /* Removes the SRH; a pending route's final segment becomes the destination. */

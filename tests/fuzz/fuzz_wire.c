@@ -7,7 +7,9 @@
  *   - every MPTCP option that parses is written back to the same bytes;
  *   - the helpers that read decoded state (routes, SRH, typed TCP options, checksums, ICMP)
  *     and every `mcpsim decode` field formatter never fail in any way other than an error
- *     code or an empty value.
+ *     code or an empty value;
+ *   - a valid SRH's remaining path (full or reduced form) runs from the destination to the
+ *     final destination, and endpoint processing only drops its first segment.
  * Built and run by `make fuzz` (clang -fsanitize=fuzzer) with seeds from tests/fuzz/seeds-wire.
  */
 #include <stdint.h>
@@ -18,6 +20,29 @@
 #include "models/wire/icmp.h"
 #include "models/wire/mptcp.h"
 #include "models/wire/packet.h"
+
+/* The remaining path of a valid SRH, full or reduced, starts at the destination and ends at
+ * the final destination; an endpoint shortens it by its first segment and nothing else. */
+static void exercise_srh(const struct ipv6_hdr *h)
+{
+    static struct ipv6_hdr c;
+    static uint8_t path[256][16], after[256][16];
+    struct ipv6_srh s;
+    uint8_t dst[16];
+    size_t n, m;
+    ipv6_final_dst(h, dst);
+    if (ipv6_srh_get(h, &s) != 0)
+        return;
+    if (ipv6_srh_path(h, path, 256, &n) != 0 || n != (size_t)s.segleft + 1 ||
+        memcmp(path[0], h->dst, 16) != 0 || memcmp(path[n - 1], dst, 16) != 0)
+        abort();
+    c = *h;
+    if (ipv6_srh_process(&c, c.dst) != 0)
+        return;
+    if (ipv6_srh_path(&c, after, 256, &m) != 0 || m != n - 1 ||
+        memcmp(after, path[1], 16 * m) != 0)
+        abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -70,10 +95,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)ipv4_final_dst(&pkt.ip.v4);
         (void)ipv4_csum_ok(&pkt.ip.v4);
     } else {
-        struct ipv6_srh s;
-        uint8_t dst[16];
-        (void)ipv6_srh_get(&pkt.ip.v6, &s);
-        ipv6_final_dst(&pkt.ip.v6, dst);
+        exercise_srh(&pkt.ip.v6);
     }
     if (pkt.has_tcp)
         exercise_tcp(&pkt);
