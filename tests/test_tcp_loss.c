@@ -30,17 +30,50 @@ static sim_time_t arrival(const struct tn_seg *g, uint32_t hdr)
     return g->at + time_to_send(g->len + hdr + 20, RATE) + time_from_ms(DELAY_MS);
 }
 
+/* A bulk transfer of `bytes` from a sender with cfg, the data segments at the sequence
+ * offsets lost[0..nlost-1] dropped once each, run to the end: every byte must arrive. The
+ * sender's statistics go to st; end it with end_transfer. */
+static struct tnet *lossy_transfer(const struct tcp_config *cfg, size_t bytes,
+                                   const uint32_t *lost, size_t nlost, struct tn_app *cli,
+                                   struct tn_app *srv, struct tcp_sock_stats *st)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg, NULL);
+    *cli = *srv = (struct tn_app){ 0 };
+    tnet_listen_sink(tn, srv);
+    for (size_t i = 0; i < nlost; i++)
+        tnet_drop_seq(tn, TN_AB, lost[i], 1);
+    tnet_connect_bulk(tn, cli, bytes, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv->read, bytes);
+    tcp_sock_get_stats(cli->sock, st);
+    return tn;
+}
+
+static void end_transfer(struct tnet *tn, struct tn_app *cli, struct tn_app *srv)
+{
+    tcp_close(cli->sock);
+    tcp_close(srv->sock);
+    tnet_free(tn);
+}
+
+/* The sender's transmissions of the data segment at sequence offset rseq: their number, and
+ * the second one (the first retransmission) in *second, NULL when there is none. */
+static int sends_of(const struct tnet *tn, uint32_t rseq, const struct tn_seg **second)
+{
+    int n = 0;
+    *second = NULL;
+    for (size_t k = 0; k < tn->nlog; k++)
+        if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].rseq == rseq && n++ == 1)
+            *second = &tn->log[k];
+    return n;
+}
+
 static void test_third_duplicate_ack_triggers_fast_retransmit(void)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), no_sack(), NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 5 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 200000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 200000);
+    struct tn_app cli, srv;
     struct tcp_sock_stats st;
-    tcp_sock_get_stats(cli.sock, &st);
+    static const uint32_t lost[] = { 5 * MSS };
+    struct tnet *tn = lossy_transfer(no_sack(), 200000, lost, 1, &cli, &srv, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     CU_ASSERT_EQUAL(st.rto_count, 0);
     CU_ASSERT_EQUAL(st.retrans_segs, 1);
@@ -60,17 +93,15 @@ static void test_third_duplicate_ack_triggers_fast_retransmit(void)
         prev = g;
     }
     CU_ASSERT_PTR_NOT_NULL_FATAL(dup3);
-    const struct tn_seg *re = tnet_find(tn, TN_AB, 0, true, 0);
-    int n = 0;
-    for (size_t k = 0; k < tn->nlog; k++)
-        if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].rseq == 5 * MSS && n++ == 1)
-            re = &tn->log[k];
-    CU_ASSERT_EQUAL(n, 2);
+    const struct tn_seg *re;
+    CU_ASSERT_EQUAL(sends_of(tn, 5 * MSS, &re), 2);
+    if (!re) {
+        CU_FAIL_FATAL("the lost segment was not sent again");
+        return;
+    }
     /* The retransmission leaves the instant the third duplicate ACK (20 + 12 bytes) arrives. */
     CU_ASSERT_EQUAL(re->at, arrival(dup3, 20 + 12));
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    end_transfer(tn, &cli, &srv);
 }
 
 static void test_two_duplicate_acks_do_not_retransmit(void)
@@ -103,17 +134,9 @@ static void lost_first_of_three(bool lt, struct tcp_sock_stats *st)
     cfg.initial_cwnd = 3;
     cfg.limited_transmit = lt;
     cfg.sack = false;
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), &cfg, NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 0, 1);
-    tnet_connect_bulk(tn, &cli, 10 * MSS, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 10 * MSS);
-    tcp_sock_get_stats(cli.sock, st);
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    struct tn_app cli, srv;
+    static const uint32_t lost[] = { 0 };
+    end_transfer(lossy_transfer(&cfg, 10 * MSS, lost, 1, &cli, &srv, st), &cli, &srv);
 }
 
 static void test_limited_transmit_turns_a_timeout_into_fast_retransmit(void)
@@ -164,16 +187,10 @@ static void test_rto_backs_off_exponentially(void)
 
 static void test_newreno_partial_ack_retransmits_the_second_hole(void)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), no_sack(), NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 5 * MSS, 1);
-    tnet_drop_seq(tn, TN_AB, 8 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 300000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 300000);
+    struct tn_app cli, srv;
     struct tcp_sock_stats st;
-    tcp_sock_get_stats(cli.sock, &st);
+    static const uint32_t lost[] = { 5 * MSS, 8 * MSS };
+    struct tnet *tn = lossy_transfer(no_sack(), 300000, lost, 2, &cli, &srv, &st);
     /* One recovery episode, no timeout, exactly the two lost segments sent again. */
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     CU_ASSERT_EQUAL(st.rto_count, 0);
@@ -188,35 +205,23 @@ static void test_newreno_partial_ack_retransmits_the_second_hole(void)
         CU_FAIL_FATAL("expected segment not in the log");
         return;
     }
-    const struct tn_seg *re = NULL;
-    int n = 0;
-    for (size_t k = 0; k < tn->nlog; k++)
-        if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].rseq == 8 * MSS && n++ == 1)
-            re = &tn->log[k];
+    const struct tn_seg *re;
+    sends_of(tn, 8 * MSS, &re);
     if (!re) {
         CU_FAIL_FATAL("expected segment not in the log");
         return;
     }
     CU_ASSERT_EQUAL(re->at, arrival(partial, 20 + 12));
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    end_transfer(tn, &cli, &srv);
 }
 
 /* Three holes in one window. With SACK (RFC 6675) the three retransmissions leave within
  * one RTT of the first; NewReno needs one RTT per hole (a partial ACK each). */
 static sim_time_t three_holes_repair_span(const struct tcp_config *cfg, struct tcp_sock_stats *st)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg, NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 5 * MSS, 1);
-    tnet_drop_seq(tn, TN_AB, 8 * MSS, 1);
-    tnet_drop_seq(tn, TN_AB, 11 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 300000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 300000);
-    tcp_sock_get_stats(cli.sock, st);
+    struct tn_app cli, srv;
+    static const uint32_t lost[] = { 5 * MSS, 8 * MSS, 11 * MSS };
+    struct tnet *tn = lossy_transfer(cfg, 300000, lost, 3, &cli, &srv, st);
     sim_time_t first = -1, last = -1;
     uint32_t max_end = 0;
     for (size_t k = 0; k < tn->nlog; k++) {
@@ -231,9 +236,7 @@ static sim_time_t three_holes_repair_span(const struct tcp_config *cfg, struct t
         if (g->rseq + g->len > max_end)
             max_end = g->rseq + g->len;
     }
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    end_transfer(tn, &cli, &srv);
     return last - first;
 }
 
