@@ -255,20 +255,34 @@ static void test_sack_recovery_repairs_three_holes_in_one_round_trip(void)
     CU_ASSERT(span >= time_from_ms(40)); /* two partial ACKs, one RTT each */
 }
 
+/* A bulk transfer of `bytes` (stacks configured cfg_a, cfg_b) with Bernoulli loss p of every
+ * segment, SYNs, ACKs and FINs included, in both directions, and up to `jitter` of extra
+ * delay per packet, run to the end: every byte must arrive. No log is kept. */
+static struct tnet *random_loss_transfer(const struct tcp_config *cfg_a,
+                                         const struct tcp_config *cfg_b, double p,
+                                         sim_time_t jitter, size_t bytes, struct tn_app *cli,
+                                         struct tn_app *srv)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg_a, cfg_b);
+    tn->keep_log = false;
+    tn->loss_all = true;
+    tn->jitter = jitter;
+    tnet_set_loss(tn, TN_AB, p);
+    tnet_set_loss(tn, TN_BA, p);
+    *cli = *srv = (struct tn_app){ 0 };
+    tnet_listen_sink(tn, srv);
+    tnet_connect_bulk(tn, cli, bytes, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv->read, bytes);
+    return tn;
+}
+
 /* Robustness: 5% loss of every segment (SYNs, data, ACKs, FINs) in both directions, with and
  * without SACK: every byte arrives, both sides close, and nothing is left allocated. */
 static void transfer_under_heavy_loss(const struct tcp_config *cfg)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg, cfg);
-    tn->keep_log = false;
-    tn->loss_all = true;
-    tnet_set_loss(tn, TN_AB, 0.05);
-    tnet_set_loss(tn, TN_BA, 0.05);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_connect_bulk(tn, &cli, 3000000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 3000000);
+    struct tn_app cli, srv;
+    struct tnet *tn = random_loss_transfer(cfg, cfg, 0.05, 0, 3000000, &cli, &srv);
     CU_ASSERT_TRUE(srv.eof);
     CU_ASSERT_TRUE(cli.closed);
     CU_ASSERT_EQUAL(cli.error, 0);
@@ -294,25 +308,15 @@ static void test_transfer_completes_under_heavy_loss_both_ways(void)
 static void test_transfer_completes_with_reordering_and_loss(void)
 {
     for (int sack = 0; sack < 2; sack++) {
-        struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), sack ? NULL : no_sack(), NULL);
-        tn->keep_log = false;
-        tn->loss_all = true;
-        tn->jitter = time_from_ms(5);
-        tnet_set_loss(tn, TN_AB, 0.01);
-        tnet_set_loss(tn, TN_BA, 0.01);
-        struct tn_app cli = { 0 }, srv = { 0 };
-        tnet_listen_sink(tn, &srv);
-        tnet_connect_bulk(tn, &cli, 5000000, NULL);
-        sched_run(tn->s);
-        CU_ASSERT_EQUAL(srv.read, 5000000);
+        struct tn_app cli, srv;
+        struct tnet *tn = random_loss_transfer(sack ? NULL : no_sack(), NULL, 0.01,
+                                               time_from_ms(5), 5000000, &cli, &srv);
         CU_ASSERT_TRUE(cli.closed);
         CU_ASSERT_TRUE(srv.closed);
         struct tcp_sock_stats st;
         tcp_sock_get_stats(srv.sock, &st);
         CU_ASSERT_EQUAL(st.bytes_received, 5000000);
-        tcp_close(cli.sock);
-        tcp_close(srv.sock);
-        tnet_free(tn);
+        end_transfer(tn, &cli, &srv);
     }
 }
 
