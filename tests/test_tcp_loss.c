@@ -425,6 +425,22 @@ static void test_trace_sources_report_cwnd_rtt_and_states(void)
     tnet_free(tn);
 }
 
+/* A long transfer from a sender with cfg whose segment 30 is lost once, run for 200 ms: slow
+ * start from 10 segments puts segment 30 in the third flight (10, 20, 40), so the loss is
+ * detected with 40 segments out and recovered within that time. */
+static struct tnet *loss_in_third_flight(const struct tcp_config *cfg, struct tn_app *cli,
+                                         struct tn_app *srv)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg, NULL);
+    *cli = *srv = (struct tn_app){ 0 };
+    tnet_listen_sink(tn, srv);
+    tnet_drop_seq(tn, TN_AB, 30 * MSS, 1);
+    tnet_connect_bulk(tn, cli, 100000000, NULL);
+    cli->close_when_done = false;
+    sched_run_until(tn->s, time_from_ms(200));
+    return tn;
+}
+
 /* New segments sent in the 1.2 ms (ten ACK intervals at 100 Mbit/s) after the fast
  * retransmission of a loss in a 40-segment flight. */
 static int sent_early_in_recovery(bool prr)
@@ -432,13 +448,8 @@ static int sent_early_in_recovery(bool prr)
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.prr = prr;
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), &cfg, NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 30 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 100000000, NULL);
-    cli.close_when_done = false;
-    sched_run_until(tn->s, time_from_ms(200));
+    struct tn_app cli, srv;
+    struct tnet *tn = loss_in_third_flight(&cfg, &cli, &srv);
     sim_time_t t_r = -1;
     uint32_t max_end = 0;
     int n = 0;
@@ -477,15 +488,9 @@ static void test_prr_spreads_transmissions_over_the_recovery(void)
 
 static void test_full_ack_ends_recovery_at_ssthresh(void)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 30 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 100000000, NULL);
-    cli.close_when_done = false;
-    /* Slow start from 10 segments: segment 30 is in the third flight (10, 20, 40). When the
-     * loss is detected 40 segments are out; ssthresh = FlightSize / 2. */
-    sched_run_until(tn->s, time_from_ms(200));
+    /* 40 segments are out when the loss is detected; ssthresh = FlightSize / 2. */
+    struct tn_app cli, srv;
+    struct tnet *tn = loss_in_third_flight(NULL, &cli, &srv);
     struct tcp_sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     CU_ASSERT_FALSE(info.in_recovery);
