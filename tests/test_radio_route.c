@@ -121,16 +121,19 @@ static void test_multihomed_phone_sends_each_source_address_on_its_own_radio(voi
     /* The per-interface source picks the interface (node_route's local_src step), and the
      * reply to that address is routed back over the same radio (paths to an
      * interface-bound address end through its link). */
-    struct ipt_trace tr;
-    CU_ASSERT_EQUAL(round_trip(0, "phone", "192.168.1.2", "10.0.0.6", &tr, NULL), 1);
-    CU_ASSERT_STRING_EQUAL(tr.buf, "phone ap r server server r ap phone ");
-    CU_ASSERT_EQUAL(round_trip(0, "phone", "100.64.0.2", "10.0.0.6", &tr, NULL), 1);
-    CU_ASSERT_STRING_EQUAL(tr.buf, "phone enb r server server r enb phone ");
-    /* The same whatever the order the links are declared in. */
-    CU_ASSERT_EQUAL(round_trip(1, "phone", "192.168.1.2", "10.0.0.6", &tr, NULL), 1);
-    CU_ASSERT_STRING_EQUAL(tr.buf, "phone ap r server server r ap phone ");
-    CU_ASSERT_EQUAL(round_trip(1, "phone", "100.64.0.2", "10.0.0.6", &tr, NULL), 1);
-    CU_ASSERT_STRING_EQUAL(tr.buf, "phone enb r server server r enb phone ");
+    static const char via_wlan[] = "phone ap r server server r ap phone ",
+                      via_cell[] = "phone enb r server server r enb phone ";
+    static const struct { int cell_first; const char *src, *path; } cases[] = {
+        { 0, "192.168.1.2", via_wlan }, { 0, "100.64.0.2", via_cell },
+        /* The same whatever the order the links are declared in. */
+        { 1, "192.168.1.2", via_wlan }, { 1, "100.64.0.2", via_cell },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ipt_trace tr;
+        CU_ASSERT_EQUAL(round_trip(cases[i].cell_first, "phone", cases[i].src, "10.0.0.6", &tr,
+                                   NULL), 1);
+        CU_ASSERT_STRING_EQUAL(tr.buf, cases[i].path);
+    }
 }
 
 static void test_equal_length_paths_leave_by_each_nodes_first_attached_interface(void)
