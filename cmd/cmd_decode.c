@@ -2,9 +2,9 @@
  *
  * Columns are Wireshark display-field names and values are formatted as tshark 4.0 prints
  * them, so the output equals `tshark -r FILE -T fields -E header=y -E separator=/t
- * -E occurrence=a -E aggregator=, -e F1 -e F2 ...` (decode_fields.c has the rules). Every
- * packet is decoded by models/wire once; a frame that holds no IP or a malformed header prints
- * the fields that did decode, as tshark does.
+ * -E occurrence=a -E aggregator=, -e F1 -e F2 ...` (decode_ipv4.c, decode_ipv6.c and
+ * decode_tcp.c have the rules). Every packet is decoded by models/wire once; a frame that
+ * holds no IP or a malformed header prints the fields that did decode, as tshark does.
  */
 #include <stdio.h>
 #include <stdlib.h>

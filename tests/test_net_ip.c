@@ -32,6 +32,23 @@ static struct world *chain(const char *h0_extra, const char *r1_extra)
     return ipt_world(yaml, NULL);
 }
 
+/* The ICMP message of the last packet rx got (after its 20-byte IPv4 header); the ICMP
+ * checksum over the whole message must verify (RFC 792). */
+static void last_icmp(const struct ipt_rx *rx, struct icmp_msg *m)
+{
+    CU_ASSERT_EQUAL_FATAL(icmp_decode(rx->last + 20, rx->last_len - 20, m), 0);
+    CU_ASSERT_EQUAL(csum_fold(csum_add(0, rx->last + 20, rx->last_len - 20)), 0);
+}
+
+/* The ICMPv6 message of the last packet rx got (after its 40-byte IPv6 header); the checksum
+ * with the pseudo-header must verify (RFC 4443 2.3). */
+static void last_icmp6(const struct ipt_rx *rx, struct icmp_msg *m)
+{
+    CU_ASSERT_EQUAL_FATAL(icmp6_decode(rx->last + 40, rx->last_len - 40, m), 0);
+    uint32_t ph = csum_pseudo_v6(rx->last + 8, rx->last + 24, 58, (uint32_t)(rx->last_len - 40));
+    CU_ASSERT_EQUAL(csum_fold(csum_add(ph, rx->last + 40, rx->last_len - 40)), 0);
+}
+
 static void test_forwarding_decrements_ttl_with_a_valid_checksum(void)
 {
     struct world *w = chain("", "");
@@ -65,10 +82,9 @@ static void test_ttl_expiry_on_a_chain_sends_time_exceeded_to_the_source(void)
     CU_ASSERT_EQUAL(rd32(icmp.last + 12), 0x0a000004); /* from r3 */
     CU_ASSERT_EQUAL(rd32(icmp.last + 16), 0x0a000001);
     struct icmp_msg m;
-    CU_ASSERT_EQUAL_FATAL(icmp_decode(icmp.last + 20, icmp.last_len - 20, &m), 0);
+    last_icmp(&icmp, &m);
     CU_ASSERT_EQUAL(m.type, ICMP_TIME_EXCEEDED);
     CU_ASSERT_EQUAL(m.code, 0);
-    CU_ASSERT_EQUAL(csum_fold(csum_add(0, icmp.last + 20, icmp.last_len - 20)), 0);
     /* The quote is the offending header as r3 received it: TTL 1, destination h4. */
     CU_ASSERT_EQUAL(m.quote[8], 1);
     CU_ASSERT_EQUAL(rd32(m.quote + 16), 0x0a000005);
@@ -87,11 +103,8 @@ static void test_hop_limit_expiry_sends_icmpv6_time_exceeded(void)
     CU_ASSERT_EQUAL(icmp.last[6], 58);
     CU_ASSERT_EQUAL(icmp.last[8 + 15], 3); /* source fd00::3: r2 got hop limit 1 */
     struct icmp_msg m;
-    CU_ASSERT_EQUAL_FATAL(icmp6_decode(icmp.last + 40, icmp.last_len - 40, &m), 0);
+    last_icmp6(&icmp, &m);
     CU_ASSERT_EQUAL(m.type, ICMPV6_TIME_EXCEEDED);
-    uint32_t ph = csum_pseudo_v6(icmp.last + 8, icmp.last + 24, 58,
-                                 (uint32_t)(icmp.last_len - 40));
-    CU_ASSERT_EQUAL(csum_fold(csum_add(ph, icmp.last + 40, icmp.last_len - 40)), 0);
     world_free(w);
 }
 
@@ -116,19 +129,16 @@ static void test_unknown_protocol_is_answered_protocol_unreachable(void)
     world_run(w, NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(icmp.n, 1);
     struct icmp_msg m;
-    CU_ASSERT_EQUAL_FATAL(icmp_decode(icmp.last + 20, icmp.last_len - 20, &m), 0);
+    last_icmp(&icmp, &m);
     CU_ASSERT_EQUAL(m.type, ICMP_DEST_UNREACH);
     CU_ASSERT_EQUAL(m.code, ICMP_CODE_PROTO_UNREACH);
     CU_ASSERT_EQUAL(rd32(icmp.last + 12), 0x0a000005); /* from h4 */
     CU_ASSERT_EQUAL(m.quote[9], 253);
     CU_ASSERT_EQUAL_FATAL(icmp6.n, 1);
-    CU_ASSERT_EQUAL_FATAL(icmp6_decode(icmp6.last + 40, icmp6.last_len - 40, &m), 0);
+    last_icmp6(&icmp6, &m);
     CU_ASSERT_EQUAL(m.type, ICMPV6_PARAM_PROBLEM);
     CU_ASSERT_EQUAL(m.code, ICMPV6_CODE_UNKNOWN_NH);
     CU_ASSERT_EQUAL(m.rest, 6);
-    uint32_t ph = csum_pseudo_v6(icmp6.last + 8, icmp6.last + 24, 58,
-                                 (uint32_t)(icmp6.last_len - 40));
-    CU_ASSERT_EQUAL(csum_fold(csum_add(ph, icmp6.last + 40, icmp6.last_len - 40)), 0);
     world_free(w);
 }
 
@@ -152,12 +162,12 @@ static void test_packet_larger_than_egress_mtu_is_dropped_with_icmp_too_big(void
     CU_ASSERT_EQUAL_FATAL(icmp.n, 1);
     CU_ASSERT_EQUAL_FATAL(icmp6.n, 1);
     struct icmp_msg m;
-    CU_ASSERT_EQUAL_FATAL(icmp_decode(icmp.last + 20, icmp.last_len - 20, &m), 0);
+    last_icmp(&icmp, &m);
     CU_ASSERT_EQUAL(m.type, ICMP_DEST_UNREACH);
     CU_ASSERT_EQUAL(m.code, ICMP_CODE_FRAG_NEEDED);
     CU_ASSERT_EQUAL(m.rest, 600); /* RFC 1191: next-hop MTU in the low 16 bits */
     CU_ASSERT_EQUAL(rd32(icmp.last + 12), 0x0a000003);
-    CU_ASSERT_EQUAL_FATAL(icmp6_decode(icmp6.last + 40, icmp6.last_len - 40, &m), 0);
+    last_icmp6(&icmp6, &m);
     CU_ASSERT_EQUAL(m.type, ICMPV6_PKT_TOO_BIG);
     CU_ASSERT_EQUAL(m.rest, 600);
     world_free(w);

@@ -1,7 +1,8 @@
 /* test_net_route.c - routing: the longest-prefix table (IPv4 and IPv6, overlapping prefixes,
  * default routes, source-specific entries with the backtracking rule of
  * draft-ietf-rtgwg-dst-src-routing section 3), and on a topology the exact path that
- * source-specific routes, topology shortest paths and per-interface addresses give. */
+ * source-specific routes, topology shortest paths and per-interface addresses give; the
+ * routes and interfaces list parameters in each of their forms, and their errors. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,17 +254,18 @@ static void test_bad_route_item_is_named_in_the_error(void)
     free(out);
 }
 
-static void test_per_interface_address_is_reached_over_its_own_link(void)
+/* A phone with a WiFi and an LTE address (different access routers), its interfaces value
+ * written as given (YAML): the server's replies to each address come back over that
+ * interface's link; the phone sends from each address over the matching interface. */
+static void check_phone_paths(const char *interfaces_yaml)
 {
-    /* A phone with a WiFi and an LTE address (different access routers). The server's
-     * replies to each address come back over that interface's link; the phone sends from
-     * each address over the matching interface. */
-    const char *yaml =
-        "nodes:\n  - name: phone\n    address: none\n    address6: none\n"
-        "    interfaces: \"wifi=192.168.1.2; lte=100.64.0.2,2001:db8:64::2\"\n"
-        "  - name: ap\n  - name: enb\n  - name: s\n"
-        "links:\n  - {name: wifi, a: phone, b: ap}\n  - {name: lte, a: phone, b: enb}\n"
-        "  - {name: x, a: ap, b: s}\n  - {name: y, a: enb, b: s}\n";
+    static char yaml[4096];
+    snprintf(yaml, sizeof yaml,
+             "nodes:\n  - name: phone\n    address: none\n    address6: none\n"
+             "    interfaces: %s\n"
+             "  - name: ap\n  - name: enb\n  - name: s\n"
+             "links:\n  - {name: wifi, a: phone, b: ap}\n  - {name: lte, a: phone, b: enb}\n"
+             "  - {name: x, a: ap, b: s}\n  - {name: y, a: enb, b: s}\n", interfaces_yaml);
     const char *const names[] = { "phone", "ap", "enb", "s" };
     const char *cases[][3] = {
         { "s", "10.0.0.3", "100.64.0.2" },    { "s", "10.0.0.3", "192.168.1.2" },
@@ -284,6 +286,74 @@ static void test_per_interface_address_is_reached_over_its_own_link(void)
         CU_ASSERT_STRING_EQUAL(tr.buf, expect[i]);
         CU_ASSERT_EQUAL(rx.n, 1);
         world_free(w);
+    }
+}
+
+static void test_per_interface_address_is_reached_over_its_own_link(void)
+{
+    check_phone_paths("\"wifi=192.168.1.2; lte=100.64.0.2,2001:db8:64::2\"");
+}
+
+/* interfaces is a list parameter: a YAML list (flow or block style; an item with two
+ * addresses quoted in flow style, where ',' separates items) binds as the one-string form
+ * does, and neither is limited to 127 characters any more. The decoys (more WiFi
+ * addresses) come first so that the addresses that matter sit beyond the old limit. */
+static void test_interfaces_as_a_list_bind_like_the_one_string_form(void)
+{
+    check_phone_paths("[wifi=192.168.1.2, \"lte=100.64.0.2,2001:db8:64::2\"]");
+    check_phone_paths("\n      - wifi=192.168.1.2\n      - lte=100.64.0.2\n"
+                      "      - lte=2001:db8:64::2");
+    char block[2048] = "\n", text[2048] = "\"";
+    for (int i = 0; i < 8; i++) {
+        char decoy[64];
+        snprintf(decoy, sizeof decoy, "wifi=192.168.%d.2,2001:db8:%d::2", 20 + i, 20 + i);
+        snprintf(block + strlen(block), sizeof block - strlen(block), "      - %s\n", decoy);
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s; ", decoy);
+    }
+    strcat(block, "      - wifi=192.168.1.2\n      - lte=100.64.0.2,2001:db8:64::2");
+    strcat(text, "wifi=192.168.1.2; lte=100.64.0.2,2001:db8:64::2\"");
+    CU_ASSERT_TRUE(strlen(text) > 2 * PARAM_STRING_MAX);
+    check_phone_paths(block);
+    check_phone_paths(text);
+}
+
+/* A bad interface is named by its number and text, in either form, with what was expected;
+ * an address split off its item by a flow list's ',' gets a hint to quote the item. */
+static void test_bad_interface_item_is_named_in_the_error(void)
+{
+    static const struct {
+        const char *value, *msg[2];
+    } cases[] = {
+        { "\n      - wifi=192.168.1.2\n      - lte=100.64.0.300",
+          { "interfaces: bad address \"100.64.0.300\": expected a dotted IPv4 address",
+            "(item 2: \"lte=100.64.0.300\")" } },
+        { "\"wifi=192.168.1.2; lte; x=10.1.1.1\"",
+          { "interfaces: expected LINK=ADDRESS[,ADDRESS] (item 2: \"lte\")", "" } },
+        { "[wifi=192.168.1.2, wifi=]",
+          { "interfaces: expected LINK=ADDRESS[,ADDRESS] (item 2: \"wifi=\")", "" } },
+        { "[\"=192.168.1.2\"]",
+          { "interfaces: expected LINK=ADDRESS[,ADDRESS] (item 1: \"=192.168.1.2\")", "" } },
+        { "[wifi=192.168.1.2, lte=100.64.0.2,2001:db8:64::2]",
+          { "found an address alone (in a [a, b] list, quote an item that holds ','",
+            "(item 3: \"2001:db8:64::2\")" } },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char yaml[1024], cmd[PATH_MAX + 256], *out = NULL;
+        snprintf(yaml, sizeof yaml, "name: i\nduration: 1s\nnodes:\n  - name: a\n"
+                 "    interfaces: %s\n  - name: b\nlinks:\n  - {name: wifi, a: a, b: b}\n",
+                 cases[i].value);
+        const char *path = harness_write_tmp("iface-item.yaml", yaml);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+        snprintf(cmd, sizeof cmd, "%s run %s --quiet", harness_mcpsim(), path);
+        CU_ASSERT_EQUAL(harness_run(cmd, &out), 2);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+        CU_ASSERT_PTR_NOT_NULL(strstr(out, "iface-item.yaml:4:5: nodes \"a\" (node): "));
+        for (int k = 0; k < 2; k++)
+            if (!strstr(out, cases[i].msg[k])) {
+                fprintf(stderr, "\n  case %zu: \"%s\" not in: %s", i, cases[i].msg[k], out);
+                CU_FAIL("interfaces error without the expected text");
+            }
+        free(out);
     }
 }
 
@@ -334,5 +404,7 @@ SUITE(net_route, NULL, NULL,
       TEST(test_routes_as_a_list_route_like_the_one_string_form),
       TEST(test_bad_route_item_is_named_in_the_error),
       TEST(test_per_interface_address_is_reached_over_its_own_link),
+      TEST(test_interfaces_as_a_list_bind_like_the_one_string_form),
+      TEST(test_bad_interface_item_is_named_in_the_error),
       TEST(test_bad_route_syntax_is_refused_with_what_was_expected),
       TEST(test_example_scenario_sends_only_lte_sourced_traffic_by_the_dmcp))

@@ -31,6 +31,17 @@ static struct world *topo(const char *r1_extra, const char *x_extra, const char 
     return ipt_world(yaml, pcap);
 }
 
+/* topo() with every node traced into tr and h4 taking UDP port 9 into rx. */
+static struct world *traced_topo(const char *r1_extra, const char *x_extra,
+                                 struct ipt_trace *tr, struct ipt_rx *rx)
+{
+    struct world *w = topo(r1_extra, x_extra, NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    ipt_trace_nodes(w, names, 5, tr);
+    ipt_listen_udp(w, "h4", 9, rx);
+    return w;
+}
+
 /* h0 -> h4 over IPv4 with a source route of type `type` through hops. */
 static struct packet *routed_v4(struct world *w, uint8_t type, const uint32_t *hops, size_t n)
 {
@@ -78,12 +89,9 @@ static struct packet *routed_v6(struct world *w, const uint8_t *hop_ids, size_t 
 
 static void test_lsrr_packet_takes_the_listed_detour_and_records_it(void)
 {
-    struct world *w = topo("", "", NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     struct ipt_trace tr;
     struct ipt_rx rx;
-    ipt_trace_nodes(w, names, 5, &tr);
-    ipt_listen_udp(w, "h4", 9, &rx);
+    struct world *w = traced_topo("", "", &tr, &rx);
     uint32_t via_x = 0x0a000005;
     net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, &via_x, 1));
     world_run(w, NULL, NULL);
@@ -104,12 +112,9 @@ static void test_route_listing_a_node_twice_in_a_row_is_processed_in_one_visit(v
 {
     /* RFC 791 / RFC 8754: when the next listed address is the node's own, the node
      * processes the route again instead of sending the packet to itself. */
-    struct world *w = topo("", "", NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     struct ipt_trace tr;
     struct ipt_rx rx;
-    ipt_trace_nodes(w, names, 5, &tr);
-    ipt_listen_udp(w, "h4", 9, &rx);
+    struct world *w = traced_topo("", "", &tr, &rx);
     uint32_t twice[2] = { 0x0a000005, 0x0a000005 };
     const uint8_t twice6[2] = { 5, 5 };
     net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_LSRR, twice, 2));
@@ -156,12 +161,9 @@ static void test_record_route_collects_each_router_on_the_way(void)
 
 static void test_ssrr_through_neighbours_arrives_and_through_a_stranger_fails(void)
 {
-    struct world *w = topo("", "", NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     struct ipt_trace tr;
     struct ipt_rx rx, icmp;
-    ipt_trace_nodes(w, names, 5, &tr);
-    ipt_listen_udp(w, "h4", 9, &rx);
+    struct world *w = traced_topo("", "", &tr, &rx);
     uint32_t strict[2] = { 0x0a000002, 0x0a000003 }; /* r1, r2: each the next neighbour */
     net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_SSRR, strict, 2));
     world_run(w, NULL, NULL);
@@ -169,10 +171,7 @@ static void test_ssrr_through_neighbours_arrives_and_through_a_stranger_fails(vo
     CU_ASSERT_EQUAL(rx.n, 1);
     world_free(w);
 
-    w = topo("", "", NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    ipt_trace_nodes(w, names, 5, &tr);
-    ipt_listen_udp(w, "h4", 9, &rx);
+    w = traced_topo("", "", &tr, &rx);
     ipt_listen_proto(w, "h0", 1, &icmp);
     uint32_t via_x = 0x0a000005; /* x is not h4's neighbour: x must refuse */
     net_node_send(ipt_node(w, "h0"), routed_v4(w, IPOPT_SSRR, &via_x, 1));
@@ -206,12 +205,9 @@ static void test_drop_source_routed_filters_lsrr_and_srh_but_not_plain_packets(v
 
 static void srh_case(bool psp, bool reduced)
 {
-    struct world *w = topo("", psp ? "    srh_psp: true\n" : "", NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     struct ipt_trace tr;
     struct ipt_rx rx;
-    ipt_trace_nodes(w, names, 5, &tr);
-    ipt_listen_udp(w, "h4", 9, &rx);
+    struct world *w = traced_topo("", psp ? "    srh_psp: true\n" : "", &tr, &rx);
     const uint8_t x6 = 5;
     net_node_send(ipt_node(w, "h0"), routed_v6_as(w, &x6, 1, reduced));
     world_run(w, NULL, NULL);

@@ -58,6 +58,22 @@ static int plot(const char *name, const char *args, char **out)
     return harness_run(cmd, out);
 }
 
+/* plot() that must succeed (its output is not looked at). */
+static void plot_ok(const char *name, const char *args)
+{
+    char *out = NULL;
+    CU_ASSERT_EQUAL(plot(name, args, &out), 0);
+    free(out);
+}
+
+/* The file tmpdir/name read whole (NULL when it cannot be read). */
+static char *read_tmp(const char *name, size_t *len)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", harness_tmpdir(), name);
+    return slurp(path, len);
+}
+
 static bool have_gnuplot(void)
 {
     if (harness_have_tool("gnuplot"))
@@ -70,19 +86,14 @@ static void test_png_and_pdf_have_their_signatures(void)
 {
     if (!have_gnuplot())
         return;
-    char *out = NULL, path[600];
     size_t len;
-    CU_ASSERT_EQUAL(plot("g.png", "--x link.rate --y sink.goodput --by cc", &out), 0);
-    free(out);
-    snprintf(path, sizeof path, "%s/g.png", harness_tmpdir());
-    char *png = slurp(path, &len);
+    plot_ok("g.png", "--x link.rate --y sink.goodput --by cc");
+    char *png = read_tmp("g.png", &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(png);
     CU_ASSERT(len > 1000 && memcmp(png, "\x89PNG\r\n\x1a\n", 8) == 0);
     free(png);
-    CU_ASSERT_EQUAL(plot("g.pdf", "--x link.rate --y sink.goodput", &out), 0);
-    free(out);
-    snprintf(path, sizeof path, "%s/g.pdf", harness_tmpdir());
-    char *pdf = slurp(path, &len);
+    plot_ok("g.pdf", "--x link.rate --y sink.goodput");
+    char *pdf = read_tmp("g.pdf", &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(pdf);
     CU_ASSERT(len > 500 && memcmp(pdf, "%PDF-", 5) == 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(pdf + len - 32, "%%EOF"));
@@ -93,12 +104,10 @@ static void test_svg_parses_as_xml(void)
 {
     if (!have_gnuplot())
         return;
-    char *out = NULL, path[600], cmd[1200];
+    char *out = NULL, cmd[1200];
     size_t len;
-    CU_ASSERT_EQUAL(plot("g.svg", "--x cc --y sink.delay --by link.rate", &out), 0);
-    free(out);
-    snprintf(path, sizeof path, "%s/g.svg", harness_tmpdir());
-    char *svg = slurp(path, &len);
+    plot_ok("g.svg", "--x cc --y sink.delay --by link.rate");
+    char *svg = read_tmp("g.svg", &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
     CU_ASSERT_PTR_NOT_NULL(strstr(svg, "<svg"));
     CU_ASSERT_PTR_NOT_NULL(strstr(svg, "</svg>"));
@@ -108,7 +117,7 @@ static void test_svg_parses_as_xml(void)
         return;
     }
     snprintf(cmd, sizeof cmd, "python3 -c 'import sys, xml.etree.ElementTree as E; "
-             "r = E.parse(sys.argv[1]).getroot(); print(r.tag)' %s", path);
+             "r = E.parse(sys.argv[1]).getroot(); print(r.tag)' %s/g.svg", harness_tmpdir());
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "{http://www.w3.org/2000/svg}svg"));
     free(out);
@@ -118,12 +127,9 @@ static void test_txt_has_axes_ticks_and_units(void)
 {
     if (!have_gnuplot())
         return;
-    char *out = NULL, path[600];
     size_t len;
-    CU_ASSERT_EQUAL(plot("g.txt", "--x link.rate --y sink.goodput --by cc", &out), 0);
-    free(out);
-    snprintf(path, sizeof path, "%s/g.txt", harness_tmpdir());
-    char *txt = slurp(path, &len);
+    plot_ok("g.txt", "--x link.rate --y sink.goodput --by cc");
+    char *txt = read_tmp("g.txt", &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(txt);
     CU_ASSERT_PTR_NOT_NULL(strstr(txt, "+-----")); /* the frame's corners and edges */
     CU_ASSERT_PTR_NOT_NULL(strstr(txt, "link.rate (Mbps)"));
@@ -142,22 +148,18 @@ static void test_txt_has_axes_ticks_and_units(void)
 
 static void test_data_and_script_are_written_beside_the_figure(void)
 {
-    char *out = NULL, path[600];
     size_t len;
     if (!have_gnuplot())
         return;
-    CU_ASSERT_EQUAL(plot("fig.txt", "--x link.rate --y sink.goodput --by cc", &out), 0);
-    free(out);
-    snprintf(path, sizeof path, "%s/fig.dat", harness_tmpdir());
-    char *dat = slurp(path, &len);
+    plot_ok("fig.txt", "--x link.rate --y sink.goodput --by cc");
+    char *dat = read_tmp("fig.dat", &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(dat);
     /* lia sorts before reno; lia at 10Mbps: 9 10 11 Mbps, mean 10, n 3. */
     CU_ASSERT_PTR_NOT_NULL(strstr(dat, "# series 0: cc=lia\n10 10 "));
     CU_ASSERT_PTR_NOT_NULL(strstr(dat, "\n20 18 "));
     CU_ASSERT_PTR_NOT_NULL(strstr(dat, "\n\n\n# series 1: cc=reno\n10 9 "));
     free(dat);
-    snprintf(path, sizeof path, "%s/fig.gp", harness_tmpdir());
-    char *gp = slurp(path, &len);
+    char *gp = read_tmp("fig.gp", &len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(gp);
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "set output 'fig.txt'"));
     CU_ASSERT_PTR_NOT_NULL(strstr(gp, "plot 'fig.dat' index 0 using 1:2:3 with yerrorlines"));

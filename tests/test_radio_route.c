@@ -77,17 +77,20 @@ static void echo_on(struct world *w, struct echo *e)
 
 static const char *const traced[] = { "phone", "sta", "ap", "enb", "r", "server" };
 
-/* One datagram from node `from` with source src to dst, echoed by the server: the trace of
- * the round trip into tr, the number of replies `from` got as the result. */
-static size_t round_trip(int cell_first, const char *from, const char *src, const char *dst,
-                         struct ipt_trace *tr, uint8_t *ttl_at_arrival)
+/* One datagram from node `from` with source src to dst, echoed by the server when echo: the
+ * trace into tr, the TTL of the last datagram node `to` got on port 9 into *ttl_at_arrival
+ * (when not NULL), the number of datagrams `to` got as the result. */
+static size_t exchange(int cell_first, bool echo, const char *from, const char *src,
+                       const char *dst, const char *to, struct ipt_trace *tr,
+                       uint8_t *ttl_at_arrival)
 {
     struct world *w = topo(cell_first, "", NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     struct echo e;
     struct ipt_rx rx;
-    echo_on(w, &e);
-    ipt_listen_udp(w, from, 9, &rx);
+    if (echo)
+        echo_on(w, &e);
+    ipt_listen_udp(w, to, 9, &rx);
     ipt_trace_nodes(w, traced, sizeof traced / sizeof traced[0], tr);
     net_node_send(ipt_node(w, from), ipt_udp(w, src, dst, 64, 100));
     world_run(w, NULL, NULL);
@@ -95,6 +98,13 @@ static size_t round_trip(int cell_first, const char *from, const char *src, cons
         *ttl_at_arrival = rx.last_len > 8 ? rx.last[8] : 0;
     world_free(w);
     return rx.n;
+}
+
+/* The round trip of a datagram echoed by the server: the number of replies `from` got. */
+static size_t round_trip(int cell_first, const char *from, const char *src, const char *dst,
+                         struct ipt_trace *tr, uint8_t *ttl_at_arrival)
+{
+    return exchange(cell_first, true, from, src, dst, from, tr, ttl_at_arrival);
 }
 
 static void test_station_reaches_server_through_the_access_point_and_gets_the_reply(void)
@@ -111,16 +121,19 @@ static void test_multihomed_phone_sends_each_source_address_on_its_own_radio(voi
     /* The per-interface source picks the interface (node_route's local_src step), and the
      * reply to that address is routed back over the same radio (paths to an
      * interface-bound address end through its link). */
-    struct ipt_trace tr;
-    CU_ASSERT_EQUAL(round_trip(0, "phone", "192.168.1.2", "10.0.0.6", &tr, NULL), 1);
-    CU_ASSERT_STRING_EQUAL(tr.buf, "phone ap r server server r ap phone ");
-    CU_ASSERT_EQUAL(round_trip(0, "phone", "100.64.0.2", "10.0.0.6", &tr, NULL), 1);
-    CU_ASSERT_STRING_EQUAL(tr.buf, "phone enb r server server r enb phone ");
-    /* The same whatever the order the links are declared in. */
-    CU_ASSERT_EQUAL(round_trip(1, "phone", "192.168.1.2", "10.0.0.6", &tr, NULL), 1);
-    CU_ASSERT_STRING_EQUAL(tr.buf, "phone ap r server server r ap phone ");
-    CU_ASSERT_EQUAL(round_trip(1, "phone", "100.64.0.2", "10.0.0.6", &tr, NULL), 1);
-    CU_ASSERT_STRING_EQUAL(tr.buf, "phone enb r server server r enb phone ");
+    static const char via_wlan[] = "phone ap r server server r ap phone ",
+                      via_cell[] = "phone enb r server server r enb phone ";
+    static const struct { int cell_first; const char *src, *path; } cases[] = {
+        { 0, "192.168.1.2", via_wlan }, { 0, "100.64.0.2", via_cell },
+        /* The same whatever the order the links are declared in. */
+        { 1, "192.168.1.2", via_wlan }, { 1, "100.64.0.2", via_cell },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ipt_trace tr;
+        CU_ASSERT_EQUAL(round_trip(cases[i].cell_first, "phone", cases[i].src, "10.0.0.6", &tr,
+                                   NULL), 1);
+        CU_ASSERT_STRING_EQUAL(tr.buf, cases[i].path);
+    }
 }
 
 static void test_equal_length_paths_leave_by_each_nodes_first_attached_interface(void)
@@ -141,28 +154,15 @@ static void test_station_to_station_traffic_is_relayed_by_the_access_point(void)
     /* WiFi infrastructure mode: a frame between stations crosses the air twice, via the
      * AP (which forwards it as a router: the TTL drops by one). The phone's LTE address is
      * entered over LTE even from a WiFi neighbour. */
-    struct world *w = topo(0, "", NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
     struct ipt_trace tr;
-    struct ipt_rx rx;
-    ipt_listen_udp(w, "phone", 9, &rx);
-    ipt_trace_nodes(w, traced, sizeof traced / sizeof traced[0], &tr);
-    net_node_send(ipt_node(w, "sta"), ipt_udp(w, "10.0.0.2", "192.168.1.2", 64, 100));
-    world_run(w, NULL, NULL);
+    uint8_t ttl = 0;
+    size_t n = exchange(0, false, "sta", "10.0.0.2", "192.168.1.2", "phone", &tr, &ttl);
     CU_ASSERT_STRING_EQUAL(tr.buf, "sta ap phone ");
-    CU_ASSERT_EQUAL_FATAL(rx.n, 1);
-    CU_ASSERT_EQUAL(rx.last[8], 63);
-    world_free(w);
-
-    w = topo(0, "", NULL);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
-    ipt_listen_udp(w, "phone", 9, &rx);
-    ipt_trace_nodes(w, traced, sizeof traced / sizeof traced[0], &tr);
-    net_node_send(ipt_node(w, "sta"), ipt_udp(w, "10.0.0.2", "100.64.0.2", 64, 100));
-    world_run(w, NULL, NULL);
+    CU_ASSERT_EQUAL_FATAL(n, 1);
+    CU_ASSERT_EQUAL(ttl, 63);
+    n = exchange(0, false, "sta", "10.0.0.2", "100.64.0.2", "phone", &tr, NULL);
     CU_ASSERT_STRING_EQUAL(tr.buf, "sta ap r enb phone ");
-    CU_ASSERT_EQUAL(rx.n, 1);
-    world_free(w);
+    CU_ASSERT_EQUAL(n, 1);
 }
 
 static void test_hub_interface_address_is_reached_from_every_station(void)

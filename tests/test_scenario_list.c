@@ -325,22 +325,13 @@ static void test_wrong_list_shapes_are_refused_at_the_item(void)
     }
 }
 
-/* Ids computed by the loader before list parameters existed (commit abea724): a scenario
- * without a list parameter keeps its run ids, so existing result databases resume. The
- * routes value is a string, as every scenario wrote it then. */
-static void test_run_ids_of_scenarios_without_lists_are_unchanged(void)
+/* The scenario's hash and the ids of its four runs (two points x two repetitions) equal the
+ * golden ones, computed by an earlier version of the loader. */
+static void check_golden_ids(const char *yaml, const char *hash, const char *const want[4])
 {
-    const char *golden =
-        "name: golden\nduration: 1s\nnodes:\n  - name: a\n"
-        "    routes: \"10.9.0.0/16 via b; 10.9.0.0/16 from 10.1.0.0/16 via b\"\n"
-        "  - name: b\nlinks:\n  - name: l\n    a: a\n    b: b\n    rate: [1Mbps, 2Mbps]\n"
-        "    delay: 2ms\nsweep:\n  repeat: 2\n";
-    const char *want[] = { "b38331f4e24d146c", "294e86c173636801", "ebc2abaa71141041",
-                           "77cc751292fad24d" };
-    struct scenario *sc = load(golden, NULL, 0);
+    struct scenario *sc = load(yaml, NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
-    CU_ASSERT_STRING_EQUAL(scenario_hash(sc), "4c851e14eca3bcac854e43f45d455e06ad77f394fa8dd3b7"
-                                              "fbe211505c073990");
+    CU_ASSERT_STRING_EQUAL(scenario_hash(sc), hash);
     for (size_t k = 0; k < 4; k++) {
         char id[32];
         id_at(sc, k, id);
@@ -349,8 +340,35 @@ static void test_run_ids_of_scenarios_without_lists_are_unchanged(void)
     scenario_free(sc);
 }
 
+/* Ids computed by the loader before list parameters existed (commit abea724): a scenario
+ * without a list parameter keeps its run ids, so existing result databases resume. The
+ * routes value is a string, as every scenario wrote it then. */
+static void test_run_ids_of_scenarios_without_lists_are_unchanged(void)
+{
+    static const char *const want[] = { "b38331f4e24d146c", "294e86c173636801",
+                                        "ebc2abaa71141041", "77cc751292fad24d" };
+    check_golden_ids("name: golden\nduration: 1s\nnodes:\n  - name: a\n"
+                     "    routes: \"10.9.0.0/16 via b; 10.9.0.0/16 from 10.1.0.0/16 via b\"\n"
+                     "  - name: b\nlinks:\n  - name: l\n    a: a\n    b: b\n"
+                     "    rate: [1Mbps, 2Mbps]\n    delay: 2ms\nsweep:\n  repeat: 2\n",
+                     "4c851e14eca3bcac854e43f45d455e06ad77f394fa8dd3b7fbe211505c073990", want);
+}
+
+/* Ids computed before interfaces became a list parameter (commit 3dfc04c): a scenario that
+ * writes interfaces as one string, as every scenario did then, keeps its hash and run ids. */
+static void test_run_ids_of_one_string_interfaces_are_unchanged(void)
+{
+    static const char *const want[] = { "7b049b93e5b09688", "515a08a1fddd6d90",
+                                        "0fc32a7338720f9a", "75fcfc59f31e1e65" };
+    check_golden_ids("name: golden-if\nduration: 1ms\nnodes:\n  - name: a\n"
+                     "    interfaces: \"l=10.1.0.1; l=2001:db8:1::1,10.1.0.2\"\n"
+                     "  - name: b\nlinks:\n  - name: l\n    a: a\n    b: b\n"
+                     "    rate: [1Mbps, 2Mbps]\nsweep:\n  repeat: 2\n",
+                     "98e3405acc3bd49a622385b12245402f25d5859e1a84e2bf8efcf65bc7c1fa0d", want);
+}
+
 /* The results' parameters table records a swept list as its items joined by "; ", and a
- * --set list as written; `mcpsim help node` shows routes' type. */
+ * --set list as written; `mcpsim help node` shows the type of routes and interfaces. */
 static void test_results_record_list_values_and_help_shows_the_type(void)
 {
     const char *path = harness_write_tmp("list-run.yaml",
@@ -375,6 +393,7 @@ static void test_results_record_list_values_and_help_shows_the_type(void)
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out);
     CU_ASSERT_PTR_NOT_NULL(strstr(out, "  routes               list of strings"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "  interfaces           list of strings"));
     free(out);
     snprintf(cmd, sizeof cmd, "%s run --help", harness_mcpsim());
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
@@ -392,4 +411,5 @@ SUITE(scenario_list, NULL, NULL,
       TEST(test_set_takes_the_text_form_and_brackets_sweep_lists),
       TEST(test_wrong_list_shapes_are_refused_at_the_item),
       TEST(test_run_ids_of_scenarios_without_lists_are_unchanged),
+      TEST(test_run_ids_of_one_string_interfaces_are_unchanged),
       TEST(test_results_record_list_values_and_help_shows_the_type))

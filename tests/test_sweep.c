@@ -2,6 +2,7 @@
  * a sweep killed with SIGKILL resumes with every run present exactly once, and the GNU
  * parallel path (--list, parallel, merge) gives the same runs as a local sweep. */
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,9 +96,23 @@ static void id_of(const char *path, size_t k, char *id)
     scenario_free(sc);
 }
 
-static void test_run_ids_ignore_layout_and_change_with_content(void)
+/* Runs 0..11 of scenario files x and y: each pair of ids equal (same) or different (!same). */
+static void compare_ids(const char *x, const char *y, bool same)
 {
     char a[32], b[32];
+    for (size_t k = 0; k < 12; k++) {
+        id_of(x, k, a);
+        id_of(y, k, b);
+        if (same) {
+            CU_ASSERT_STRING_EQUAL(a, b);
+        } else {
+            CU_ASSERT_STRING_NOT_EQUAL(a, b);
+        }
+    }
+}
+
+static void test_run_ids_ignore_layout_and_change_with_content(void)
+{
     const char *g = harness_write_tmp("sweep-g.yaml", grid);
     /* The same scenario with comments, flow style and another order of keys (the two swept
      * keys keep their order: inline axes are numbered in document order). */
@@ -105,23 +120,13 @@ static void test_run_ids_ignore_layout_and_change_with_content(void)
         "# comment\nduration: 1s   # one second\nname: g\nsweep: {repeat: 2}\n"
         "links:\n  - {b: b, rate: [1Mbps, 2Mbps, 3Mbps], a: a, name: l, delay: [1ms, 2ms]}\n"
         "nodes: [{name: a}, {name: b}]\n";
-    const char *r = harness_write_tmp("sweep-relaid.yaml", relaid);
-    for (size_t k = 0; k < 12; k++) {
-        id_of(g, k, a);
-        id_of(r, k, b);
-        CU_ASSERT_STRING_EQUAL(a, b);
-    }
+    compare_ids(g, harness_write_tmp("sweep-relaid.yaml", relaid), true);
     /* Any edited value changes every id: results of two versions never mix. */
     const char *edited =
         "name: g\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps]\n    delay: [1ms, 2ms]\n"
         "    mtu: 1400B\nsweep:\n  repeat: 2\n";
-    const char *e = harness_write_tmp("sweep-edited.yaml", edited);
-    for (size_t k = 0; k < 12; k++) {
-        id_of(g, k, a);
-        id_of(e, k, b);
-        CU_ASSERT_STRING_NOT_EQUAL(a, b);
-    }
+    compare_ids(g, harness_write_tmp("sweep-edited.yaml", edited), false);
 }
 
 static void test_more_values_or_repetitions_keep_existing_ids(void)
@@ -133,12 +138,7 @@ static void test_more_values_or_repetitions_keep_existing_ids(void)
         "name: g\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"
         "    a: a\n    b: b\n    rate: [1Mbps, 2Mbps, 3Mbps]\n    delay: [1ms, 2ms]\n"
         "sweep:\n  repeat: 5\n";
-    const char *m = harness_write_tmp("sweep-more.yaml", more);
-    for (size_t k = 0; k < 12; k++) {
-        id_of(g, k, a);
-        id_of(m, k, b);
-        CU_ASSERT_STRING_EQUAL(a, b);
-    }
+    compare_ids(g, harness_write_tmp("sweep-more.yaml", more), true);
     /* A fourth rate: the point (3Mbps, 2ms) is point 5 before and after; its id is kept. */
     const char *wider =
         "name: g\nduration: 1s\nnodes:\n  - name: a\n  - name: b\nlinks:\n  - name: l\n"

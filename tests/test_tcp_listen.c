@@ -34,15 +34,35 @@ static void farm_acceptable(struct tcp_listener *l, void *ctx)
 
 static const struct tcp_listener_callbacks farm_cb = { .acceptable = farm_acceptable };
 
-static void run_three_clients(struct tcp_config *cb, struct farm *f, struct tn_app cli[3],
-                              struct tnet **out, struct tcp_listener **lout)
+/* Three clients sending 50 kB each to a farm listener (server config cb) at once. */
+struct three {
+    struct farm f;
+    struct tn_app cli[3];
+    struct tnet *tn;
+    struct tcp_listener *l;
+    struct tcp_listener_stats ls; /* at 5 s */
+};
+
+static void run_three_clients(const struct tcp_config *cb, bool accept, struct three *t)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(10), NULL, cb);
-    tcp_listen(tn->b, NULL, 80, &farm_cb, f, lout);
+    *t = (struct three){ .f.accept = accept };
+    t->tn = tnet_new(RATE, time_from_ms(10), NULL, cb);
+    tcp_listen(t->tn->b, NULL, 80, &farm_cb, &t->f, &t->l);
     for (int i = 0; i < 3; i++)
-        CU_ASSERT_EQUAL(tnet_connect_bulk(tn, &cli[i], 50000, NULL), 0);
-    sched_run_until(tn->s, time_from_s(5));
-    *out = tn;
+        CU_ASSERT_EQUAL(tnet_connect_bulk(t->tn, &t->cli[i], 50000, NULL), 0);
+    sched_run_until(t->tn->s, time_from_s(5));
+    tcp_listener_get_stats(t->l, &t->ls);
+}
+
+/* Ends the n clients' and the farm's connections (with a RST when abort) and frees tn. */
+static void close_all(struct tnet *tn, struct tn_app *cli, int n, struct farm *f, bool abort)
+{
+    void (*end)(struct tcp_sock *) = abort ? tcp_abort : tcp_close;
+    for (int i = 0; i < n; i++)
+        end(cli[i].sock);
+    for (int i = 0; i < f->n; i++)
+        end(f->app[i].sock);
+    tnet_free(tn);
 }
 
 static void test_syn_cookies_complete_handshakes_beyond_the_syn_queue(void)
@@ -50,44 +70,35 @@ static void test_syn_cookies_complete_handshakes_beyond_the_syn_queue(void)
     struct tcp_config cb;
     tcp_config_default(&cb);
     cb.syn_backlog = 1;
-    struct farm f = { .accept = true };
-    struct tn_app cli[3] = { 0 };
-    struct tnet *tn;
-    struct tcp_listener *l;
-    run_three_clients(&cb, &f, cli, &tn, &l);
-    struct tcp_listener_stats ls;
-    tcp_listener_get_stats(l, &ls);
-    CU_ASSERT_EQUAL(ls.syns_received, 3);
-    CU_ASSERT_EQUAL(ls.cookies_sent, 2);
-    CU_ASSERT_EQUAL(ls.cookies_validated, 2);
-    CU_ASSERT_EQUAL(ls.syns_dropped, 0);
-    CU_ASSERT_EQUAL(ls.accepted, 3);
-    CU_ASSERT_EQUAL(f.n, 3);
+    struct three t;
+    run_three_clients(&cb, true, &t);
+    CU_ASSERT_EQUAL(t.ls.syns_received, 3);
+    CU_ASSERT_EQUAL(t.ls.cookies_sent, 2);
+    CU_ASSERT_EQUAL(t.ls.cookies_validated, 2);
+    CU_ASSERT_EQUAL(t.ls.syns_dropped, 0);
+    CU_ASSERT_EQUAL(t.ls.accepted, 3);
+    CU_ASSERT_EQUAL(t.f.n, 3);
     uint64_t total = 0;
-    for (int i = 0; i < f.n; i++)
-        total += f.app[i].read;
+    for (int i = 0; i < t.f.n; i++)
+        total += t.f.app[i].read;
     CU_ASSERT_EQUAL(total, 150000);
     for (int i = 0; i < 3; i++) {
-        CU_ASSERT_TRUE(cli[i].connected);
-        CU_ASSERT(cli[i].connected_at < time_from_ms(21)); /* no SYN retransmission */
+        CU_ASSERT_TRUE(t.cli[i].connected);
+        CU_ASSERT(t.cli[i].connected_at < time_from_ms(21)); /* no SYN retransmission */
     }
     /* Window scale and SACK came back through the timestamp (Linux's encoding): the cookie
      * connections negotiated everything the first one did; MSS 1460 from the cookie table,
      * minus 12 bytes of timestamps. */
-    for (int i = 0; i < f.n; i++) {
+    for (int i = 0; i < t.f.n; i++) {
         struct tcp_sock_info info;
-        tcp_sock_get_info(f.app[i].sock, &info);
+        tcp_sock_get_info(t.f.app[i].sock, &info);
         CU_ASSERT_TRUE(info.ts_ok);
         CU_ASSERT_TRUE(info.sack_ok);
         CU_ASSERT_EQUAL(info.snd_wscale, 3);
         CU_ASSERT_EQUAL(info.rcv_wscale, 3);
         CU_ASSERT_EQUAL(info.mss, 1448);
     }
-    for (int i = 0; i < 3; i++)
-        tcp_close(cli[i].sock);
-    for (int i = 0; i < f.n; i++)
-        tcp_close(f.app[i].sock);
-    tnet_free(tn);
+    close_all(t.tn, t.cli, 3, &t.f, false);
 }
 
 /* Without timestamps from the client, a cookie cannot carry the window scale or SACK: the
@@ -120,11 +131,7 @@ static void test_cookie_without_timestamps_loses_window_scaling(void)
             scaled++;
     }
     CU_ASSERT_EQUAL(scaled, 1); /* the SYN-queue one */
-    for (int i = 0; i < 2; i++)
-        tcp_close(cli[i].sock);
-    for (int i = 0; i < f.n; i++)
-        tcp_close(f.app[i].sock);
-    tnet_free(tn);
+    close_all(tn, cli, 2, &f, false);
 }
 
 static void test_full_syn_queue_without_cookies_drops_syns(void)
@@ -133,29 +140,20 @@ static void test_full_syn_queue_without_cookies_drops_syns(void)
     tcp_config_default(&cb);
     cb.syn_backlog = 1;
     cb.syncookies = false;
-    struct farm f = { .accept = true };
-    struct tn_app cli[3] = { 0 };
-    struct tnet *tn;
-    struct tcp_listener *l;
-    run_three_clients(&cb, &f, cli, &tn, &l);
-    struct tcp_listener_stats ls;
-    tcp_listener_get_stats(l, &ls);
-    CU_ASSERT_EQUAL(ls.cookies_sent, 0);
+    struct three t;
+    run_three_clients(&cb, true, &t);
+    CU_ASSERT_EQUAL(t.ls.cookies_sent, 0);
     /* Two SYNs find the queue full at 0 s; both clients retry at 1 s, when one of them finds
      * it full again (the other's handshake is under way) and retries at 3 s. */
-    CU_ASSERT_EQUAL(ls.syns_dropped, 3);
-    CU_ASSERT_EQUAL(ls.synq_overflows, 3);
-    CU_ASSERT_EQUAL(ls.accepted, 3);
+    CU_ASSERT_EQUAL(t.ls.syns_dropped, 3);
+    CU_ASSERT_EQUAL(t.ls.synq_overflows, 3);
+    CU_ASSERT_EQUAL(t.ls.accepted, 3);
     int late = 0;
     for (int i = 0; i < 3; i++)
-        if (cli[i].connected_at > time_from_s(1))
+        if (t.cli[i].connected_at > time_from_s(1))
             late++;
     CU_ASSERT_EQUAL(late, 2);
-    for (int i = 0; i < 3; i++)
-        tcp_close(cli[i].sock);
-    for (int i = 0; i < f.n; i++)
-        tcp_close(f.app[i].sock);
-    tnet_free(tn);
+    close_all(t.tn, t.cli, 3, &t.f, false);
 }
 
 static void test_full_accept_queue_holds_back_handshakes(void)
@@ -163,27 +161,18 @@ static void test_full_accept_queue_holds_back_handshakes(void)
     struct tcp_config cb;
     tcp_config_default(&cb);
     cb.backlog = 1;
-    struct farm f = { .accept = false }; /* the application never accepts */
-    struct tn_app cli[3] = { 0 };
-    struct tnet *tn;
-    struct tcp_listener *l;
-    run_three_clients(&cb, &f, cli, &tn, &l);
-    struct tcp_listener_stats ls;
-    tcp_listener_get_stats(l, &ls);
-    CU_ASSERT_EQUAL(ls.acceptq_len, 1);
-    CU_ASSERT(ls.acceptq_overflows >= 2); /* final ACKs dropped */
-    CU_ASSERT_EQUAL(ls.accepted, 0);
+    struct three t;
+    run_three_clients(&cb, false, &t); /* the application never accepts */
+    CU_ASSERT_EQUAL(t.ls.acceptq_len, 1);
+    CU_ASSERT(t.ls.acceptq_overflows >= 2); /* final ACKs dropped */
+    CU_ASSERT_EQUAL(t.ls.accepted, 0);
     /* Accepting frees a place: a held-back connection completes with its next SYN-ACK. */
-    f.accept = true;
-    farm_acceptable(l, &f);
-    sched_run_until(tn->s, time_from_s(40));
-    tcp_listener_get_stats(l, &ls);
-    CU_ASSERT(ls.accepted >= 2);
-    for (int i = 0; i < 3; i++)
-        tcp_abort(cli[i].sock);
-    for (int i = 0; i < f.n; i++)
-        tcp_abort(f.app[i].sock);
-    tnet_free(tn);
+    t.f.accept = true;
+    farm_acceptable(t.l, &t.f);
+    sched_run_until(t.tn->s, time_from_s(40));
+    tcp_listener_get_stats(t.l, &t.ls);
+    CU_ASSERT(t.ls.accepted >= 2);
+    close_all(t.tn, t.cli, 3, &t.f, true);
 }
 
 static void inject_syn(struct tnet *tn, uint32_t src_ip, uint16_t sport, uint32_t seq)

@@ -30,17 +30,50 @@ static sim_time_t arrival(const struct tn_seg *g, uint32_t hdr)
     return g->at + time_to_send(g->len + hdr + 20, RATE) + time_from_ms(DELAY_MS);
 }
 
+/* A bulk transfer of `bytes` from a sender with cfg, the data segments at the sequence
+ * offsets lost[0..nlost-1] dropped once each, run to the end: every byte must arrive. The
+ * sender's statistics go to st; end it with end_transfer. */
+static struct tnet *lossy_transfer(const struct tcp_config *cfg, size_t bytes,
+                                   const uint32_t *lost, size_t nlost, struct tn_app *cli,
+                                   struct tn_app *srv, struct tcp_sock_stats *st)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg, NULL);
+    *cli = *srv = (struct tn_app){ 0 };
+    tnet_listen_sink(tn, srv);
+    for (size_t i = 0; i < nlost; i++)
+        tnet_drop_seq(tn, TN_AB, lost[i], 1);
+    tnet_connect_bulk(tn, cli, bytes, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv->read, bytes);
+    tcp_sock_get_stats(cli->sock, st);
+    return tn;
+}
+
+static void end_transfer(struct tnet *tn, struct tn_app *cli, struct tn_app *srv)
+{
+    tcp_close(cli->sock);
+    tcp_close(srv->sock);
+    tnet_free(tn);
+}
+
+/* The sender's transmissions of the data segment at sequence offset rseq: their number, and
+ * the second one (the first retransmission) in *second, NULL when there is none. */
+static int sends_of(const struct tnet *tn, uint32_t rseq, const struct tn_seg **second)
+{
+    int n = 0;
+    *second = NULL;
+    for (size_t k = 0; k < tn->nlog; k++)
+        if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].rseq == rseq && n++ == 1)
+            *second = &tn->log[k];
+    return n;
+}
+
 static void test_third_duplicate_ack_triggers_fast_retransmit(void)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), no_sack(), NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 5 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 200000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 200000);
+    struct tn_app cli, srv;
     struct tcp_sock_stats st;
-    tcp_sock_get_stats(cli.sock, &st);
+    static const uint32_t lost[] = { 5 * MSS };
+    struct tnet *tn = lossy_transfer(no_sack(), 200000, lost, 1, &cli, &srv, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     CU_ASSERT_EQUAL(st.rto_count, 0);
     CU_ASSERT_EQUAL(st.retrans_segs, 1);
@@ -60,17 +93,15 @@ static void test_third_duplicate_ack_triggers_fast_retransmit(void)
         prev = g;
     }
     CU_ASSERT_PTR_NOT_NULL_FATAL(dup3);
-    const struct tn_seg *re = tnet_find(tn, TN_AB, 0, true, 0);
-    int n = 0;
-    for (size_t k = 0; k < tn->nlog; k++)
-        if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].rseq == 5 * MSS && n++ == 1)
-            re = &tn->log[k];
-    CU_ASSERT_EQUAL(n, 2);
+    const struct tn_seg *re;
+    CU_ASSERT_EQUAL(sends_of(tn, 5 * MSS, &re), 2);
+    if (!re) {
+        CU_FAIL_FATAL("the lost segment was not sent again");
+        return;
+    }
     /* The retransmission leaves the instant the third duplicate ACK (20 + 12 bytes) arrives. */
     CU_ASSERT_EQUAL(re->at, arrival(dup3, 20 + 12));
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    end_transfer(tn, &cli, &srv);
 }
 
 static void test_two_duplicate_acks_do_not_retransmit(void)
@@ -103,17 +134,9 @@ static void lost_first_of_three(bool lt, struct tcp_sock_stats *st)
     cfg.initial_cwnd = 3;
     cfg.limited_transmit = lt;
     cfg.sack = false;
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), &cfg, NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 0, 1);
-    tnet_connect_bulk(tn, &cli, 10 * MSS, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 10 * MSS);
-    tcp_sock_get_stats(cli.sock, st);
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    struct tn_app cli, srv;
+    static const uint32_t lost[] = { 0 };
+    end_transfer(lossy_transfer(&cfg, 10 * MSS, lost, 1, &cli, &srv, st), &cli, &srv);
 }
 
 static void test_limited_transmit_turns_a_timeout_into_fast_retransmit(void)
@@ -164,16 +187,10 @@ static void test_rto_backs_off_exponentially(void)
 
 static void test_newreno_partial_ack_retransmits_the_second_hole(void)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), no_sack(), NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 5 * MSS, 1);
-    tnet_drop_seq(tn, TN_AB, 8 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 300000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 300000);
+    struct tn_app cli, srv;
     struct tcp_sock_stats st;
-    tcp_sock_get_stats(cli.sock, &st);
+    static const uint32_t lost[] = { 5 * MSS, 8 * MSS };
+    struct tnet *tn = lossy_transfer(no_sack(), 300000, lost, 2, &cli, &srv, &st);
     /* One recovery episode, no timeout, exactly the two lost segments sent again. */
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     CU_ASSERT_EQUAL(st.rto_count, 0);
@@ -188,35 +205,23 @@ static void test_newreno_partial_ack_retransmits_the_second_hole(void)
         CU_FAIL_FATAL("expected segment not in the log");
         return;
     }
-    const struct tn_seg *re = NULL;
-    int n = 0;
-    for (size_t k = 0; k < tn->nlog; k++)
-        if (tn->log[k].dir == TN_AB && tn->log[k].len && tn->log[k].rseq == 8 * MSS && n++ == 1)
-            re = &tn->log[k];
+    const struct tn_seg *re;
+    sends_of(tn, 8 * MSS, &re);
     if (!re) {
         CU_FAIL_FATAL("expected segment not in the log");
         return;
     }
     CU_ASSERT_EQUAL(re->at, arrival(partial, 20 + 12));
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    end_transfer(tn, &cli, &srv);
 }
 
 /* Three holes in one window. With SACK (RFC 6675) the three retransmissions leave within
  * one RTT of the first; NewReno needs one RTT per hole (a partial ACK each). */
 static sim_time_t three_holes_repair_span(const struct tcp_config *cfg, struct tcp_sock_stats *st)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg, NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 5 * MSS, 1);
-    tnet_drop_seq(tn, TN_AB, 8 * MSS, 1);
-    tnet_drop_seq(tn, TN_AB, 11 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 300000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 300000);
-    tcp_sock_get_stats(cli.sock, st);
+    struct tn_app cli, srv;
+    static const uint32_t lost[] = { 5 * MSS, 8 * MSS, 11 * MSS };
+    struct tnet *tn = lossy_transfer(cfg, 300000, lost, 3, &cli, &srv, st);
     sim_time_t first = -1, last = -1;
     uint32_t max_end = 0;
     for (size_t k = 0; k < tn->nlog; k++) {
@@ -231,9 +236,7 @@ static sim_time_t three_holes_repair_span(const struct tcp_config *cfg, struct t
         if (g->rseq + g->len > max_end)
             max_end = g->rseq + g->len;
     }
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    end_transfer(tn, &cli, &srv);
     return last - first;
 }
 
@@ -252,20 +255,34 @@ static void test_sack_recovery_repairs_three_holes_in_one_round_trip(void)
     CU_ASSERT(span >= time_from_ms(40)); /* two partial ACKs, one RTT each */
 }
 
+/* A bulk transfer of `bytes` (stacks configured cfg_a, cfg_b) with Bernoulli loss p of every
+ * segment, SYNs, ACKs and FINs included, in both directions, and up to `jitter` of extra
+ * delay per packet, run to the end: every byte must arrive. No log is kept. */
+static struct tnet *random_loss_transfer(const struct tcp_config *cfg_a,
+                                         const struct tcp_config *cfg_b, double p,
+                                         sim_time_t jitter, size_t bytes, struct tn_app *cli,
+                                         struct tn_app *srv)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg_a, cfg_b);
+    tn->keep_log = false;
+    tn->loss_all = true;
+    tn->jitter = jitter;
+    tnet_set_loss(tn, TN_AB, p);
+    tnet_set_loss(tn, TN_BA, p);
+    *cli = *srv = (struct tn_app){ 0 };
+    tnet_listen_sink(tn, srv);
+    tnet_connect_bulk(tn, cli, bytes, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv->read, bytes);
+    return tn;
+}
+
 /* Robustness: 5% loss of every segment (SYNs, data, ACKs, FINs) in both directions, with and
  * without SACK: every byte arrives, both sides close, and nothing is left allocated. */
 static void transfer_under_heavy_loss(const struct tcp_config *cfg)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg, cfg);
-    tn->keep_log = false;
-    tn->loss_all = true;
-    tnet_set_loss(tn, TN_AB, 0.05);
-    tnet_set_loss(tn, TN_BA, 0.05);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_connect_bulk(tn, &cli, 3000000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 3000000);
+    struct tn_app cli, srv;
+    struct tnet *tn = random_loss_transfer(cfg, cfg, 0.05, 0, 3000000, &cli, &srv);
     CU_ASSERT_TRUE(srv.eof);
     CU_ASSERT_TRUE(cli.closed);
     CU_ASSERT_EQUAL(cli.error, 0);
@@ -291,25 +308,15 @@ static void test_transfer_completes_under_heavy_loss_both_ways(void)
 static void test_transfer_completes_with_reordering_and_loss(void)
 {
     for (int sack = 0; sack < 2; sack++) {
-        struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), sack ? NULL : no_sack(), NULL);
-        tn->keep_log = false;
-        tn->loss_all = true;
-        tn->jitter = time_from_ms(5);
-        tnet_set_loss(tn, TN_AB, 0.01);
-        tnet_set_loss(tn, TN_BA, 0.01);
-        struct tn_app cli = { 0 }, srv = { 0 };
-        tnet_listen_sink(tn, &srv);
-        tnet_connect_bulk(tn, &cli, 5000000, NULL);
-        sched_run(tn->s);
-        CU_ASSERT_EQUAL(srv.read, 5000000);
+        struct tn_app cli, srv;
+        struct tnet *tn = random_loss_transfer(sack ? NULL : no_sack(), NULL, 0.01,
+                                               time_from_ms(5), 5000000, &cli, &srv);
         CU_ASSERT_TRUE(cli.closed);
         CU_ASSERT_TRUE(srv.closed);
         struct tcp_sock_stats st;
         tcp_sock_get_stats(srv.sock, &st);
         CU_ASSERT_EQUAL(st.bytes_received, 5000000);
-        tcp_close(cli.sock);
-        tcp_close(srv.sock);
-        tnet_free(tn);
+        end_transfer(tn, &cli, &srv);
     }
 }
 
@@ -418,6 +425,22 @@ static void test_trace_sources_report_cwnd_rtt_and_states(void)
     tnet_free(tn);
 }
 
+/* A long transfer from a sender with cfg whose segment 30 is lost once, run for 200 ms: slow
+ * start from 10 segments puts segment 30 in the third flight (10, 20, 40), so the loss is
+ * detected with 40 segments out and recovered within that time. */
+static struct tnet *loss_in_third_flight(const struct tcp_config *cfg, struct tn_app *cli,
+                                         struct tn_app *srv)
+{
+    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg, NULL);
+    *cli = *srv = (struct tn_app){ 0 };
+    tnet_listen_sink(tn, srv);
+    tnet_drop_seq(tn, TN_AB, 30 * MSS, 1);
+    tnet_connect_bulk(tn, cli, 100000000, NULL);
+    cli->close_when_done = false;
+    sched_run_until(tn->s, time_from_ms(200));
+    return tn;
+}
+
 /* New segments sent in the 1.2 ms (ten ACK intervals at 100 Mbit/s) after the fast
  * retransmission of a loss in a 40-segment flight. */
 static int sent_early_in_recovery(bool prr)
@@ -425,13 +448,8 @@ static int sent_early_in_recovery(bool prr)
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     cfg.prr = prr;
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), &cfg, NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 30 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 100000000, NULL);
-    cli.close_when_done = false;
-    sched_run_until(tn->s, time_from_ms(200));
+    struct tn_app cli, srv;
+    struct tnet *tn = loss_in_third_flight(&cfg, &cli, &srv);
     sim_time_t t_r = -1;
     uint32_t max_end = 0;
     int n = 0;
@@ -470,15 +488,9 @@ static void test_prr_spreads_transmissions_over_the_recovery(void)
 
 static void test_full_ack_ends_recovery_at_ssthresh(void)
 {
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_drop_seq(tn, TN_AB, 30 * MSS, 1);
-    tnet_connect_bulk(tn, &cli, 100000000, NULL);
-    cli.close_when_done = false;
-    /* Slow start from 10 segments: segment 30 is in the third flight (10, 20, 40). When the
-     * loss is detected 40 segments are out; ssthresh = FlightSize / 2. */
-    sched_run_until(tn->s, time_from_ms(200));
+    /* 40 segments are out when the loss is detected; ssthresh = FlightSize / 2. */
+    struct tn_app cli, srv;
+    struct tnet *tn = loss_in_third_flight(NULL, &cli, &srv);
     struct tcp_sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     CU_ASSERT_FALSE(info.in_recovery);

@@ -39,18 +39,20 @@ static void test_rate_and_size_parse_si_and_binary_units(void)
 {
     bps_t r;
     bytes_t b;
-    CU_ASSERT_EQUAL(rate_parse("50Mbps", &r, NULL, 0), 0);
-    CU_ASSERT_EQUAL(r, 50000000ULL);
-    CU_ASSERT_EQUAL(rate_parse("1Gbps", &r, NULL, 0), 0);
-    CU_ASSERT_EQUAL(r, 1000000000ULL);
-    CU_ASSERT_EQUAL(rate_parse("2.5Kbps", &r, NULL, 0), 0);
-    CU_ASSERT_EQUAL(r, 2500ULL);
-    CU_ASSERT_EQUAL(size_parse("1500B", &b, NULL, 0), 0);
-    CU_ASSERT_EQUAL(b, 1500ULL);
-    CU_ASSERT_EQUAL(size_parse("64KiB", &b, NULL, 0), 0);
-    CU_ASSERT_EQUAL(b, 65536ULL);
-    CU_ASSERT_EQUAL(size_parse("10MB", &b, NULL, 0), 0);
-    CU_ASSERT_EQUAL(b, 10000000ULL);
+    static const struct { const char *s; bps_t want; } rates[] = {
+        { "50Mbps", 50000000ULL }, { "1Gbps", 1000000000ULL }, { "2.5Kbps", 2500ULL },
+    };
+    static const struct { const char *s; bytes_t want; } sizes[] = {
+        { "1500B", 1500ULL }, { "64KiB", 65536ULL }, { "10MB", 10000000ULL },
+    };
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        CU_ASSERT_EQUAL(rate_parse(rates[i].s, &r, NULL, 0), 0);
+        CU_ASSERT_EQUAL(r, rates[i].want);
+    }
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        CU_ASSERT_EQUAL(size_parse(sizes[i].s, &b, NULL, 0), 0);
+        CU_ASSERT_EQUAL(b, sizes[i].want);
+    }
     char err[256];
     CU_ASSERT_EQUAL(rate_parse("-5Mbps", &r, err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "-5Mbps"));

@@ -107,12 +107,28 @@ static void requeue(void *ctx, struct packet *p)
     wifi_enqueue(l->w, l->sta, RADIO_UP, p);
 }
 
-static struct pkt_pool *pool_new(void)
+/* One WiFi cell with its scheduler and packet pool: every test's set-up and tear-down. */
+struct rig {
+    struct sched *s;
+    struct pkt_pool *pool;
+    struct wifi *w;
+};
+
+static void rig_open(struct rig *r, const struct wifi_config *c, const char *name, uint64_t seed)
 {
-    struct pkt_pool *pool = NULL;
     char err[200];
-    CU_ASSERT_EQUAL_FATAL(pkt_pool_new(NULL, &pool, err, sizeof err), 0);
-    return pool;
+    r->s = sched_new();
+    r->pool = NULL;
+    r->w = NULL;
+    CU_ASSERT_EQUAL_FATAL(pkt_pool_new(NULL, &r->pool, err, sizeof err), 0);
+    CU_ASSERT_EQUAL_FATAL(wifi_new(r->s, c, name, seed, 0, &r->w, err, sizeof err), 0);
+}
+
+static void rig_close(struct rig *r)
+{
+    wifi_free(r->w);
+    pkt_pool_free(r->pool);
+    sched_free(r->s);
 }
 
 static struct packet *payload(struct pkt_pool *pool, uint32_t bytes)
@@ -148,31 +164,26 @@ static double simulate_saturation(uint64_t n, sim_time_t duration, uint64_t seed
 {
     struct wifi_config c;
     bianchi_config(&c, n);
-    struct sched *s = sched_new();
-    struct pkt_pool *pool = pool_new();
-    struct wifi *w = NULL;
-    char err[200];
-    CU_ASSERT_EQUAL_FATAL(wifi_new(s, &c, "wifi0", seed, 0, &w, err, sizeof err), 0);
+    struct rig r;
+    rig_open(&r, &c, "wifi0", seed);
     struct loop *loops = calloc(n, sizeof *loops);
     CU_ASSERT_PTR_NOT_NULL_FATAL(loops);
     for (uint32_t i = 0; i < n; i++) {
-        loops[i] = (struct loop){ w, i };
-        wifi_set_deliver(w, i, RADIO_UP, requeue, &loops[i]);
+        loops[i] = (struct loop){ r.w, i };
+        wifi_set_deliver(r.w, i, RADIO_UP, requeue, &loops[i]);
         for (int k = 0; k < 2; k++)
-            CU_ASSERT_EQUAL(wifi_enqueue(w, i, RADIO_UP, payload(pool, 1023)), 0);
+            CU_ASSERT_EQUAL(wifi_enqueue(r.w, i, RADIO_UP, payload(r.pool, 1023)), 0);
     }
-    sched_run_until(s, duration);
+    sched_run_until(r.s, duration);
     bytes_t bytes = 0;
     for (uint32_t i = 0; i < n; i++) {
         struct wifi_stats st;
-        wifi_get_stats(w, i, RADIO_UP, &st);
+        wifi_get_stats(r.w, i, RADIO_UP, &st);
         bytes += st.delivered_bytes;
         CU_ASSERT_EQUAL(st.retry_drops + st.queue_drops + st.outage_drops, 0);
     }
-    wifi_free(w);
     free(loops);
-    pkt_pool_free(pool);
-    sched_free(s);
+    rig_close(&r);
     return (double)bytes * 8 / (time_to_sec(duration) * 1e6);
 }
 
@@ -226,15 +237,12 @@ static void test_lone_frame_on_idle_channel_arrives_after_its_exact_airtime(void
 {
     struct wifi_config c;
     wifi_config_default(&c);
-    struct sched *s = sched_new();
-    struct pkt_pool *pool = pool_new();
-    struct wifi *w = NULL;
-    char err[200];
-    CU_ASSERT_EQUAL_FATAL(wifi_new(s, &c, "w", 1, 0, &w, err, sizeof err), 0);
-    struct timed t = { .s = s };
-    wifi_set_deliver(w, 0, RADIO_UP, stamp, &t);
-    CU_ASSERT_EQUAL(wifi_enqueue(w, 0, RADIO_UP, payload(pool, 1000)), 0);
-    sched_run(s);
+    struct rig r;
+    rig_open(&r, &c, "w", 1);
+    struct timed t = { .s = r.s };
+    wifi_set_deliver(r.w, 0, RADIO_UP, stamp, &t);
+    CU_ASSERT_EQUAL(wifi_enqueue(r.w, 0, RADIO_UP, payload(r.pool, 1000)), 0);
+    sched_run(r.s);
     /* 20 us PLCP + (36 + 1000) B at 54 Mbit/s = 8288 bits / 54e6 = 153.481481.. us, rounded
      * up to the picosecond, + 1 us propagation; no backoff (idle for DIFS at t = 0). */
     CU_ASSERT_EQUAL(t.n, 1);
@@ -242,9 +250,7 @@ static void test_lone_frame_on_idle_channel_arrives_after_its_exact_airtime(void
     CU_ASSERT_EQUAL(wifi_data_time(&c, 1000), time_from_us(20) + 153481482);
     /* ACK: 20 us + 112 bits at 24 Mbit/s = 4.666667 us. */
     CU_ASSERT_EQUAL(wifi_ack_time(&c), time_from_us(20) + 4666667);
-    wifi_free(w);
-    pkt_pool_free(pool);
-    sched_free(s);
+    rig_close(&r);
 }
 
 static void test_full_queue_drops_arrivals_and_counts_them(void)
@@ -252,28 +258,23 @@ static void test_full_queue_drops_arrivals_and_counts_them(void)
     struct wifi_config c;
     wifi_config_default(&c);
     c.queue_packets = 3;
-    struct sched *s = sched_new();
-    struct pkt_pool *pool = pool_new();
-    struct wifi *w = NULL;
-    char err[200];
-    CU_ASSERT_EQUAL_FATAL(wifi_new(s, &c, "w", 1, 0, &w, err, sizeof err), 0);
-    struct timed t = { .s = s };
-    wifi_set_deliver(w, 0, RADIO_DOWN, stamp, &t);
+    struct rig r;
+    rig_open(&r, &c, "w", 1);
+    struct timed t = { .s = r.s };
+    wifi_set_deliver(r.w, 0, RADIO_DOWN, stamp, &t);
     int refused = 0;
     for (int i = 0; i < 5; i++)
-        refused += wifi_enqueue(w, 0, RADIO_DOWN, payload(pool, 1500)) < 0;
-    sched_run(s);
+        refused += wifi_enqueue(r.w, 0, RADIO_DOWN, payload(r.pool, 1500)) < 0;
+    sched_run(r.s);
     struct wifi_stats st;
-    wifi_get_stats(w, 0, RADIO_DOWN, &st);
+    wifi_get_stats(r.w, 0, RADIO_DOWN, &st);
     CU_ASSERT_EQUAL(refused, 2);
     CU_ASSERT_EQUAL(st.queue_drops, 2);
     CU_ASSERT_EQUAL(st.delivered_packets, 3);
     CU_ASSERT_EQUAL(t.n, 3);
     /* Back-to-back frames of one sender are separated by a post-backoff: strictly later. */
     CU_ASSERT(t.at[0] < t.at[1] && t.at[1] < t.at[2]);
-    wifi_free(w);
-    pkt_pool_free(pool);
-    sched_free(s);
+    rig_close(&r);
 }
 
 static void test_frame_dropped_after_retry_limit_failed_attempts(void)
@@ -282,28 +283,23 @@ static void test_frame_dropped_after_retry_limit_failed_attempts(void)
     wifi_config_default(&c);
     c.loss = 1;
     c.retry_limit = 7;
-    struct sched *s = sched_new();
-    struct pkt_pool *pool = pool_new();
-    struct wifi *w = NULL;
-    char err[200];
-    CU_ASSERT_EQUAL_FATAL(wifi_new(s, &c, "w", 1, 0, &w, err, sizeof err), 0);
+    struct rig r;
+    rig_open(&r, &c, "w", 1);
     for (int i = 0; i < 4; i++)
-        CU_ASSERT_EQUAL(wifi_enqueue(w, 0, RADIO_UP, payload(pool, 500)), 0);
-    sched_run(s);
+        CU_ASSERT_EQUAL(wifi_enqueue(r.w, 0, RADIO_UP, payload(r.pool, 500)), 0);
+    sched_run(r.s);
     struct wifi_stats st;
-    wifi_get_stats(w, 0, RADIO_UP, &st);
+    wifi_get_stats(r.w, 0, RADIO_UP, &st);
     CU_ASSERT_EQUAL(st.attempts, 28);
     CU_ASSERT_EQUAL(st.failures, 28);
     CU_ASSERT_EQUAL(st.retry_drops, 4);
     CU_ASSERT_EQUAL(st.delivered_packets, 0);
     /* Without collisions the channel counts the failed rounds but no collision. */
     struct wifi_channel_stats ch;
-    wifi_get_channel_stats(w, &ch);
+    wifi_get_channel_stats(r.w, &ch);
     CU_ASSERT_EQUAL(ch.rounds, 28);
     CU_ASSERT_EQUAL(ch.collisions, 0);
-    wifi_free(w);
-    pkt_pool_free(pool);
-    sched_free(s);
+    rig_close(&r);
 }
 
 static void test_two_stations_starting_in_the_same_slot_collide_then_both_deliver(void)
@@ -311,22 +307,19 @@ static void test_two_stations_starting_in_the_same_slot_collide_then_both_delive
     struct wifi_config c;
     wifi_config_default(&c);
     c.stations = 2;
-    struct sched *s = sched_new();
-    struct pkt_pool *pool = pool_new();
-    struct wifi *w = NULL;
-    char err[200];
-    CU_ASSERT_EQUAL_FATAL(wifi_new(s, &c, "w", 7, 0, &w, err, sizeof err), 0);
-    struct timed t = { .s = s };
-    wifi_set_deliver(w, 0, RADIO_UP, stamp, &t);
-    wifi_set_deliver(w, 1, RADIO_UP, stamp, &t);
-    CU_ASSERT_EQUAL(wifi_enqueue(w, 0, RADIO_UP, payload(pool, 1000)), 0);
-    CU_ASSERT_EQUAL(wifi_enqueue(w, 1, RADIO_UP, payload(pool, 1000)), 0);
-    sched_run(s);
+    struct rig r;
+    rig_open(&r, &c, "w", 7);
+    struct timed t = { .s = r.s };
+    wifi_set_deliver(r.w, 0, RADIO_UP, stamp, &t);
+    wifi_set_deliver(r.w, 1, RADIO_UP, stamp, &t);
+    CU_ASSERT_EQUAL(wifi_enqueue(r.w, 0, RADIO_UP, payload(r.pool, 1000)), 0);
+    CU_ASSERT_EQUAL(wifi_enqueue(r.w, 1, RADIO_UP, payload(r.pool, 1000)), 0);
+    sched_run(r.s);
     struct wifi_channel_stats ch;
-    wifi_get_channel_stats(w, &ch);
+    wifi_get_channel_stats(r.w, &ch);
     struct wifi_stats a, b;
-    wifi_get_stats(w, 0, RADIO_UP, &a);
-    wifi_get_stats(w, 1, RADIO_UP, &b);
+    wifi_get_stats(r.w, 0, RADIO_UP, &a);
+    wifi_get_stats(r.w, 1, RADIO_UP, &b);
     /* Both used immediate access at t = 0: the first round is a collision. */
     CU_ASSERT(ch.collisions >= 1);
     CU_ASSERT(a.failures >= 1 && b.failures >= 1);
@@ -335,9 +328,7 @@ static void test_two_stations_starting_in_the_same_slot_collide_then_both_delive
     CU_ASSERT_EQUAL(t.n, 2);
     /* The first delivery follows the collision (data time + DIFS-or-EIFS deferral). */
     CU_ASSERT(t.at[0] > 2 * wifi_data_time(&c, 1000));
-    wifi_free(w);
-    pkt_pool_free(pool);
-    sched_free(s);
+    rig_close(&r);
 }
 
 struct late {
@@ -365,24 +356,21 @@ static void test_backoff_counter_freezes_while_medium_is_busy(void)
     struct wifi_config c;
     wifi_config_default(&c);
     c.stations = 2;
-    struct sched *s = sched_new();
-    struct pkt_pool *pool = pool_new();
-    struct wifi *w = NULL;
-    char err[200];
-    CU_ASSERT_EQUAL_FATAL(wifi_new(s, &c, "w", 2, 0, &w, err, sizeof err), 0);
+    struct rig r;
+    rig_open(&r, &c, "w", 2);
     struct rng *twin = rng_new(2, 0, "w/backoff");
     CU_ASSERT_PTR_NOT_NULL_FATAL(twin);
     int64_t d0 = rng_uniform_int(twin, (uint32_t)c.cw_min + 1);
     int64_t d1 = rng_uniform_int(twin, (uint32_t)c.cw_min + 1);
     CU_ASSERT_NOT_EQUAL_FATAL(d0, d1); /* seed 2 chosen so that no collision intervenes */
-    struct timed t = { .s = s };
-    wifi_set_deliver(w, 0, RADIO_UP, stamp, &t);
-    wifi_set_deliver(w, 1, RADIO_UP, stamp, &t);
-    CU_ASSERT_EQUAL(wifi_enqueue(w, 0, RADIO_UP, payload(pool, 1000)), 0);
-    CU_ASSERT_EQUAL(wifi_enqueue(w, 0, RADIO_UP, payload(pool, 1000)), 0);
-    struct late l = { w, pool };
-    sched_at(s, time_from_us(10), offer_station_1, &l, NULL);
-    sched_run(s);
+    struct timed t = { .s = r.s };
+    wifi_set_deliver(r.w, 0, RADIO_UP, stamp, &t);
+    wifi_set_deliver(r.w, 1, RADIO_UP, stamp, &t);
+    CU_ASSERT_EQUAL(wifi_enqueue(r.w, 0, RADIO_UP, payload(r.pool, 1000)), 0);
+    CU_ASSERT_EQUAL(wifi_enqueue(r.w, 0, RADIO_UP, payload(r.pool, 1000)), 0);
+    struct late l = { r.w, r.pool };
+    sched_at(r.s, time_from_us(10), offer_station_1, &l, NULL);
+    sched_run(r.s);
     sim_time_t data = wifi_data_time(&c, 1000), air = data + c.prop_delay;
     sim_time_t exchange = air + c.sifs + wifi_ack_time(&c) + c.prop_delay + c.difs;
     int64_t lo = d0 < d1 ? d0 : d1, gap = d0 < d1 ? d1 - d0 : d0 - d1;
@@ -393,9 +381,7 @@ static void test_backoff_counter_freezes_while_medium_is_busy(void)
     CU_ASSERT_EQUAL(t.at[1], cs1 + lo * c.slot + air);
     CU_ASSERT_EQUAL(t.at[2], cs2 + gap * c.slot + air);
     rng_free(twin);
-    wifi_free(w);
-    pkt_pool_free(pool);
-    sched_free(s);
+    rig_close(&r);
 }
 
 static void test_same_seed_reproduces_and_other_seed_differs(void)

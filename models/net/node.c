@@ -257,7 +257,7 @@ static int node_create(struct model_ctx *ctx, const char *name, const void *conf
     fib_init(&n->fib4, 4);
     fib_init(&n->fib6, 6);
     if (primary_addresses(s, n, c, err, errlen) < 0 ||
-        node_ifaddrs_parse(n, c->interfaces, err, errlen) < 0 ||
+        node_ifaddrs_parse(n, &c->interfaces, err, errlen) < 0 ||
         node_routes_parse(n, &c->routes, err, errlen) < 0)
         return -1;
     if (s->n == s->cap) {
@@ -292,9 +292,9 @@ static const struct param_def node_params[] = {
     { "address6", PARAM_STRING, offsetof(struct node_config, address6), "auto",
       "primary IPv6 address; auto = fd00:: plus the low 24 bits of the auto IPv4 address; "
       "none", NULL, 0, 0 },
-    { "interfaces", PARAM_STRING, offsetof(struct node_config, interfaces), "",
-      "per-interface addresses: \"LINK=ADDR[,ADDR]; LINK=ADDR\" (LINK: a link attached to "
-      "this node)", NULL, 0, 0 },
+    { "interfaces", PARAM_LIST, offsetof(struct node_config, interfaces), "",
+      "per-interface addresses, one interface per item: \"LINK=ADDR[,ADDR]\" (LINK: a link "
+      "attached to this node) ([a, b], or one string \"a; b\")", NULL, 0, 0 },
     { "routes", PARAM_LIST, offsetof(struct node_config, routes), "",
       "static routes, one per item: \"PREFIX [from PREFIX] via NODE|ADDR\" or \"PREFIX "
       "[from PREFIX] dev LINK\" ([a, b], or one string \"a; b\")", NULL, 0, 0 },

@@ -21,7 +21,7 @@
 struct node_config {
     char address[PARAM_STRING_MAX];
     char address6[PARAM_STRING_MAX];
-    char interfaces[PARAM_STRING_MAX];
+    struct param_list interfaces; /* one interface per item, "LINK=ADDR[,ADDR]" */
     struct param_list routes; /* one route per item (registry.h: freed with the config) */
     char capture[PARAM_STRING_MAX];
     bool drop_source_routed;
@@ -187,7 +187,8 @@ int node_add_addr(struct net_node *n, const struct net_addr *a, int32_t ifindex)
 /* node_route.c */
 int node_routes_parse(struct net_node *n, const struct param_list *routes, char *err,
                       size_t errlen);
-int node_ifaddrs_parse(struct net_node *n, const char *spec, char *err, size_t errlen);
+int node_ifaddrs_parse(struct net_node *n, const struct param_list *interfaces, char *err,
+                       size_t errlen);
 /* Resolves interface addresses, builds the address index and the static routes of every
  * node; problems are printed on stderr and counted (config_errors). Idempotent. */
 void net_shared_ready(struct net_shared *s);

@@ -22,7 +22,8 @@
  *
  * Scenario syntax (docs/scenario-format.md): routes, a list parameter, one route per item:
  * "PREFIX [from PREFIX] via NODE|ADDR" or "PREFIX [from PREFIX] dev LINK" (the one-string form
- * separates them by ';'); interfaces "LINK=ADDR[,ADDR]; ...".
+ * separates them by ';'); interfaces, a list parameter too, one interface per item:
+ * "LINK=ADDR[,ADDR]".
  * Syntax is checked when the node is created (file:line:col errors); names are resolved when
  * the run starts, when every link exists, and a name that resolves to nothing is reported
  * on stderr and counted in the node's config_errors scalar. Not modelled: link metrics
@@ -47,36 +48,57 @@ static char *trim(char *s)
     return s;
 }
 
-int node_ifaddrs_parse(struct net_node *n, const char *spec, char *err, size_t errlen)
+/* One interface: "LINK=ADDR[,ADDR]" (item is cut in place); its addresses are appended to
+ * n->ifaddrs. An item without an address is refused: it would bind nothing. */
+static int ifaddr_parse(struct net_node *n, char *item, char *err, size_t errlen)
 {
-    char buf[PARAM_STRING_MAX], *save = NULL;
-    snprintf(buf, sizeof buf, "%s", spec);
-    for (char *item = strtok_r(buf, ";", &save); item; item = strtok_r(NULL, ";", &save)) {
-        item = trim(item);
-        if (!*item)
-            continue;
-        char *eq = strchr(item, '=');
-        if (!eq || eq == item) {
-            snprintf(err, errlen, "interfaces: \"%s\": expected LINK=ADDRESS[,ADDRESS]", item);
+    char *eq = strchr(item, '=');
+    if (eq)
+        *eq = '\0';
+    char *link = trim(item), *save = NULL;
+    char *a = eq ? strtok_r(eq + 1, ",", &save) : NULL;
+    if (!*link || !a) {
+        struct net_addr lone;
+        char aerr[256];
+        /* "[wifi=A, B]" in YAML flow style splits at the comma: B arrives as an item. */
+        int bare = !eq && net_addr_parse(link, &lone, aerr, sizeof aerr) == 0;
+        snprintf(err, errlen, "interfaces: expected LINK=ADDRESS[,ADDRESS]%s",
+                 bare ? ", found an address alone (in a [a, b] list, quote an item that holds "
+                        "',': \"LINK=ADDRESS,ADDRESS\")" : "");
+        return -1;
+    }
+    for (; a; a = strtok_r(NULL, ",", &save)) {
+        struct ifaddr_spec *x = realloc(n->ifaddrs, (n->nifaddrs + 1) * sizeof *x);
+        if (!x) {
+            snprintf(err, errlen, "out of memory");
             return -1;
         }
-        *eq = '\0';
-        char *link = trim(item), *save2 = NULL;
-        for (char *a = strtok_r(eq + 1, ",", &save2); a; a = strtok_r(NULL, ",", &save2)) {
-            struct ifaddr_spec *x = realloc(n->ifaddrs, (n->nifaddrs + 1) * sizeof *x);
-            if (!x) {
-                snprintf(err, errlen, "out of memory");
-                return -1;
-            }
-            n->ifaddrs = x;
-            x += n->nifaddrs;
-            char aerr[256];
-            if (net_addr_parse(trim(a), &x->addr, aerr, sizeof aerr) < 0) {
-                snprintf(err, errlen, "interfaces: %s", aerr);
-                return -1;
-            }
-            snprintf(x->link, sizeof x->link, "%s", link);
-            n->nifaddrs++;
+        n->ifaddrs = x;
+        x += n->nifaddrs;
+        char aerr[256];
+        if (net_addr_parse(trim(a), &x->addr, aerr, sizeof aerr) < 0) {
+            snprintf(err, errlen, "interfaces: %s", aerr);
+            return -1;
+        }
+        snprintf(x->link, sizeof x->link, "%s", link);
+        n->nifaddrs++;
+    }
+    return 0;
+}
+
+/* One interface per item (the registry split a one-string value on ';' and trimmed it); a
+ * bad item is named by its number and text, as a bad route is. */
+int node_ifaddrs_parse(struct net_node *n, const struct param_list *interfaces, char *err,
+                       size_t errlen)
+{
+    for (size_t i = 0; i < interfaces->n; i++) {
+        char perr[512] = "out of memory";
+        char *item = strdup(interfaces->items[i]); /* ifaddr_parse cuts it in place */
+        int rc = item ? ifaddr_parse(n, item, perr, sizeof perr) : -1;
+        free(item);
+        if (rc < 0) {
+            snprintf(err, errlen, "%s (item %zu: \"%s\")", perr, i + 1, interfaces->items[i]);
+            return -1;
         }
     }
     return 0;
