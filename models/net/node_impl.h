@@ -192,6 +192,8 @@ int node_ifaddrs_parse(struct net_node *n, const struct param_list *interfaces, 
 /* Resolves interface addresses, builds the address index and the static routes of every
  * node; problems are printed on stderr and counted (config_errors). Idempotent. */
 void net_shared_ready(struct net_shared *s);
+/* node_addr_index.c: sorts s->addrs and builds the hash index over them; -1 out of memory. */
+int net_addr_index_build(struct net_shared *s);
 /* The address-index entry of a; NULL when no node has it (or before net_shared_ready).
  * O(1): one hash and, almost always, one constant-size compare (a per-packet operation). */
 const struct addr_entry *net_addr_lookup(const struct net_shared *s, const struct net_addr *a);

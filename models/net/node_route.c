@@ -1,13 +1,14 @@
-/* node_route.c - addresses and routes: the world's address index, static and
- * source-specific routes from the scenario, and shortest paths over the topology.
+/* node_route.c - addresses and routes: interface addresses and static and source-specific
+ * routes from the scenario, the world's address index filled (node_addr_index.c keeps it),
+ * and shortest paths over the topology.
  *
  * Route selection at a node, for destination D and source S:
  *   1. the node's static table (fib.h: longest destination, then longest source prefix);
  *   2. for a packet this node sends from an address bound to one of its interfaces, that
  *      interface (a multihomed phone's per-interface source routing, as Linux MPTCP hosts
  *      are configured);
- *   3. the topology: the node owning D is found in the address index (a sorted array, binary
- *      search), and the next hop is the first step of a shortest path by hop count.
+ *   3. the topology: the node owning D is found in the address index (a hash table, one
+ *      probe), and the next hop is the first step of a shortest path by hop count.
  * Shortest paths are computed per target by one breadth-first search from it over the
  * (symmetric) links, on first use, and cached: memory is nodes x destinations actually used,
  * and nothing is allocated per packet afterwards. The links are p2p ends and the star a radio
@@ -36,7 +37,6 @@
 #include <string.h>
 
 #include "models/net/node_impl.h"
-#include "sim/hash.h"
 
 static char *trim(char *s)
 {
@@ -187,84 +187,6 @@ int node_routes_parse(struct net_node *n, const struct param_list *routes, char 
     return 0;
 }
 
-static int addr_cmp(const struct net_addr *x, const struct net_addr *y)
-{
-    if (x->family != y->family)
-        return x->family < y->family ? -1 : 1;
-    return memcmp(x->b, y->b, 16);
-}
-
-static int addr_entry_cmp(const void *a, const void *b)
-{
-    return addr_cmp(&((const struct addr_entry *)a)->a, &((const struct addr_entry *)b)->a);
-}
-
-/* A 32-bit mix of an address given as its family and network-order bytes (murmur3's
- * finalizer over the xor-folded words): the index is probed once per packet, so the hash
- * must be cheap, and prefixes allocated in sequence (10.0.0.1, 10.0.0.2, ...) must still
- * spread over the slots. An IPv4 address is read as its 4 bytes, nothing more: a wider load
- * of a struct just written would stall on store forwarding (measured: a third of the
- * lookup's time). */
-static uint32_t addr_fold_v6(const uint8_t *b)
-{
-    uint32_t w[4];
-    memcpy(w, b, sizeof w);
-    return w[0] ^ (w[1] * 0x9e3779b1u) ^ (w[2] * 0x85ebca6bu) ^ (w[3] * 0xc2b2ae35u);
-}
-
-static inline uint32_t addr_hash(int family, const uint8_t *b)
-{
-    uint32_t h;
-    if (family == 4)
-        memcpy(&h, b, sizeof h);
-    else
-        h = addr_fold_v6(b);
-    return hash_mix32(h);
-}
-
-const struct addr_entry *net_addr_find(const struct net_shared *s, int family,
-                                       const uint8_t *bytes)
-{
-    if (!s->addr_slots)
-        return NULL;
-    size_t len = family == 4 ? 4 : 16;
-    for (size_t i = addr_hash(family, bytes) & s->addr_mask;; i = (i + 1) & s->addr_mask) {
-        uint32_t k = s->addr_slots[i];
-        if (!k)
-            return NULL;
-        const struct addr_entry *e = &s->addrs[k - 1];
-        if (e->a.family == family &&
-            (len == 4 ? memcmp(e->a.b, bytes, 4) : memcmp(e->a.b, bytes, 16)) == 0)
-            return e;
-    }
-}
-
-const struct addr_entry *net_addr_lookup(const struct net_shared *s, const struct net_addr *a)
-{
-    return net_addr_find(s, a->family, a->b);
-}
-
-/* Linear probing in a table at most half full: the expected probes per lookup stay below
- * 1.5 (hit) and 2.5 (miss). The entries are inserted in sorted order, so the table is the
- * same in every run. */
-static int build_hash(struct net_shared *s)
-{
-    size_t slots = 16;
-    while (slots < 2 * s->naddrs)
-        slots *= 2;
-    s->addr_slots = calloc(slots, sizeof *s->addr_slots);
-    if (!s->addr_slots)
-        return -1;
-    s->addr_mask = slots - 1;
-    for (size_t k = 0; k < s->naddrs; k++) {
-        size_t i = addr_hash(s->addrs[k].a.family, s->addrs[k].a.b) & s->addr_mask;
-        while (s->addr_slots[i])
-            i = (i + 1) & s->addr_mask;
-        s->addr_slots[i] = (uint32_t)(k + 1);
-    }
-    return 0;
-}
-
 static void config_error(struct net_node *n, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -394,14 +316,15 @@ static int build_index(struct net_shared *s)
             s->addrs[s->naddrs++] = (struct addr_entry){ n->addrs[k].a, (uint32_t)i, t };
         }
     }
-    qsort(s->addrs, s->naddrs, sizeof *s->addrs, addr_entry_cmp);
-    for (size_t i = 1; i < s->naddrs; i++)
-        if (addr_cmp(&s->addrs[i].a, &s->addrs[i - 1].a) == 0) {
+    if (net_addr_index_build(s) < 0)
+        return -1;
+    for (size_t i = 1; i < s->naddrs; i++) /* sorted: a duplicate follows its twin */
+        if (net_addr_eq(&s->addrs[i].a, &s->addrs[i - 1].a)) {
             char buf[NET_ADDR_STRLEN];
             net_addr_format(&s->addrs[i].a, buf, sizeof buf);
             config_error(s->nodes[s->addrs[i].node], "address %s is used twice", buf);
         }
-    return build_hash(s);
+    return 0;
 }
 
 static void resolve_routes(struct net_shared *s, struct net_node *n)
