@@ -1,8 +1,13 @@
 /* cmd_check.c - `mcpsim check FILE`: validate a scenario and show its expansion.
  *
- * Loading a scenario validates every parameter point (scenario.h), so check needs no extra
- * logic: it prints the run count, the sweep axes with their values and the instances of the
- * first point, and exits 2 with the file:line:col message when the scenario is invalid.
+ * Loading a scenario validates every parameter point against the parameter tables
+ * (scenario.h). Then every point's models are built, as `run` would build them, and freed
+ * without running: what a model checks when it is created (a route's syntax, a node a link
+ * names, a discipline's thresholds) is caught here too, not only by `run`. Prints the run
+ * count, the sweep axes with their values and the instances of the first point; exits 2 with
+ * the file:line:col message when the scenario is invalid. Not caught: what a model can only
+ * find once the simulation starts (a route via a node that is not a neighbour: reported on
+ * stderr and counted in the node's config_errors scalar when the run starts).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +15,7 @@
 
 #include "cmd/command.h"
 #include "sim/scenario.h"
+#include "sim/world.h"
 
 static int check_run(int argc, char **argv);
 
@@ -19,15 +25,47 @@ static const struct command check_cmd = {
     .usage = "usage: mcpsim check FILE [--set PATH=VALUE]... [--quiet]\n"
              "\n"
              "Parses FILE, applies --set overrides, validates every parameter point of the\n"
-             "sweep against the models' parameter tables and prints the number of runs\n"
-             "(points x repetitions), the sweep axes and the model instances. Errors are\n"
-             "printed as FILE:LINE:COLUMN: message; the exit status is then 2.\n"
+             "sweep against the models' parameter tables, builds every point's models (as\n"
+             "`run` does, without running them) and prints the number of runs (points x\n"
+             "repetitions), the sweep axes and the model instances. Errors are printed as\n"
+             "FILE:LINE:COLUMN: message; the exit status is then 2.\n"
              "\n"
              "  --set PATH=VALUE  override a value as `mcpsim run` does\n"
              "  --quiet           print only the run count\n",
     .run = check_run,
 };
 COMMAND_REGISTER(check_cmd)
+
+/* Builds and frees the models of every parameter point; 0, or -1 with the first error (the
+ * point named when the scenario has several). */
+static int build_every_point(const struct scenario *sc, char *err, size_t errlen)
+{
+    size_t points = scenario_point_count(sc);
+    for (size_t i = 0; i < points; i++) {
+        struct scenario_run info;
+        struct scenario_plan plan;
+        char why[768]; /* leaves room in err for the point */
+        if (scenario_run_at(sc, i, 0, &info) < 0 ||
+            scenario_plan(sc, i, &plan, why, sizeof why) < 0) {
+            snprintf(err, errlen, "%s", why);
+            return -1;
+        }
+        struct world_config wc = { .seed = info.seed, .run = 0, .duration = info.duration };
+        struct world *w = NULL;
+        int rc = world_build(&plan, &wc, &w, why, sizeof why);
+        scenario_plan_free(&plan);
+        world_free(w);
+        if (rc < 0) {
+            if (points > 1)
+                snprintf(err, errlen, "%s (parameter point %zu of %zu, `mcpsim run --index %zu`)",
+                         why, i, points, i);
+            else
+                snprintf(err, errlen, "%s", why);
+            return -1;
+        }
+    }
+    return 0;
+}
 
 static int check_run(int argc, char **argv)
 {
@@ -57,8 +95,10 @@ static int check_run(int argc, char **argv)
     char err[1024];
     int rc = scenario_load(file, sets, nsets, &sc, err, sizeof err);
     free(sets);
-    if (rc < 0) {
+    if (rc < 0 || build_every_point(sc, err, sizeof err) < 0) {
         fprintf(stderr, "%s\n", err);
+        if (rc == 0)
+            scenario_free(sc);
         return EXIT_USAGE;
     }
     size_t runs = scenario_run_count(sc);

@@ -94,6 +94,33 @@ static void test_check_command_exits_2_and_prints_the_position(void)
     free(out);
 }
 
+/* `check` builds every point's models without running them, so what a model refuses when it
+ * is created (here a route's syntax, in the second point of a two-point sweep) fails check
+ * with the position and the point, as it would fail run; before, check said "valid". */
+static void test_check_builds_every_point_and_reports_model_errors(void)
+{
+    const char *path = harness_write_tmp(
+        "check_build.yaml",
+        "name: bad\nduration: 1s\nnodes:\n  - name: a\n"
+        "    routes: [[\"10.0.0.0/8 via b\"], [\"10.0.0.0/8 thru b\"]]\n"
+        "  - name: b\nlinks:\n  - {name: l, a: a, b: b}\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+    char cmd[1024], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s check %s", harness_mcpsim(), path);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 2);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "check_build.yaml:4:5: "));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "thru b"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "parameter point 1 of 2"));
+    CU_ASSERT_PTR_NULL(out && strstr(out, "is valid"));
+    free(out);
+    path = harness_write_tmp("check_ok.yaml", "name: ok\nduration: 1s\nnodes:\n  - name: a\n"
+                                              "  - name: b\nlinks:\n  - {name: l, a: a, b: b}\n");
+    snprintf(cmd, sizeof cmd, "%s check %s", harness_mcpsim(), path);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "is valid"));
+    free(out);
+}
+
 static void test_unreadable_file_is_reported_with_its_path(void)
 {
     struct scenario *sc = NULL;
@@ -304,6 +331,7 @@ static void test_model_refusal_at_build_time_names_the_entry(void)
 SUITE(scenario, NULL, NULL,
       TEST(test_every_bad_file_names_file_line_column_and_what_was_expected),
       TEST(test_check_command_exits_2_and_prints_the_position),
+      TEST(test_check_builds_every_point_and_reports_model_errors),
       TEST(test_unreadable_file_is_reported_with_its_path),
       TEST(test_count_stamps_distinct_names_indices_and_addresses),
       TEST(test_schema_of_a_new_model_comes_from_its_parameter_table),
