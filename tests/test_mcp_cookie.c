@@ -178,9 +178,10 @@ static void test_first_contact_gets_missing_cookie_then_the_retry_is_accepted(vo
         CU_ASSERT_EQUAL(harness_run(cmd, &txt), 0);
         char want_reply[128];
         snprintf(want_reply, sizeof want_reply, "20\t1\t1\t0105226316030000%02x", cookie[0]);
-        CU_ASSERT_PTR_NOT_NULL(txt && strstr(txt, "24\t1\t1\t01062263"));
-        CU_ASSERT_PTR_NOT_NULL(txt && strstr(txt, want_reply));
-        CU_ASSERT_PTR_NOT_NULL(txt && strstr(txt, "36\t1\t1\t01092263"));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(txt);
+        CU_ASSERT_PTR_NOT_NULL(strstr(txt, "24\t1\t1\t01062263"));
+        CU_ASSERT_PTR_NOT_NULL(strstr(txt, want_reply));
+        CU_ASSERT_PTR_NOT_NULL(strstr(txt, "36\t1\t1\t01092263"));
         free(txt);
     }
     mcpt_destroy(&u);
@@ -360,8 +361,10 @@ static void test_defaults_need_no_cookie_and_keep_the_old_error_handling(void)
     CU_ASSERT_EQUAL(v.reason, MCP_R_CONVERTER_ERROR);
     v = through(&u, &dc, C1, 46001, &ml, &uv);
     CU_ASSERT_EQUAL(uv.bytes_delta, 24);
-    for (int i = 0; i < MCP_C_COUNT; i++)
-        CU_ASSERT_EQUAL(conv(&u, (enum mcp_convert_counter)i) + conv(&d, (enum mcp_convert_counter)i), 0);
+    for (int i = 0; i < MCP_C_COUNT; i++) {
+        enum mcp_convert_counter k = (enum mcp_convert_counter)i;
+        CU_ASSERT_EQUAL(conv(&u, k) + conv(&d, k), 0);
+    }
     struct mcpt u2;
     mcpt_create(&u2, MCP_ROLE_UMCP, "flag", "rewrite", cookie_cfg);
     CU_ASSERT(mcp_alloc_bytes(u2.dp) > mcp_alloc_bytes(u.dp)); /* the per-client cache */
