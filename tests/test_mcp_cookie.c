@@ -408,6 +408,23 @@ static void test_allow_parameter_parses_prefixes_and_refuses_bad_ones(void)
     }
 }
 
+static void test_mcp_table_reports_the_cookie_first_contact_cost(void)
+{
+    /* H4/H16 measured on capture a (one MP_CAPABLE connection, two MP_JOINs that need no
+     * cookie): 24 B carrier, 20 B Missing Cookie payload, 36 B on the retry, one extra round
+     * trip for the one first contact. */
+    char cmd[4400], *txt = NULL;
+    snprintf(cmd, sizeof cmd, "%s mcp-table", harness_mcpsim());
+    CU_ASSERT_EQUAL_FATAL(harness_run(cmd, &txt), 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(txt);
+    CU_ASSERT_PTR_NOT_NULL(strstr(txt, "first Convert SYN +24 B payload -> Missing Cookie "
+                                       "(20 B error payload); retried SYN +36 B"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(txt, "Cookie TLV 12 B in the SYN payload, 0 TCP option"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(txt, "1 first contact(s), each one extra round trip; 1 "
+                                       "SYN(s) admitted"));
+    free(txt);
+}
+
 SUITE(mcp_cookie, NULL, NULL,
       TEST(test_first_contact_gets_missing_cookie_then_the_retry_is_accepted),
       TEST(test_forged_cookie_gets_not_authorized),
@@ -415,4 +432,5 @@ SUITE(mcp_cookie, NULL, NULL,
       TEST(test_spoofed_source_flood_with_cookies_costs_no_state),
       TEST(test_client_outside_the_policy_is_not_authorized_and_goes_end_to_end),
       TEST(test_defaults_need_no_cookie_and_keep_the_old_error_handling),
-      TEST(test_allow_parameter_parses_prefixes_and_refuses_bad_ones))
+      TEST(test_allow_parameter_parses_prefixes_and_refuses_bad_ones),
+      TEST(test_mcp_table_reports_the_cookie_first_contact_cost))
