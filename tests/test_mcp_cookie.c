@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/mcp/mcp.h"
+#include "models/mcp/mcp_cookie.h"
 #include "models/proxy/mcp_params.h"
 #include "models/wire/bytes.h"
 #include "models/wire/convert.h"
@@ -111,7 +112,7 @@ static void test_first_contact_gets_missing_cookie_then_the_retry_is_accepted(vo
     CU_ASSERT_EQUAL(conv(&d, MCP_C_ERROR_BYTES), 20);
     /* The reply: SYN/ACK dMCP -> C with the RFC 8803 6.2 layout: fixed header (version 1,
      * 5 words, magic 0x2263), Cookie TLV (22, 3 words, 16 zero bits, 8-byte cookie whose first
-     * byte is the time counter), Error TLV (30, 1 word, code 3 Missing Cookie, no value). */
+     * two bytes are the time counter), Error TLV (30, 1 word, code 3 Missing Cookie, no value). */
     CU_ASSERT_EQUAL_FATAL(d.nemit, 1);
     CU_ASSERT(mcpt_csum_ok(d.emitted, d.emitted_len));
     const struct wire_pkt *w = decode(d.emitted, d.emitted_len);
@@ -123,7 +124,7 @@ static void test_first_contact_gets_missing_cookie_then_the_retry_is_accepted(vo
     static const uint8_t head[] = { 1, 5, 0x22, 0x63, 22, 3, 0, 0 };
     static const uint8_t tail[] = { 30, 1, 3, 0 };
     CU_ASSERT_EQUAL(memcmp(w->payload, head, 8), 0);
-    CU_ASSERT_EQUAL(w->payload[8], (uint8_t)(d.now / MCP_NS_PER_S / TTL_S));
+    CU_ASSERT_EQUAL(rd16(w->payload + 8), (uint16_t)(d.now / MCP_NS_PER_S / TTL_S));
     CU_ASSERT_EQUAL(memcmp(w->payload + 16, tail, 4), 0);
     struct convert_msg msg;
     size_t used;
@@ -408,6 +409,37 @@ static void test_allow_parameter_parses_prefixes_and_refuses_bad_ones(void)
     }
 }
 
+static void test_convert_cookie_binds_address_and_time(void)
+{
+    /* The cookie helper alone: valid in its period and the next, expired after, forged for
+     * another address, another secret, another length. */
+    struct mcp_cookie_config kc = { .period_ns = 64 * MCP_NS_PER_S, .max_age = 2 };
+    memset(kc.secret, 7, sizeof kc.secret);
+    struct mcp_cookie_jar *j, *j2;
+    char err[128];
+    CU_ASSERT_EQUAL_FATAL(mcp_cookie_create(&kc, &j, err, sizeof err), 0);
+    kc.secret[0] = 8;
+    CU_ASSERT_EQUAL_FATAL(mcp_cookie_create(&kc, &j2, err, sizeof err), 0);
+    const mcp_ns_t P = 3600 * MCP_NS_PER_S, t0 = 1000 * P + P / 2;
+    uint8_t a[16] = { 10, 1, 1, 2 }, b[16] = { 10, 1, 1, 3 }, c[MCP_CONVERT_COOKIE_LEN];
+    mcp_cookie_convert_make(j, 4, a, P, t0, c);
+    CU_ASSERT_EQUAL(rd16(c), 1000);
+    CU_ASSERT_EQUAL(mcp_cookie_convert_check(j, 4, a, c, sizeof c, P, t0), MCP_COOKIE_VALID);
+    CU_ASSERT_EQUAL(mcp_cookie_convert_check(j, 4, a, c, sizeof c, P, t0 + P), MCP_COOKIE_VALID);
+    CU_ASSERT_EQUAL(mcp_cookie_convert_check(j, 4, a, c, sizeof c, P, t0 + 2 * P),
+                    MCP_COOKIE_EXPIRED);
+    CU_ASSERT_EQUAL(mcp_cookie_convert_check(j, 4, b, c, sizeof c, P, t0), MCP_COOKIE_FORGED);
+    CU_ASSERT_EQUAL(mcp_cookie_convert_check(j, 6, a, c, sizeof c, P, t0), MCP_COOKIE_FORGED);
+    CU_ASSERT_EQUAL(mcp_cookie_convert_check(j2, 4, a, c, sizeof c, P, t0), MCP_COOKIE_FORGED);
+    CU_ASSERT_EQUAL(mcp_cookie_convert_check(j, 4, a, c, sizeof c - 1, P, t0),
+                    MCP_COOKIE_FORGED);
+    uint8_t c2[MCP_CONVERT_COOKIE_LEN];
+    mcp_cookie_convert_make(j, 4, a, P, t0 + P, c2);
+    CU_ASSERT_NOT_EQUAL(memcmp(c, c2, sizeof c), 0); /* a new period, a new cookie */
+    mcp_cookie_destroy(j);
+    mcp_cookie_destroy(j2);
+}
+
 static void test_mcp_table_reports_the_cookie_first_contact_cost(void)
 {
     /* H4/H16 measured on capture a (one MP_CAPABLE connection, two MP_JOINs that need no
@@ -433,4 +465,5 @@ SUITE(mcp_cookie, NULL, NULL,
       TEST(test_client_outside_the_policy_is_not_authorized_and_goes_end_to_end),
       TEST(test_defaults_need_no_cookie_and_keep_the_old_error_handling),
       TEST(test_allow_parameter_parses_prefixes_and_refuses_bad_ones),
-      TEST(test_mcp_table_reports_the_cookie_first_contact_cost))
+      TEST(test_mcp_table_reports_the_cookie_first_contact_cost),
+      TEST(test_convert_cookie_binds_address_and_time))

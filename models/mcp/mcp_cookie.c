@@ -121,9 +121,9 @@ static void convert_cookie_of(const struct mcp_cookie_jar *j, uint8_t family,
                               uint8_t out[MCP_CONVERT_COOKIE_LEN])
 {
     uint64_t h = convert_hash(j, family, addr, t);
-    out[0] = (uint8_t)t;
-    for (int i = 1; i < MCP_CONVERT_COOKIE_LEN; i++)
-        out[i] = (uint8_t)(h >> (64 - 8 * i));
+    wr16(out, (uint16_t)t);
+    for (int i = 2; i < MCP_CONVERT_COOKIE_LEN; i++)
+        out[i] = (uint8_t)(h >> (64 - 8 * (i - 1)));
 }
 
 void mcp_cookie_convert_make(const struct mcp_cookie_jar *j, uint8_t family,
@@ -140,12 +140,12 @@ enum mcp_cookie_result mcp_cookie_convert_check(const struct mcp_cookie_jar *j, 
     if (len != MCP_CONVERT_COOKIE_LEN)
         return MCP_COOKIE_FORGED;
     uint32_t now_t = (uint32_t)(now / period_ns);
-    uint32_t age = (uint8_t)(now_t - cookie[0]);
+    uint32_t age = (uint16_t)(now_t - rd16(cookie));
     /* One HMAC for the counter the cookie names (as mcp_cookie_check). */
     uint8_t want[MCP_CONVERT_COOKIE_LEN];
     convert_cookie_of(j, family, addr, now_t - age, want);
     uint8_t diff = 0;
-    for (int i = 1; i < MCP_CONVERT_COOKIE_LEN; i++)
+    for (int i = 2; i < MCP_CONVERT_COOKIE_LEN; i++)
         diff |= (uint8_t)(want[i] ^ cookie[i]);
     if (diff)
         return MCP_COOKIE_FORGED;

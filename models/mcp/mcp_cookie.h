@@ -66,8 +66,9 @@ uint16_t mcp_cookie_mss_round(uint16_t mss);
 uint64_t mcp_cookie_mptcp_key(const struct mcp_cookie_jar *j, const struct mcp_tuple *k);
 
 /* RFC 8803 6.2.7 Cookie TLV value, bound to the client's address (a TFO-like cookie, RFC 7413
- * 4.1.2): byte 0 = time counter (now / period_ns) mod 256, bytes 1..7 = the first 7 bytes of
- * the HMAC of (family, client address, counter). Nothing is stored: the converter recomputes
+ * 4.1.2): bytes 0-1 = time counter (now / period_ns) mod 65536 (7 years of 1 h periods
+ * before it wraps), bytes 2..7 = the first 6 bytes (48 bits) of the HMAC of (family, client
+ * address, counter). Nothing is stored: the converter recomputes
  * it. A cookie is valid for the counter it names and the one before it (between one and two
  * periods); the layout is ours [U] (the RFC leaves the cookie opaque). */
 #define MCP_CONVERT_COOKIE_LEN 8
