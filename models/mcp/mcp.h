@@ -40,6 +40,14 @@ enum mcp_carry { MCP_CARRY_CONVERT = 0, MCP_CARRY_MPCONVERT };
 enum mcp_addr_mode { MCP_ADDR_PRESERVE = 0, MCP_ADDR_SHARE };
 
 #define MCP_NAME_MAX 24
+#define MCP_ALLOW_MAX 8
+
+/* An address prefix (convert_allow). */
+struct mcp_prefix {
+    uint8_t family;   /* 4 or 6 */
+    uint8_t len;      /* prefix length in bits */
+    uint8_t addr[16];
+};
 
 struct mcp_config {
     enum mcp_role role;
@@ -68,6 +76,15 @@ struct mcp_config {
     uint32_t pending_per_client;
     uint32_t error_rate_per_s, error_burst, backoff_s;
     bool network_side_requests;
+    /* RFC 8803 explicit mode (carry=convert with rewrite): the dMCP requires a Cookie TLV
+     * from a client it has no state for and answers Missing Cookie (with one) without it; the
+     * uMCP keeps the cookies per client and honours Not Authorized. Off by default. */
+    bool convert_cookie;
+    mcp_ns_t convert_cookie_ttl_ns;  /* cookie time counter period (valid 1..2 periods) */
+    /* dMCP: clients allowed to convert (others get Not Authorized); none = everyone */
+    struct mcp_prefix convert_allow[MCP_ALLOW_MAX];
+    uint32_t convert_allow_n;
+    mcp_ns_t convert_refuse_ns;      /* uMCP: a refused client goes end-to-end this long */
     uint32_t mtu;              /* packets grown past this are counted (not fragmented) */
     uint64_t secret_seed;      /* derives every hash key and the cookie secret */
 };

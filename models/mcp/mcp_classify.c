@@ -112,6 +112,13 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
         set(v, MCP_D_PASS, MCP_R_BACKOFF);
         return;
     }
+    if (p->mpc_off >= 0 && m->convclient &&
+        mcp_convclient_refused(m->convclient, p->w.family, p->k.src, m->now)) {
+        /* The converter said Not Authorized for this client: no conversion, the
+         * connection goes end-to-end (RFC 8803 6.2.8, error 32). */
+        set(v, MCP_D_PASS, MCP_R_NOT_AUTHORIZED);
+        return;
+    }
     if (p->join_off >= 0) {
         mcp_cost_add(m->cost, MCP_OP_LOOKUP);
         uint32_t c = mcp_flow_by_token(m->flows, p->join.u.join.token, m->now);
@@ -223,7 +230,11 @@ static void umcp_synack(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
         if (busy)
             mcp_limits_note_resource_exceeded(m->limits, value, m->now);
         mcp_flow_remove(m->flows, idx);
-        set(v, MCP_D_DROP, busy ? MCP_R_RESOURCE_EXCEEDED : MCP_R_CONVERTER_ERROR);
+        /* Missing Cookie: the cookie is kept and the retransmitted SYN carries it; Not
+         * Authorized: the client goes end-to-end (mcp_convauth.c). */
+        set(v, MCP_D_DROP,
+            mcp_dp_convert_taken(m, p, code,
+                                 busy ? MCP_R_RESOURCE_EXCEEDED : MCP_R_CONVERTER_ERROR));
         return;
     }
     if (m->sig->take_synack && m->sig->take_synack(m, p) == 1) {
@@ -315,6 +326,9 @@ static void dmcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
             v->reason = MCP_R_ERROR_RATE_LIMITED;
         return;
     }
+    if (rc == 1 && p->carrier_len && m->cfg.carry == MCP_CARRY_CONVERT &&
+        !mcp_dp_convert_admit(m, p, v))
+        return; /* explicit mode refused it: no state kept */
     if (p->join_off >= 0) {
         mcp_cost_add(m->cost, MCP_OP_LOOKUP);
         uint32_t c = mcp_flow_by_token(m->flows, p->join.u.join.token, m->now);
@@ -350,7 +364,7 @@ static void dmcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
         }
         return;
     }
-    if (m->cookies && rc == 0) {
+    if (m->cfg.cookies && rc == 0) {
         /* Stateless until the third ACK proves the source (RFC 4987 3.6, RFC 8684 3.1). */
         mcp_dp_cookie_reply(m, p, v);
         return;
@@ -405,7 +419,7 @@ static void dmcp_segment(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v
     if (!f) {
         set(v, MCP_D_PASS, MCP_R_NO_FLOW);
         if (p->from == MCP_SIDE_CUSTOMER) {
-            if (m->cookies && mcp_dp_cookie_ack(m, p, v))
+            if (m->cfg.cookies && mcp_dp_cookie_ack(m, p, v))
                 return;
             if (m->steer->remove(m, p, NULL) == 1)
                 v->reason = MCP_R_FLOW_STEERED;

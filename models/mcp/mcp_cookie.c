@@ -103,3 +103,51 @@ uint64_t mcp_cookie_mptcp_key(const struct mcp_cookie_jar *j, const struct mcp_t
     uint64_t key = keyed_hash(j, k, 'K', 0, 0);
     return key ? key : 1;
 }
+
+/* The client's address as a tuple with nothing else set: the cookie binds the address only
+ * (RFC 8803 6.2.7), so it serves every connection the client opens through the converter. */
+static uint64_t convert_hash(const struct mcp_cookie_jar *j, uint8_t family,
+                             const uint8_t addr[16], uint32_t t)
+{
+    struct mcp_tuple k;
+    memset(&k, 0, sizeof k);
+    k.family = family;
+    memcpy(k.src, addr, 16);
+    return keyed_hash(j, &k, 'V', t, 0);
+}
+
+static void convert_cookie_of(const struct mcp_cookie_jar *j, uint8_t family,
+                              const uint8_t addr[16], uint32_t t,
+                              uint8_t out[MCP_CONVERT_COOKIE_LEN])
+{
+    uint64_t h = convert_hash(j, family, addr, t);
+    wr16(out, (uint16_t)t);
+    for (int i = 2; i < MCP_CONVERT_COOKIE_LEN; i++)
+        out[i] = (uint8_t)(h >> (64 - 8 * (i - 1)));
+}
+
+void mcp_cookie_convert_make(const struct mcp_cookie_jar *j, uint8_t family,
+                             const uint8_t addr[16], mcp_ns_t period_ns, mcp_ns_t now,
+                             uint8_t out[MCP_CONVERT_COOKIE_LEN])
+{
+    convert_cookie_of(j, family, addr, (uint32_t)(now / period_ns), out);
+}
+
+enum mcp_cookie_result mcp_cookie_convert_check(const struct mcp_cookie_jar *j, uint8_t family,
+                                                const uint8_t addr[16], const uint8_t *cookie,
+                                                size_t len, mcp_ns_t period_ns, mcp_ns_t now)
+{
+    if (len != MCP_CONVERT_COOKIE_LEN)
+        return MCP_COOKIE_FORGED;
+    uint32_t now_t = (uint32_t)(now / period_ns);
+    uint32_t age = (uint16_t)(now_t - rd16(cookie));
+    /* One HMAC for the counter the cookie names (as mcp_cookie_check). */
+    uint8_t want[MCP_CONVERT_COOKIE_LEN];
+    convert_cookie_of(j, family, addr, now_t - age, want);
+    uint8_t diff = 0;
+    for (int i = 2; i < MCP_CONVERT_COOKIE_LEN; i++)
+        diff |= (uint8_t)(want[i] ^ cookie[i]);
+    if (diff)
+        return MCP_COOKIE_FORGED;
+    return age < 2 ? MCP_COOKIE_VALID : MCP_COOKIE_EXPIRED;
+}

@@ -15,6 +15,9 @@
  * 4-tuple and a secret, because both keys are echoed in the third ACK: mcp_cookie_mptcp_key()
  * provides that key so the datapath can rebuild the connection from the ACK alone.
  *
+ * The same keyed hash makes the RFC 8803 Cookie TLV values of explicit (Convert) mode:
+ * mcp_cookie_convert_make/check below.
+ *
  * Not modelled: the TCP timestamp option trick that recovers window scale and SACK-permitted
  * (Linux); connections created from a cookie lose those, as they do in classic cookies.
  */
@@ -61,5 +64,21 @@ uint16_t mcp_cookie_mss_round(uint16_t mss);
 
 /* Stateless MPTCP key for a connection of tuple k (RFC 8684 3.1). Never 0. */
 uint64_t mcp_cookie_mptcp_key(const struct mcp_cookie_jar *j, const struct mcp_tuple *k);
+
+/* RFC 8803 6.2.7 Cookie TLV value, bound to the client's address (a TFO-like cookie, RFC 7413
+ * 4.1.2): bytes 0-1 = time counter (now / period_ns) mod 65536 (7 years of 1 h periods
+ * before it wraps), bytes 2..7 = the first 6 bytes (48 bits) of the HMAC of (family, client
+ * address, counter). Nothing is stored: the converter recomputes
+ * it. A cookie is valid for the counter it names and the one before it (between one and two
+ * periods); the layout is ours [U] (the RFC leaves the cookie opaque). */
+#define MCP_CONVERT_COOKIE_LEN 8
+void mcp_cookie_convert_make(const struct mcp_cookie_jar *j, uint8_t family,
+                             const uint8_t addr[16], mcp_ns_t period_ns, mcp_ns_t now,
+                             uint8_t out[MCP_CONVERT_COOKIE_LEN]);
+/* VALID, EXPIRED (ours, but older than two periods) or FORGED (wrong length, wrong address,
+ * never made by this secret). */
+enum mcp_cookie_result mcp_cookie_convert_check(const struct mcp_cookie_jar *j, uint8_t family,
+                                                const uint8_t addr[16], const uint8_t *cookie,
+                                                size_t len, mcp_ns_t period_ns, mcp_ns_t now);
 
 #endif

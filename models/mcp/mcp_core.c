@@ -67,6 +67,10 @@ void mcp_config_defaults(struct mcp_config *c)
     c->error_burst = 10;
     c->backoff_s = 0;
     c->network_side_requests = false;
+    c->convert_cookie = false;
+    c->convert_cookie_ttl_ns = 3600 * MCP_NS_PER_S;
+    c->convert_allow_n = 0;
+    c->convert_refuse_ns = 3600 * MCP_NS_PER_S;
     c->mtu = 1500;
     c->secret_seed = 1;
 }
@@ -79,6 +83,7 @@ void mcp_destroy(struct mcp *m)
     mcp_flow_destroy(m->flows);
     mcp_capcache_destroy(m->cache);
     mcp_cookie_destroy(m->cookies);
+    mcp_convclient_destroy(m->convclient);
     mcp_limits_destroy(m->limits);
     free(m);
 }
@@ -133,11 +138,28 @@ int mcp_create(const struct mcp_config *cfg, const struct mcp_platform *plat, st
         if (mcp_capcache_create(&cc, &m->cache, err, errlen) != 0)
             goto fail;
     }
-    if (cfg->cookies) {
+    if (cfg->convert_cookie && cfg->convert_cookie_ttl_ns <= 0) {
+        snprintf(err, errlen, "mcp.convert_cookie_ttl: expected a positive time");
+        goto fail;
+    }
+    if (cfg->convert_allow_n > MCP_ALLOW_MAX) {
+        snprintf(err, errlen, "mcp.convert_allow: at most %d prefixes", MCP_ALLOW_MAX);
+        goto fail;
+    }
+    /* The jar's secret also makes the Convert cookies (the dMCP's only use when cookies is
+     * off); the SYN cookie paths test cfg.cookies, not the jar. */
+    if (cfg->cookies || (cfg->convert_cookie && cfg->role == MCP_ROLE_DMCP)) {
         struct mcp_cookie_config kc = { .period_ns = cfg->cookie_period_ns, .max_age = 2 };
         for (int i = 0; i < 4; i++)
             wr64(kc.secret + 8 * i, derive(cfg->secret_seed, 10 + (uint64_t)i));
         if (mcp_cookie_create(&kc, &m->cookies, err, errlen) != 0)
+            goto fail;
+    }
+    if (cfg->convert_cookie && cfg->role == MCP_ROLE_UMCP && cfg->carry == MCP_CARRY_CONVERT) {
+        struct mcp_convclient_config cc = { .entries = cfg->cache_entries ? cfg->cache_entries : 1,
+                                            .refuse_ns = cfg->convert_refuse_ns,
+                                            .hash_secret = derive(cfg->secret_seed, 4) };
+        if (mcp_convclient_create(&cc, &m->convclient, err, errlen) != 0)
             goto fail;
     }
     struct mcp_limits_config lc = {
@@ -167,7 +189,8 @@ size_t mcp_flow_entry_size(const struct mcp *m) { return mcp_flow_entry_bytes(m-
 size_t mcp_alloc_bytes(const struct mcp *m)
 {
     return sizeof *m + mcp_flow_table_bytes(m->flows) +
-           (m->cache ? mcp_capcache_bytes(m->cache) : 0) + mcp_limits_bytes(m->limits);
+           (m->cache ? mcp_capcache_bytes(m->cache) : 0) + mcp_limits_bytes(m->limits) +
+           (m->convclient ? mcp_convclient_bytes(m->convclient) : 0);
 }
 
 void mcp_design_cost(const struct mcp *m, uint8_t family, struct mcp_design_cost *c)

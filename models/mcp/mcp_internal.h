@@ -6,6 +6,7 @@
 
 #include "models/mcp/mcp.h"
 #include "models/mcp/mcp_capcache.h"
+#include "models/mcp/mcp_convclient.h"
 #include "models/mcp/mcp_cookie.h"
 #include "models/mcp/mcp_flow.h"
 #include "models/mcp/mcp_limits.h"
@@ -43,6 +44,10 @@ struct mcp_pkt {
     uint16_t orig_port;
     uint8_t carrier_len;
     uint16_t pool_port;
+    /* Cookie TLV of the Convert message (dMCP: read from the SYN; uMCP: from an error) */
+    bool has_cookie;
+    uint8_t cookie_len;
+    uint8_t cookie[MCP_CONVCLIENT_COOKIE_MAX];
     /* MPTCP options of the segment (first of each interesting subtype) */
     int mpc_off, join_off;    /* offset in w.tcp.opt, or -1 */
     struct mptcp_opt mpc, join;
@@ -101,6 +106,7 @@ struct mcp {
     struct mcp_flow_table *flows;
     struct mcp_capcache *cache;
     struct mcp_cookie_jar *cookies;
+    struct mcp_convclient *convclient; /* uMCP with convert_cookie: per-client cookies */
     struct mcp_limits *limits;
     struct mcp_stats st;
     struct mcp_cost *cost;    /* of the packet being processed */
@@ -138,7 +144,19 @@ bool mcp_dp_cookie_ack(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v);
  * rate limit says no); and the error a SYN/ACK's payload carries (1 with code and value). */
 void mcp_dp_convert_error(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v,
                           uint8_t code);
-int mcp_dp_convert_error_of(const struct mcp_pkt *p, uint8_t *code, uint32_t *value);
+/* The same with a Cookie TLV next to the Error TLV (cookie_len 0: none); returns the Convert
+ * payload bytes sent, 0 when the rate limit suppressed the reply. */
+size_t mcp_dp_convert_reply(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v,
+                            uint8_t code, const uint8_t *cookie, size_t cookie_len);
+/* Fills p->has_cookie/cookie too when the reply carries a Cookie TLV. */
+int mcp_dp_convert_error_of(struct mcp_pkt *p, uint8_t *code, uint32_t *value);
+/* RFC 8803 cookie and authorization exchange (mcp_convauth.c). dMCP: false when the Convert
+ * SYN p is refused (Not Authorized, Missing Cookie: verdict set, nothing kept). uMCP: the
+ * reason for a Convert error taken on a SYN/ACK (cookie stored, client refused), `other`
+ * when the error is neither. */
+bool mcp_dp_convert_admit(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v);
+enum mcp_reason mcp_dp_convert_taken(struct mcp *m, struct mcp_pkt *p, uint8_t code,
+                                     enum mcp_reason other);
 void mcp_dp_cancel_sweep(struct mcp *m);
 
 /* Address sharing: a free pool port for the server leg of p (original destination known);

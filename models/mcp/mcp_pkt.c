@@ -49,6 +49,8 @@ int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t l
     p->delta = 0;
     p->tunnel_family = 0;
     p->carrier_len = 0;
+    p->has_cookie = false;
+    p->cookie_len = 0;
     p->mpc_off = p->join_off = -1;
     wire_pkt_decode(in, len, &p->w);
     if (p->w.family == 0) {

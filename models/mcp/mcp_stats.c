@@ -6,6 +6,7 @@ static const char *const op_names[] = { MCP_OPS(MCP_NAME) };
 static const char *const decision_names[] = { MCP_DECISIONS(MCP_NAME) };
 static const char *const reason_names[] = { MCP_REASONS(MCP_NAME) };
 static const char *const anomaly_names[] = { MCP_ANOMALIES(MCP_NAME) };
+static const char *const convert_names[] = { MCP_CONVERT_COUNTERS(MCP_NAME) };
 #undef MCP_NAME
 
 const char *mcp_op_name(enum mcp_op op)
@@ -26,6 +27,11 @@ const char *mcp_reason_name(enum mcp_reason r)
 const char *mcp_anomaly_name(enum mcp_anomaly a)
 {
     return (unsigned)a < MCP_A_COUNT ? anomaly_names[a] : "?";
+}
+
+const char *mcp_convert_counter_name(enum mcp_convert_counter c)
+{
+    return (unsigned)c < MCP_C_COUNT ? convert_names[c] : "?";
 }
 
 void mcp_stats_record(struct mcp_stats *s, enum mcp_decision d, enum mcp_reason r,
@@ -50,6 +56,10 @@ static const char *op_name_i(int i) { return mcp_op_name((enum mcp_op)i); }
 static const char *decision_name_i(int i) { return mcp_decision_name((enum mcp_decision)i); }
 static const char *reason_name_i(int i) { return mcp_reason_name((enum mcp_reason)i); }
 static const char *anomaly_name_i(int i) { return mcp_anomaly_name((enum mcp_anomaly)i); }
+static const char *convert_name_i(int i)
+{
+    return mcp_convert_counter_name((enum mcp_convert_counter)i);
+}
 
 void mcp_stats_print(const struct mcp_stats *s, FILE *f)
 {
@@ -58,6 +68,7 @@ void mcp_stats_print(const struct mcp_stats *s, FILE *f)
     print_group(f, "reason", s->reasons, MCP_R_COUNT, reason_name_i);
     print_group(f, "op", s->ops, MCP_OP_COUNT, op_name_i);
     print_group(f, "anomaly", s->anomalies, MCP_A_COUNT, anomaly_name_i);
+    print_group(f, "convert", s->convert, MCP_C_COUNT, convert_name_i);
     fprintf(f, "  %-31s %llu\n  %-31s %llu\n", "bytes.added",
             (unsigned long long)s->bytes_added, "bytes.removed",
             (unsigned long long)s->bytes_removed);

@@ -55,25 +55,43 @@
     X(ERROR_RATE_LIMITED, "error-rate-limited") /* an error reply was suppressed */         \
     X(RESOURCE_EXCEEDED, "resource-exceeded") /* uMCP: the converter is full: back off */ \
     X(CONVERTER_ERROR, "converter-error")     /* uMCP: another RFC 8803 error: refused */ \
-    X(BACKOFF, "backoff")                     /* uMCP: not proxying during a back-off */
+    X(BACKOFF, "backoff")                     /* uMCP: not proxying during a back-off */ \
+    X(MISSING_COOKIE, "missing-cookie")       /* RFC 8803 error 3 sent (dMCP) / taken (uMCP) */ \
+    X(NOT_AUTHORIZED, "not-authorized")       /* error 32 sent / taken; uMCP: client refused */
 
 #define MCP_ANOMALIES(X) X(MALFORMED, "malformed") X(TOKEN_COLLISION, "token-collision") \
     X(EVICTED_HALFOPEN, "evicted-halfopen") X(EXPIRED, "expired")                         \
     X(OPTION_OVERFLOW, "option-overflow") X(MTU_EXCEEDED, "mtu-exceeded")                \
     X(FLAG_LEAK, "flag-leak") X(UNEXPECTED_SIGNAL, "unexpected-signal")
 
+/* RFC 8803 cookie and authorization exchange (explicit mode, `convert_cookie`). */
+#define MCP_CONVERT_COUNTERS(X)                                                          \
+    X(COOKIE_MADE, "cookie-made")         /* dMCP: Missing Cookie with a new cookie sent */ \
+    X(COOKIE_VALID, "cookie-valid")       /* dMCP: Convert SYN with a valid cookie */       \
+    X(COOKIE_EXPIRED, "cookie-expired")   /* dMCP: ours but too old: a new one sent */      \
+    X(COOKIE_FORGED, "cookie-forged")     /* dMCP: invalid cookie: Not Authorized */        \
+    X(POLICY_REFUSED, "policy-refused")   /* dMCP: client outside convert_allow */          \
+    X(COOKIE_STORED, "cookie-stored")     /* uMCP: cookie from a Missing Cookie kept */     \
+    X(COOKIE_SYNS, "cookie-syns")         /* uMCP: Convert SYNs sent with a Cookie TLV */   \
+    X(COOKIE_SYN_BYTES, "cookie-syn-bytes") /* uMCP: SYN payload bytes of those Cookie TLVs */ \
+    X(ERROR_BYTES, "error-bytes")         /* dMCP: payload bytes of the error replies sent */ \
+    X(CLIENT_REFUSED, "client-refused")   /* uMCP: Not Authorized taken: client end-to-end */
+
 #define MCP_ENUM_OP(id, name) MCP_OP_##id,
 #define MCP_ENUM_DECISION(id, name) MCP_D_##id,
 #define MCP_ENUM_REASON(id, name) MCP_R_##id,
 #define MCP_ENUM_ANOMALY(id, name) MCP_A_##id,
+#define MCP_ENUM_CONVERT(id, name) MCP_C_##id,
 enum mcp_op { MCP_OPS(MCP_ENUM_OP) MCP_OP_COUNT };
 enum mcp_decision { MCP_DECISIONS(MCP_ENUM_DECISION) MCP_D_COUNT };
 enum mcp_reason { MCP_REASONS(MCP_ENUM_REASON) MCP_R_COUNT };
 enum mcp_anomaly { MCP_ANOMALIES(MCP_ENUM_ANOMALY) MCP_A_COUNT };
+enum mcp_convert_counter { MCP_CONVERT_COUNTERS(MCP_ENUM_CONVERT) MCP_C_COUNT };
 #undef MCP_ENUM_OP
 #undef MCP_ENUM_DECISION
 #undef MCP_ENUM_REASON
 #undef MCP_ENUM_ANOMALY
+#undef MCP_ENUM_CONVERT
 
 /* Operations one decision performed; reset by the datapath at the start of every packet. */
 struct mcp_cost {
@@ -88,6 +106,7 @@ struct mcp_stats {
     uint64_t reasons[MCP_R_COUNT];
     uint64_t ops[MCP_OP_COUNT];
     uint64_t anomalies[MCP_A_COUNT];
+    uint64_t convert[MCP_C_COUNT];
     uint64_t bytes_added;    /* steering/signal bytes put on packets */
     uint64_t bytes_removed;  /* steering/signal bytes taken off packets */
 };
@@ -96,6 +115,7 @@ const char *mcp_op_name(enum mcp_op op);
 const char *mcp_decision_name(enum mcp_decision d);
 const char *mcp_reason_name(enum mcp_reason r);
 const char *mcp_anomaly_name(enum mcp_anomaly a);
+const char *mcp_convert_counter_name(enum mcp_convert_counter c);
 
 /* Adds one decision and its cost to the counters. */
 void mcp_stats_record(struct mcp_stats *s, enum mcp_decision d, enum mcp_reason r,

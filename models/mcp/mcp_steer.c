@@ -133,13 +133,16 @@ static uint32_t srcroute_bytes(const struct mcp *m, uint8_t family)
 
 /* The original destination travels once, at the start of the SYN payload: as an
  * MP_CONVERT information element (proposals.h, [U] layout) or as RFC 8803 Convert messages
- * (fixed header + Connect TLV, 24 bytes, IPv4 as IPv4-mapped IPv6). */
-static int carrier_write(const struct mcp *m, const struct mcp_pkt *p, uint8_t *buf, size_t cap,
+ * (fixed header + Connect TLV, 24 bytes, IPv4 as IPv4-mapped IPv6). A uMCP that holds a
+ * converter cookie for the client (convert_cookie) adds the Cookie TLV to the SYN that opens
+ * a connection (RFC 8803 6.2.7; MP_JOINs are authenticated by their token). */
+static int carrier_write(struct mcp *m, const struct mcp_pkt *p, uint8_t *buf, size_t cap,
                          size_t *n)
 {
     size_t alen = p->w.family == 4 ? 4 : 16;
     if (m->cfg.carry == MCP_CARRY_CONVERT) {
         struct convert_msg msg;
+        uint8_t cookie[MCP_CONVCLIENT_COOKIE_MAX];
         memset(&msg, 0, sizeof msg);
         msg.present = CONVERT_HAS_CONNECT;
         msg.connect.port = p->k_in.dport;
@@ -147,7 +150,21 @@ static int carrier_write(const struct mcp *m, const struct mcp_pkt *p, uint8_t *
             convert_addr_from_v4(p->k_in.dst, msg.connect.addr);
         else
             memcpy(msg.connect.addr, p->k_in.dst, 16);
-        return convert_encode(&msg, buf, cap, n) == 0 ? 0 : WIRE_E_ARG;
+        if (m->convclient && p->join_off < 0) {
+            msg.cookie.len = mcp_convclient_cookie(m->convclient, p->w.family, p->k_in.src,
+                                                   cookie);
+            msg.cookie.data = cookie;
+            if (msg.cookie.len)
+                msg.present |= CONVERT_HAS_COOKIE;
+        }
+        if (convert_encode(&msg, buf, cap, n) != 0)
+            return WIRE_E_ARG;
+        if (msg.present & CONVERT_HAS_COOKIE) {
+            m->st.convert[MCP_C_COOKIE_SYNS]++;
+            m->st.convert[MCP_C_COOKIE_SYN_BYTES] += (uint64_t)convert_encoded_len(&msg) -
+                                                     CONVERT_HDR_LEN - CONVERT_CONNECT_BASE_LEN;
+        }
+        return 0;
     }
     struct mp_convert_ie ie = { .flags = 0, .port = p->k_in.dport, .family = p->w.family };
     memcpy(ie.addr, p->k_in.dst, alen);
@@ -174,6 +191,12 @@ static int convert_read(struct mcp_pkt *p)
         memcpy(p->orig_addr, msg.connect.addr, 16);
     p->orig_port = msg.connect.port;
     p->carrier_len = (uint8_t)used;
+    if (msg.present & CONVERT_HAS_COOKIE) {
+        /* A cookie longer than any we make is kept as length 0: it cannot be valid. */
+        p->has_cookie = true;
+        p->cookie_len = msg.cookie.len <= sizeof p->cookie ? (uint8_t)msg.cookie.len : 0;
+        memcpy(p->cookie, msg.cookie.data, p->cookie_len);
+    }
     return 1;
 }
 

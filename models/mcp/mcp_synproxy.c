@@ -151,15 +151,16 @@ bool mcp_dp_cookie_ack(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
     return true;
 }
 
-void mcp_dp_convert_error(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v,
-                          uint8_t code)
+size_t mcp_dp_convert_reply(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v,
+                            uint8_t code, const uint8_t *cookie, size_t cookie_len)
 {
     /* RFC 8803 6.2.8: the converter answers with a SYN/ACK whose payload is an Error TLV and
-     * the client resets; rate-limited (section 9) so that a flood is not reflected. */
+     * the client resets; rate-limited (section 9) so that a flood is not reflected. A
+     * Missing Cookie also carries the Cookie TLV the client is to retry with (6.2.7). */
     if (!mcp_limits_error_allowed(m->limits, m->now)) {
         v->decision = MCP_D_DROP;
         v->reason = MCP_R_ERROR_RATE_LIMITED;
-        return;
+        return 0;
     }
     uint8_t value[1] = { (uint8_t)mcp_limits_backoff_delay_s(m->limits) };
     struct convert_msg msg;
@@ -168,6 +169,11 @@ void mcp_dp_convert_error(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *
     msg.error.code = code;
     msg.error.value = value;
     msg.error.len = code == CONVERT_E_RESOURCE_EXCEEDED ? 1 : 0;
+    if (cookie_len) {
+        msg.present |= CONVERT_HAS_COOKIE;
+        msg.cookie.data = cookie;
+        msg.cookie.len = cookie_len;
+    }
     uint8_t pay[64];
     size_t plen, len;
     uint16_t mss = 536;
@@ -177,12 +183,21 @@ void mcp_dp_convert_error(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *
     v->decision = MCP_D_REPLY;
     if (convert_encode(&msg, pay, sizeof pay, &plen) == 0 &&
         build_synack(m, p, &p->k_in, p->w.tcp.seq ^ 0x5a5a5a5au, mss, 0, pay, plen,
-                     m->reply_buf, sizeof m->reply_buf, &len) == 0 &&
-        m->plat.emit)
-        m->plat.emit(m->plat.ctx, m->reply_buf, len, p->from, p->ifindex);
+                     m->reply_buf, sizeof m->reply_buf, &len) == 0) {
+        if (m->plat.emit)
+            m->plat.emit(m->plat.ctx, m->reply_buf, len, p->from, p->ifindex);
+        return plen;
+    }
+    return 0;
 }
 
-int mcp_dp_convert_error_of(const struct mcp_pkt *p, uint8_t *code, uint32_t *value)
+void mcp_dp_convert_error(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v,
+                          uint8_t code)
+{
+    mcp_dp_convert_reply(m, p, v, code, NULL, 0);
+}
+
+int mcp_dp_convert_error_of(struct mcp_pkt *p, uint8_t *code, uint32_t *value)
 {
     struct convert_msg msg;
     size_t used;
@@ -192,6 +207,11 @@ int mcp_dp_convert_error_of(const struct mcp_pkt *p, uint8_t *code, uint32_t *va
         return 0;
     *code = msg.error.code;
     *value = 0;
+    if (msg.present & CONVERT_HAS_COOKIE) {
+        p->has_cookie = true;
+        p->cookie_len = msg.cookie.len <= sizeof p->cookie ? (uint8_t)msg.cookie.len : 0;
+        memcpy(p->cookie, msg.cookie.data, p->cookie_len);
+    }
     for (size_t i = 0; i < msg.error.len && i < 4; i++)
         *value = *value << 8 | msg.error.value[i];
     return 1;

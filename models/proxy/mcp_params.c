@@ -1,6 +1,7 @@
 /* mcp_params.c - parameter table of the MCP datapath and its conversion to mcp_config.
  * Defaults marked [U] in the help are protocol.md assumptions, not facts. */
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/proxy/mcp_params.h"
@@ -87,6 +88,17 @@ const struct param_def mcp_param_defs[] = {
       "Resource Exceeded retry delay announced (0 = at least 30 s)", NULL, 0, 65535 },
     { "network_side_requests", PARAM_BOOL, F(network_side_requests), "false",
       "accept proxy requests arriving from the network side (open proxy)", NULL, 0, 0 },
+    { "convert_cookie", PARAM_BOOL, F(convert_cookie), "false",
+      "carry=convert: dMCP requires an RFC 8803 Cookie TLV (Missing Cookie otherwise); uMCP "
+      "keeps cookies per client and retries with them", NULL, 0, 0 },
+    { "convert_cookie_ttl", PARAM_TIME, F(convert_cookie_ttl), "1h",
+      "Convert cookie time counter period (a cookie is valid 1 to 2 periods)", NULL, 0, 0 },
+    { "convert_allow", PARAM_STRING, F(convert_allow), "",
+      "dMCP, carry=convert: client prefixes allowed to convert, e.g. \"10.0.0.0/8 "
+      "2001:db8:c::/48\" (space, comma or semicolon separated, at most 8); empty = everyone; "
+      "others get Not Authorized", NULL, 0, 0 },
+    { "convert_refuse", PARAM_TIME, F(convert_refuse), "1h",
+      "uMCP: how long a client refused with Not Authorized goes end-to-end", NULL, 0, 0 },
     { "mtu", PARAM_UINT, F(mtu), "1500", "packets grown past this are counted", NULL, 68,
       65535 },
     { "seed", PARAM_UINT, F(seed), "1", "secret seed of every hash key and cookie secret",
@@ -140,6 +152,46 @@ static int addr(const char *name, const char *s, int family, uint8_t *out, char 
     return 0;
 }
 
+/* "PREFIX/LEN" items separated by spaces, commas or semicolons; a bare address is a host
+ * prefix. */
+static int allow_list(const char *s, struct mcp_config *c, char *err, size_t errlen)
+{
+    const char *sep = " \t,;";
+    c->convert_allow_n = 0;
+    for (s += strspn(s, sep); *s; s += strspn(s, sep)) {
+        size_t n = strcspn(s, sep);
+        char item[64];
+        if (n >= sizeof item || c->convert_allow_n == MCP_ALLOW_MAX) {
+            snprintf(err, errlen, "mcp.convert_allow = \"%.*s\": %s", (int)n, s,
+                     n >= sizeof item ? "item too long" : "at most 8 prefixes");
+            return -1;
+        }
+        memcpy(item, s, n);
+        item[n] = 0;
+        s += n;
+        struct mcp_prefix *pf = &c->convert_allow[c->convert_allow_n];
+        memset(pf, 0, sizeof *pf);
+        char *slash = strchr(item, '/');
+        if (slash)
+            *slash = 0;
+        pf->family = strchr(item, ':') ? 6 : 4;
+        unsigned max = pf->family == 4 ? 32 : 128;
+        char *end = NULL;
+        unsigned long len = slash ? strtoul(slash + 1, &end, 10) : max;
+        if (inet_pton(pf->family == 4 ? AF_INET : AF_INET6, item, pf->addr) != 1 ||
+            (slash && (end == slash + 1 || *end || len > max))) {
+            snprintf(err, errlen,
+                     "mcp.convert_allow: \"%s%s%s\": expected an IPv4 or IPv6 prefix "
+                     "ADDRESS/LENGTH (length 0..32 or 0..128)",
+                     item, slash ? "/" : "", slash ? slash + 1 : "");
+            return -1;
+        }
+        pf->len = (uint8_t)len;
+        c->convert_allow_n++;
+    }
+    return 0;
+}
+
 int mcp_params_to_config(const struct mcp_params *p, struct mcp_config *c, char *err,
                          size_t errlen)
 {
@@ -189,6 +241,11 @@ int mcp_params_to_config(const struct mcp_params *p, struct mcp_config *c, char 
     c->error_burst = (uint32_t)p->error_burst;
     c->backoff_s = (uint32_t)p->backoff_s;
     c->network_side_requests = p->network_side_requests;
+    c->convert_cookie = p->convert_cookie;
+    c->convert_cookie_ttl_ns = p->convert_cookie_ttl / 1000;
+    c->convert_refuse_ns = p->convert_refuse / 1000;
+    if (allow_list(p->convert_allow, c, err, errlen) != 0)
+        return -1;
     c->mtu = (uint32_t)p->mtu;
     c->secret_seed = p->seed;
     return 0;

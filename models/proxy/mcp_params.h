@@ -19,7 +19,7 @@
 
 struct mcp_params {
     int role, signal, steer, flag_bit, no_space, carry, addr_mode, cache;
-    bool convert_plain, cookies, network_side_requests, srh_reduced;
+    bool convert_plain, cookies, network_side_requests, srh_reduced, convert_cookie;
     uint64_t prefer_proxy_len, subtype_base, convert_ie_type;
     char dmcp4[PARAM_STRING_MAX], dmcp6[PARAM_STRING_MAX];
     char umcp4[PARAM_STRING_MAX], umcp6[PARAM_STRING_MAX];
@@ -28,7 +28,8 @@ struct mcp_params {
     uint64_t flow_capacity, halfopen_max;
     sim_time_t timeout_syn, timeout_est, timeout_closing;
     uint64_t cache_entries, cache_ways;
-    sim_time_t cache_ttl, cookie_period;
+    sim_time_t cache_ttl, cookie_period, convert_cookie_ttl, convert_refuse;
+    char convert_allow[PARAM_STRING_MAX];
     uint64_t pending_per_client, error_rate, error_burst, backoff_s, mtu, seed;
 };
 
