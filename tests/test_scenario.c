@@ -121,6 +121,27 @@ static void test_check_builds_every_point_and_reports_model_errors(void)
     free(out);
 }
 
+/* The MCP datapath's parameter table is registered (category "proxy"), so `mcpsim help mcp`
+ * lists its parameters, while a scenario cannot place it in a section (there are no proxy
+ * nodes yet): the loader names the category it expected. */
+static void test_help_lists_the_mcp_parameters_and_scenarios_refuse_the_kind(void)
+{
+    char cmd[1024], *out = NULL;
+    snprintf(cmd, sizeof cmd, "%s help mcp", harness_mcpsim());
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "steer"));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "convert_cookie"));
+    free(out);
+    const char *path = harness_write_tmp("kind_mcp.yaml", "name: x\nduration: 1s\nnodes:\n"
+                                                          "  - name: a\n    kind: mcp\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+    snprintf(cmd, sizeof cmd, "%s check %s", harness_mcpsim(), path);
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 2);
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "kind_mcp.yaml:5:11: "));
+    CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "category node"));
+    free(out);
+}
+
 static void test_unreadable_file_is_reported_with_its_path(void)
 {
     struct scenario *sc = NULL;
@@ -332,6 +353,7 @@ SUITE(scenario, NULL, NULL,
       TEST(test_every_bad_file_names_file_line_column_and_what_was_expected),
       TEST(test_check_command_exits_2_and_prints_the_position),
       TEST(test_check_builds_every_point_and_reports_model_errors),
+      TEST(test_help_lists_the_mcp_parameters_and_scenarios_refuse_the_kind),
       TEST(test_unreadable_file_is_reported_with_its_path),
       TEST(test_count_stamps_distinct_names_indices_and_addresses),
       TEST(test_schema_of_a_new_model_comes_from_its_parameter_table),

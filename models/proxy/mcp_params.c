@@ -106,12 +106,17 @@ const struct param_def mcp_param_defs[] = {
 };
 const size_t mcp_param_count = sizeof mcp_param_defs / sizeof mcp_param_defs[0];
 
+/* Registered for `mcpsim help mcp` and name checks; it has no create(): no scenario section
+ * holds the category "proxy" (proxy nodes are not in the simulator yet), so it is never
+ * instantiated. */
 static const struct model_def params_model = {
     .kind = "mcp", .category = "proxy",
-    .help = "the MCP datapath parameters (struct mcp_params)",
+    .help = "the MCP datapath's parameters: `mcpsim replay FILE --role umcp|dmcp --set "
+            "mcp.NAME=VALUE` (docs/mcp-datapath.md); no proxy node in scenarios yet",
     .params = mcp_param_defs, .nparams = sizeof mcp_param_defs / sizeof mcp_param_defs[0],
     .config_size = sizeof(struct mcp_params),
 };
+MODEL_REGISTER(params_model)
 
 void mcp_params_defaults(struct mcp_params *p)
 {
