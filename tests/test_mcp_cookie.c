@@ -76,6 +76,13 @@ static struct mcp_verdict through(struct mcpt *u, struct mcpt *d, uint32_t src, 
     return mcpt_run(d, out, *ml, MCP_SIDE_CUSTOMER, out2, &dl);
 }
 
+/* Hands the dMCP's last reply (a Convert error in a SYN/ACK) back to the uMCP. */
+static struct mcp_verdict reply_to_umcp(struct mcpt *u, const struct mcpt *d)
+{
+    size_t ol;
+    return mcpt_run(u, d->emitted, d->emitted_len, MCP_SIDE_NETWORK, out2, &ol);
+}
+
 static void write_raw_pcap(const char *path, const uint8_t *const *pkts, const size_t *lens,
                            int n)
 {
@@ -200,7 +207,7 @@ static void test_forged_cookie_gets_not_authorized(void)
     size_t ml, ol;
     struct mcp_verdict uv, v = through(&u, &x, C1, 46000, &ml, &uv);
     CU_ASSERT_EQUAL(v.reason, MCP_R_MISSING_COOKIE);
-    mcpt_run(&u, x.emitted, x.emitted_len, MCP_SIDE_NETWORK, out2, &ol);
+    reply_to_umcp(&u, &x);
     v = through(&u, &d, C1, 46000, &ml, &uv);
     CU_ASSERT_EQUAL(uv.bytes_delta, 36);
     CU_ASSERT_EQUAL(v.decision, MCP_D_REPLY);
@@ -217,7 +224,7 @@ static void test_forged_cookie_gets_not_authorized(void)
     mcpt_create(&u2, MCP_ROLE_UMCP, "flag", "rewrite", cookie_cfg);
     v = through(&u2, &d, C1, 46001, &ml, &uv);
     CU_ASSERT_EQUAL(v.reason, MCP_R_MISSING_COOKIE);
-    mcpt_run(&u2, d.emitted, d.emitted_len, MCP_SIDE_NETWORK, out2, &ol);
+    reply_to_umcp(&u2, &d);
     v = through(&u2, &d, C1, 46002, &ml, &uv);
     CU_ASSERT_EQUAL(v.reason, MCP_R_SYN_MPC_SIGNALLED);
     size_t n = client_syn(C1, 46003);
@@ -245,9 +252,9 @@ static void test_old_cookie_is_replaced_in_one_round_trip(void)
     struct mcpt u, d;
     mcpt_create(&u, MCP_ROLE_UMCP, "flag", "rewrite", cookie_cfg);
     mcpt_create(&d, MCP_ROLE_DMCP, "flag", "rewrite", cookie_cfg);
-    size_t ml, ol;
+    size_t ml;
     struct mcp_verdict uv, v = through(&u, &d, C1, 46000, &ml, &uv);
-    mcpt_run(&u, d.emitted, d.emitted_len, MCP_SIDE_NETWORK, out2, &ol);
+    reply_to_umcp(&u, &d);
     /* One period later the cookie is still good (valid 1..2 periods). */
     d.now += TTL_S * MCP_NS_PER_S;
     u.now = d.now;
@@ -259,7 +266,7 @@ static void test_old_cookie_is_replaced_in_one_round_trip(void)
     CU_ASSERT_EQUAL(v.reason, MCP_R_MISSING_COOKIE);
     CU_ASSERT_EQUAL(conv(&d, MCP_C_COOKIE_EXPIRED), 1);
     CU_ASSERT_EQUAL(conv(&d, MCP_C_COOKIE_MADE), 2);
-    mcpt_run(&u, d.emitted, d.emitted_len, MCP_SIDE_NETWORK, out2, &ol);
+    reply_to_umcp(&u, &d);
     v = through(&u, &d, C1, 46002, &ml, &uv);
     CU_ASSERT_EQUAL(v.reason, MCP_R_SYN_MPC_SIGNALLED);
     CU_ASSERT_EQUAL(conv(&d, MCP_C_COOKIE_VALID), 2);
@@ -277,9 +284,9 @@ static void test_spoofed_source_flood_with_cookies_costs_no_state(void)
     struct mcpt u, d;
     mcpt_create(&u, MCP_ROLE_UMCP, "flag", "rewrite", cookie_cfg);
     mcpt_create(&d, MCP_ROLE_DMCP, "flag", "rewrite", cookie_cfg);
-    size_t ml, ol;
+    size_t ml;
     struct mcp_verdict uv, v = through(&u, &d, C1, 46000, &ml, &uv);
-    mcpt_run(&u, d.emitted, d.emitted_len, MCP_SIDE_NETWORK, out2, &ol);
+    reply_to_umcp(&u, &d);
     size_t alloc = mcp_alloc_bytes(d.dp);
     uint64_t n = getenv("MCPSIM_SANITIZE") ? 20000 : 200000, x = 0x9e3779b97f4a7c15ULL;
     uint64_t made0 = conv(&d, MCP_C_COOKIE_MADE);
@@ -314,7 +321,7 @@ static void test_client_outside_the_policy_is_not_authorized_and_goes_end_to_end
     struct mcpt u, d;
     mcpt_create(&u, MCP_ROLE_UMCP, "flag", "rewrite", cookie_cfg);
     mcpt_create(&d, MCP_ROLE_DMCP, "flag", "rewrite", policy_cfg);
-    size_t ml, ol;
+    size_t ml;
     struct mcp_verdict uv, v = through(&u, &d, C1, 46000, &ml, &uv);
     CU_ASSERT_EQUAL(v.decision, MCP_D_REPLY);
     CU_ASSERT_EQUAL(v.reason, MCP_R_NOT_AUTHORIZED);
@@ -324,7 +331,7 @@ static void test_client_outside_the_policy_is_not_authorized_and_goes_end_to_end
     const struct wire_pkt *w = decode(d.emitted, d.emitted_len);
     CU_ASSERT_EQUAL(w->payload_len, 8);
     CU_ASSERT_EQUAL(memcmp(w->payload, err32, 8), 0);
-    v = mcpt_run(&u, d.emitted, d.emitted_len, MCP_SIDE_NETWORK, out2, &ol);
+    v = reply_to_umcp(&u, &d);
     CU_ASSERT_EQUAL(v.decision, MCP_D_DROP);
     CU_ASSERT_EQUAL(v.reason, MCP_R_NOT_AUTHORIZED);
     CU_ASSERT_EQUAL(conv(&u, MCP_C_CLIENT_REFUSED), 1);

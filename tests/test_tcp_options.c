@@ -19,26 +19,43 @@
  * value, and an IPv6 connection offers 20 B less (1440 B, an IPv6 header being 20 B longer),
  * as Linux does from a 1500 B MTU. With timestamps a full IPv6 segment then carries 1428 B,
  * so the IP packet is 40 + 20 + 12 + 1428 = 1500 B; IPv4 connections keep 1448 B. */
+/* What one transfer of `bytes` from A to B over tn shows: the payload of A's first data
+ * segment, and the MSS and timestamp agreement of A's socket (tn is freed). */
+struct mss_seen {
+    uint32_t first_len, mss;
+    bool ts_ok;
+};
+
+static struct mss_seen transfer_and_look(struct tnet *tn, uint64_t bytes)
+{
+    struct tn_app cli = { 0 }, srv = { 0 };
+    tnet_listen_sink(tn, &srv);
+    tnet_connect_bulk(tn, &cli, bytes, NULL);
+    sched_run(tn->s);
+    CU_ASSERT_EQUAL(srv.read, bytes);
+    struct mss_seen m = { 0 };
+    const struct tn_seg *d = tnet_find(tn, TN_AB, 0, true, 0);
+    CU_ASSERT_PTR_NOT_NULL(d);
+    m.first_len = d ? d->len : 0;
+    struct tcp_sock_info info;
+    tcp_sock_get_info(cli.sock, &info);
+    m.mss = info.mss;
+    m.ts_ok = info.ts_ok;
+    tcp_close(cli.sock);
+    tcp_close(srv.sock);
+    tnet_free(tn);
+    return m;
+}
+
 static void test_ipv6_connection_offers_an_mss_20_bytes_smaller(void)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
     tn->addr_a = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
     tn->addr_b = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_connect_bulk(tn, &cli, 100000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 100000);
-    const struct tn_seg *d = tnet_find(tn, TN_AB, 0, true, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-    CU_ASSERT_EQUAL(d->len, 1428);
-    struct tcp_sock_info info;
-    tcp_sock_get_info(cli.sock, &info);
-    CU_ASSERT_TRUE(info.ts_ok);
-    CU_ASSERT_EQUAL(info.mss, 1428);
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    struct mss_seen m = transfer_and_look(tn, 100000);
+    CU_ASSERT_EQUAL(m.first_len, 1428);
+    CU_ASSERT_TRUE(m.ts_ok);
+    CU_ASSERT_EQUAL(m.mss, 1428);
 }
 
 static void test_mss_is_the_smaller_of_both_offers(void)
@@ -47,24 +64,13 @@ static void test_mss_is_the_smaller_of_both_offers(void)
     tcp_config_default(&cb);
     cb.mss = 536;
     cb.timestamps = false; /* no option overhead on B: B offers 536 */
-    struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, &cb);
-    struct tn_app cli = { 0 }, srv = { 0 };
-    tnet_listen_sink(tn, &srv);
-    tnet_connect_bulk(tn, &cli, 10000, NULL);
-    sched_run(tn->s);
-    CU_ASSERT_EQUAL(srv.read, 10000);
     /* Timestamps need both SYNs to carry them (RFC 7323 section 3.2): off, so the full 536
      * bytes go in every segment. */
-    const struct tn_seg *d = tnet_find(tn, TN_AB, 0, true, 0);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-    CU_ASSERT_EQUAL(d->len, 536);
-    struct tcp_sock_info info;
-    tcp_sock_get_info(cli.sock, &info);
-    CU_ASSERT_FALSE(info.ts_ok);
-    CU_ASSERT_EQUAL(info.mss, 536);
-    tcp_close(cli.sock);
-    tcp_close(srv.sock);
-    tnet_free(tn);
+    struct mss_seen m = transfer_and_look(tnet_new(RATE, time_from_ms(DELAY_MS), NULL, &cb),
+                                          10000);
+    CU_ASSERT_EQUAL(m.first_len, 536);
+    CU_ASSERT_FALSE(m.ts_ok);
+    CU_ASSERT_EQUAL(m.mss, 536);
 }
 
 /* An application writing 100 bytes every millisecond. */
