@@ -18,7 +18,7 @@
 struct link {
     struct sched *s;
     struct tcp_stack *to;
-    const struct tcp_addr *src, *dst;
+    const struct sock_addr *src, *dst;
     bps_t rate;
     sim_time_t delay, busy_until;
 };
@@ -27,7 +27,7 @@ struct bench_net {
     struct sched *s;
     struct pkt_pool *pool;
     struct tcp_stack *a, *b;
-    struct tcp_addr addr_a, addr_b;
+    struct sock_addr addr_a, addr_b;
     struct link ab, ba;
 };
 
@@ -38,8 +38,8 @@ static void link_arrive(struct sched *s, void *ctx, void *arg)
     tcp_input(l->to, arg, l->src, l->dst);
 }
 
-static void link_send(void *ctx, struct packet *pkt, const struct tcp_addr *src,
-                      const struct tcp_addr *dst)
+static void link_send(void *ctx, struct packet *pkt, const struct sock_addr *src,
+                      const struct sock_addr *dst)
 {
     (void)src;
     (void)dst;
@@ -59,8 +59,8 @@ static struct bench_net *net_new(const struct tcp_config *cfg)
     n->s = sched_new();
     if (!n || !n->s || pkt_pool_new(NULL, &n->pool, err, sizeof err) < 0)
         abort();
-    n->addr_a = (struct tcp_addr){ .family = 4, .bytes = { 10, 0, 0, 1 } };
-    n->addr_b = (struct tcp_addr){ .family = 4, .bytes = { 10, 0, 0, 2 } };
+    n->addr_a = (struct sock_addr){ .family = 4, .bytes = { 10, 0, 0, 1 } };
+    n->addr_b = (struct sock_addr){ .family = 4, .bytes = { 10, 0, 0, 2 } };
     if (tcp_stack_new(n->s, n->pool, cfg, &link_ops, &n->ab, 1, 0, "bench/a", &n->a, err,
                       sizeof err) < 0 ||
         tcp_stack_new(n->s, n->pool, cfg, &link_ops, &n->ba, 1, 0, "bench/b", &n->b, err,
@@ -80,37 +80,40 @@ static void net_free(struct bench_net *n)
     free(n);
 }
 
-static void sink_readable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void sink_readable(struct sock *s_sk, void *ctx, size_t bytes)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
     (void)ctx;
     tcp_read(s, bytes);
     if (tcp_sock_eof(s))
         tcp_close(s);
 }
 
-static const struct tcp_sock_callbacks sink_cb = { .readable = sink_readable };
+static const struct sock_callbacks sink_cb = { .readable = sink_readable };
 
-static void sink_accept(struct tcp_listener *l, void *ctx)
+static void sink_accept(struct sock_listener *l_sl, void *ctx)
 {
+    struct tcp_listener *l = tcp_listener_from(l_sl);
     (void)ctx;
     struct tcp_sock *s;
     while (tcp_accept(l, &sink_cb, NULL, &s) == 0)
         ;
 }
 
-static const struct tcp_listener_callbacks sink_lcb = { .acceptable = sink_accept };
+static const struct sock_listener_callbacks sink_lcb = { .acceptable = sink_accept };
 
-static void src_push(struct tcp_sock *s, void *ctx, size_t bytes)
+static void src_push(struct sock *s_sk, void *ctx, size_t bytes)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
     (void)ctx;
     (void)bytes;
     while (tcp_send(s, (size_t)1 << 30) > 0)
         ;
 }
 
-static void src_connected(struct tcp_sock *s, void *ctx) { src_push(s, ctx, 0); }
+static void src_connected(struct sock *s, void *ctx) { src_push(s, ctx, 0); }
 
-static const struct tcp_sock_callbacks src_cb = { .connected = src_connected,
+static const struct sock_callbacks src_cb = { .connected = src_connected,
                                                   .writable = src_push };
 
 BENCH(tcp_bulk)
@@ -131,7 +134,7 @@ BENCH(tcp_bulk)
     tcp_stack_get_stats(n->b, &sb);
     struct sched_stats ss;
     sched_get_stats(n->s, &ss);
-    struct tcp_sock_stats cs;
+    struct sock_stats cs;
     tcp_sock_get_stats(c, &cs);
     double segs = (double)(sa.segs_out + sb.segs_out);
     bench_report("tcp bulk 1 Gbit/s 30 s: CPU time", cpu, "s");

@@ -53,8 +53,8 @@ static void pcap_segment(struct tnet *tn, int dir, const struct packet *pkt)
     ip.ttl = 64;
     ip.proto = IPPROTO_NUM_TCP;
     ip.frag = IPV4_FLAG_DF;
-    const struct tcp_addr *src = dir == TN_AB ? &tn->addr_a : &tn->addr_b;
-    const struct tcp_addr *dst = dir == TN_AB ? &tn->addr_b : &tn->addr_a;
+    const struct sock_addr *src = dir == TN_AB ? &tn->addr_a : &tn->addr_b;
+    const struct sock_addr *dst = dir == TN_AB ? &tn->addr_b : &tn->addr_a;
     ip.src = (uint32_t)src->bytes[0] << 24 | (uint32_t)src->bytes[1] << 16 |
              (uint32_t)src->bytes[2] << 8 | src->bytes[3];
     ip.dst = (uint32_t)dst->bytes[0] << 24 | (uint32_t)dst->bytes[1] << 16 |
@@ -70,8 +70,8 @@ static void pcap_segment(struct tnet *tn, int dir, const struct packet *pkt)
 
 /* The checksum the stack wrote must verify over the pseudo-header of the addresses it gave
  * (virtual payload bytes are zeros and add nothing). */
-static bool checksum_ok(const struct packet *pkt, const struct tcp_addr *src,
-                        const struct tcp_addr *dst)
+static bool checksum_ok(const struct packet *pkt, const struct sock_addr *src,
+                        const struct sock_addr *dst)
 {
     uint32_t len = (uint32_t)pkt_wire_len(pkt);
     uint32_t pseudo = src->family == 6 ? csum_pseudo_v6(src->bytes, dst->bytes, 6, len)
@@ -80,8 +80,8 @@ static bool checksum_ok(const struct packet *pkt, const struct tcp_addr *src,
     return csum_transport(pseudo, p, pkt_len(pkt), 16) == rd16(p + 16);
 }
 
-static void pipe_send(struct tnet *tn, int dir, struct packet *pkt, const struct tcp_addr *src,
-                      const struct tcp_addr *dst)
+static void pipe_send(struct tnet *tn, int dir, struct packet *pkt, const struct sock_addr *src,
+                      const struct sock_addr *dst)
 {
     struct tcp_hdr h;
     if (tcp_decode(pkt_cdata(pkt), pkt_len(pkt), &h) < 0 || !checksum_ok(pkt, src, dst))
@@ -146,14 +146,14 @@ static void pipe_send(struct tnet *tn, int dir, struct packet *pkt, const struct
     sched_at(tn->s, tn->busy_until[dir] + tn->delay + extra, deliver, &tn->dirs[dir], pkt);
 }
 
-static void send_a(void *ctx, struct packet *pkt, const struct tcp_addr *src,
-                   const struct tcp_addr *dst)
+static void send_a(void *ctx, struct packet *pkt, const struct sock_addr *src,
+                   const struct sock_addr *dst)
 {
     pipe_send(ctx, TN_AB, pkt, src, dst);
 }
 
-static void send_b(void *ctx, struct packet *pkt, const struct tcp_addr *src,
-                   const struct tcp_addr *dst)
+static void send_b(void *ctx, struct packet *pkt, const struct sock_addr *src,
+                   const struct sock_addr *dst)
 {
     pipe_send(ctx, TN_BA, pkt, src, dst);
 }
@@ -174,8 +174,8 @@ struct tnet *tnet_new(bps_t rate, sim_time_t delay, const struct tcp_config *cfg
     tn->rate = rate;
     tn->delay = delay;
     tn->keep_log = true;
-    tn->addr_a = (struct tcp_addr){ .family = 4, .bytes = { 10, 0, 0, 1 } };
-    tn->addr_b = (struct tcp_addr){ .family = 4, .bytes = { 10, 0, 0, 2 } };
+    tn->addr_a = (struct sock_addr){ .family = 4, .bytes = { 10, 0, 0, 1 } };
+    tn->addr_b = (struct sock_addr){ .family = 4, .bytes = { 10, 0, 0, 2 } };
     if (tcp_stack_new(tn->s, tn->pool, cfg_a ? cfg_a : &def, &ops_a, tn, 1, 0, "tcp/a", &tn->a,
                       err, sizeof err) < 0 ||
         tcp_stack_new(tn->s, tn->pool, cfg_b ? cfg_b : &def, &ops_b, tn, 1, 0, "tcp/b", &tn->b,
@@ -279,8 +279,9 @@ static void app_push(struct tn_app *app)
     }
 }
 
-static void app_connected(struct tcp_sock *s, void *ctx)
+static void app_connected(struct sock *s_sk, void *ctx)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
     struct tn_app *app = ctx;
     app->sock = s;
     app->connected = true;
@@ -288,8 +289,9 @@ static void app_connected(struct tcp_sock *s, void *ctx)
     app_push(app);
 }
 
-static void app_readable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void app_readable(struct sock *s_sk, void *ctx, size_t bytes)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
     struct tn_app *app = ctx;
     app->read += tcp_read(s, bytes);
     if (tcp_sock_eof(s) && !app->eof) {
@@ -299,28 +301,31 @@ static void app_readable(struct tcp_sock *s, void *ctx, size_t bytes)
     }
 }
 
-static void app_writable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void app_writable(struct sock *s_sk, void *ctx, size_t bytes)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
     (void)s;
     (void)bytes;
     app_push(ctx);
 }
 
-static void app_closed(struct tcp_sock *s, void *ctx)
+static void app_closed(struct sock *s_sk, void *ctx)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
     struct tn_app *app = ctx;
     app->closed = true;
     app->closed_at = sched_now(tcp_stack_sched(tcp_sock_stack(s)));
 }
 
-static void app_error(struct tcp_sock *s, void *ctx, int err)
+static void app_error(struct sock *s_sk, void *ctx, int err)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
     (void)s;
     struct tn_app *app = ctx;
     app->error = err;
 }
 
-const struct tcp_sock_callbacks tn_app_callbacks = {
+const struct sock_callbacks tn_app_callbacks = {
     .connected = app_connected,
     .readable = app_readable,
     .writable = app_writable,
@@ -328,19 +333,20 @@ const struct tcp_sock_callbacks tn_app_callbacks = {
     .error = app_error,
 };
 
-static void sink_acceptable(struct tcp_listener *l, void *ctx)
+static void sink_acceptable(struct sock_listener *l_sl, void *ctx)
 {
+    struct tcp_listener *l = tcp_listener_from(l_sl);
     struct tn_app *sink = ctx;
     struct tcp_sock *s;
     while (tcp_accept(l, &tn_app_callbacks, sink, &s) == 0) {
         sink->sock = s;
-        app_connected(s, sink);
+        app_connected(tcp_sock_sock(s), sink);
         if (tcp_sock_readable(s) || tcp_sock_eof(s))
-            app_readable(s, sink, tcp_sock_readable(s));
+            app_readable(tcp_sock_sock(s), sink, tcp_sock_readable(s));
     }
 }
 
-static const struct tcp_listener_callbacks sink_listener_cb = { .acceptable = sink_acceptable };
+static const struct sock_listener_callbacks sink_listener_cb = { .acceptable = sink_acceptable };
 
 struct tcp_listener *tnet_listen_sink(struct tnet *tn, struct tn_app *sink)
 {

@@ -57,7 +57,7 @@ struct tnet {
     struct sched *s;
     struct pkt_pool *pool;
     struct tcp_stack *a, *b;
-    struct tcp_addr addr_a, addr_b;
+    struct sock_addr addr_a, addr_b;
     bps_t rate;
     sim_time_t delay;
     sim_time_t busy_until[2];
@@ -112,7 +112,7 @@ struct tn_app {
     bool connected, closed, eof;
 };
 
-extern const struct tcp_sock_callbacks tn_app_callbacks;
+extern const struct sock_callbacks tn_app_callbacks;
 /* Listener on B:80 that accepts into sink (one connection). */
 struct tcp_listener *tnet_listen_sink(struct tnet *tn, struct tn_app *sink);
 /* Connects A -> B:80 with `bytes` to send from app. */

@@ -173,17 +173,17 @@ static void test_cubic_selected_by_name_reduces_by_beta_on_loss(void)
     CU_ASSERT_EQUAL_FATAL(tnet_connect_bulk(tn, &cli, 100000000, "cubic"), 0);
     cli.close_when_done = false;
     sched_run_until(tn->s, time_from_ms(200));
-    struct tcp_sock_info info;
+    struct sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     CU_ASSERT_STRING_EQUAL(info.cc, "cubic");
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     /* The loss is detected with cwnd = 40 + 3 segments grown in slow start (ACKs of the
      * segments before the hole); ssthresh = 0.7 cwnd, versus about half for Reno. */
     CU_ASSERT(info.ssthresh >= 28 * MSS && info.ssthresh <= 32 * MSS);
     CU_ASSERT_EQUAL(tcp_sock_set_cc(cli.sock, "reno"), 0);
-    CU_ASSERT_EQUAL(tcp_sock_set_cc(cli.sock, "vegas"), TCP_ERR_ARG);
+    CU_ASSERT_EQUAL(tcp_sock_set_cc(cli.sock, "vegas"), SOCK_ERR_ARG);
     tcp_abort(cli.sock);
     tnet_free(tn);
 }
@@ -206,7 +206,7 @@ static void test_window_restarts_after_an_idle_period(void)
     tnet_connect_bulk(tn, &cli, 300000, NULL);
     cli.close_when_done = false;
     sched_run_until(tn->s, time_from_s(2));
-    struct tcp_sock_info info;
+    struct sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     CU_ASSERT(info.cwnd > 20 * MSS);
     sim_time_t t = time_from_s(7);

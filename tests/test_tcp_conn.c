@@ -42,11 +42,11 @@ static void test_handshake_and_transfer_deliver_every_byte(void)
     const struct tn_seg *d0 = tnet_find(tn, TN_AB, 0, true, 0);
     CU_ASSERT_EQUAL(d0->len, 1448);
     CU_ASSERT_EQUAL(tnet_count(tn, TN_AB, 0, true), (1000000 + 1447) / 1448);
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.bytes_acked, 1000000);
     CU_ASSERT_EQUAL(st.retrans_segs, 0);
-    struct tcp_sock_info info;
+    struct sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     CU_ASSERT_TRUE(info.ts_ok);
     CU_ASSERT_TRUE(info.sack_ok);
@@ -124,7 +124,7 @@ static void test_syn_retransmission_doubles_from_one_second(void)
     /* The first data segment leaves at 7.02 s with the handshake; its ACK is back 20 ms
      * later, after which the RTO comes from a real sample. Look just before. */
     sched_run_until(tn->s, time_from_ms(7030));
-    struct tcp_sock_info info;
+    struct sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     CU_ASSERT_EQUAL(info.rto, time_from_s(3)); /* RFC 6298 (5.7): no sample after a lost SYN */
     CU_ASSERT_EQUAL(info.cwnd, info.mss);      /* RFC 5681 3.1: one segment after a lost SYN */
@@ -155,7 +155,7 @@ static void test_connect_times_out_after_syn_retries(void)
     tnet_drop_flags(tn, TN_AB, TCP_FLAG_SYN, 100);
     tnet_connect_bulk(tn, &cli, 1000, NULL);
     sched_run(tn->s);
-    CU_ASSERT_EQUAL(cli.error, TCP_ERR_TIMEOUT);
+    CU_ASSERT_EQUAL(cli.error, SOCK_ERR_TIMEOUT);
     CU_ASSERT_EQUAL(tnet_count(tn, TN_AB, TCP_FLAG_SYN, false), 3);
     CU_ASSERT_EQUAL(sched_now(tn->s), time_from_s(7)); /* 1 + 2 + 4 s */
     tcp_close(cli.sock);
@@ -168,7 +168,7 @@ static void test_connect_to_closed_port_is_refused(void)
     struct tn_app cli = { 0 };
     tnet_connect_bulk(tn, &cli, 1000, NULL);
     sched_run(tn->s);
-    CU_ASSERT_EQUAL(cli.error, TCP_ERR_REFUSED);
+    CU_ASSERT_EQUAL(cli.error, SOCK_ERR_REFUSED);
     CU_ASSERT_FALSE(cli.connected);
     const struct tn_seg *rst = tnet_find(tn, TN_BA, TCP_FLAG_RST | TCP_FLAG_ACK, false, 0);
     CU_ASSERT_PTR_NOT_NULL(rst);
@@ -194,7 +194,7 @@ static void test_abort_resets_the_peer(void)
     tnet_connect_bulk(tn, &cli, 100000000, NULL);
     sched_at(tn->s, time_from_ms(100), abort_srv, &srv, NULL);
     sched_run(tn->s);
-    CU_ASSERT_EQUAL(cli.error, TCP_ERR_RESET);
+    CU_ASSERT_EQUAL(cli.error, SOCK_ERR_RESET);
     CU_ASSERT_EQUAL(tcp_sock_state(cli.sock), TCP_CLOSED);
     CU_ASSERT(sched_now(tn->s) < time_from_ms(200));
     tcp_close(cli.sock);
@@ -245,8 +245,8 @@ static void test_reset_in_window_but_not_exact_draws_challenge_ack(void)
     /* Exactly RCV.NXT: the connection is reset. */
     inject(tn, rcv_nxt, 0, TCP_FLAG_RST);
     CU_ASSERT_EQUAL(tcp_sock_state(cli.sock), TCP_CLOSED);
-    CU_ASSERT_EQUAL(cli.error, TCP_ERR_RESET);
-    struct tcp_sock_stats st;
+    CU_ASSERT_EQUAL(cli.error, SOCK_ERR_RESET);
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.challenge_acks, 2);
     tcp_close(cli.sock);
@@ -333,7 +333,7 @@ static void test_sequence_numbers_wrap_around_with_a_loss(void)
     CU_ASSERT_EQUAL(srv.read, 2000000);
     CU_ASSERT_TRUE(srv.eof);
     CU_ASSERT_TRUE(cli.closed);
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.bytes_acked, 2000000);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
@@ -350,22 +350,24 @@ struct lazy {
     uint64_t read;
 };
 
-static void lazy_readable(struct tcp_sock *s, void *ctx, size_t n)
+static void lazy_readable(struct sock *s_sk, void *ctx, size_t n)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
     struct lazy *z = ctx;
     if (z->reading)
         z->read += tcp_read(s, n);
 }
 
-static const struct tcp_sock_callbacks lazy_cb = { .readable = lazy_readable };
+static const struct sock_callbacks lazy_cb = { .readable = lazy_readable };
 
-static void lazy_accept(struct tcp_listener *l, void *ctx)
+static void lazy_accept(struct sock_listener *l_sl, void *ctx)
 {
+    struct tcp_listener *l = tcp_listener_from(l_sl);
     struct lazy *z = ctx;
     tcp_accept(l, &lazy_cb, z, &z->sock);
 }
 
-static const struct tcp_listener_callbacks lazy_lcb = { .acceptable = lazy_accept };
+static const struct sock_listener_callbacks lazy_lcb = { .acceptable = lazy_accept };
 
 static void lazy_start(struct sched *s, void *ctx, void *arg)
 {
@@ -412,7 +414,7 @@ static void test_zero_window_is_probed_with_backoff_until_it_opens(void)
     for (int i = 2; i < probes && i < 5; i++)
         CU_ASSERT_EQUAL(probe_at[i] - probe_at[i - 1], 2 * (probe_at[i - 1] - probe_at[i - 2]));
     CU_ASSERT(probe_at[probes - 1] < open_at);
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.zero_window_probes, (uint64_t)probes + 1); /* + the 456-byte one */
     CU_ASSERT_EQUAL(st.rto_count, 0);
@@ -435,7 +437,7 @@ static void test_synack_is_retransmitted_by_the_listener(void)
     CU_ASSERT_TRUE(cli.connected);
     CU_ASSERT_EQUAL(srv.read, 1000);
     CU_ASSERT(cli.connected_at > time_from_s(1) && cli.connected_at < time_from_ms(1100));
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(srv.sock, &st);
     CU_ASSERT(st.retrans_segs >= 1);
     tcp_close(cli.sock);
@@ -590,8 +592,8 @@ static void test_new_syn_reopens_a_time_wait_tuple(void)
 static void test_ipv6_connection_transfers_with_valid_checksums(void)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
-    tn->addr_a = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
-    tn->addr_b = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+    tn->addr_a = (struct sock_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+    tn->addr_b = (struct sock_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
     struct tn_app cli = { 0 }, srv = { 0 };
     tnet_listen_sink(tn, &srv);
     /* The pipe verifies every checksum over the IPv6 pseudo-header (RFC 8200 section 8.1). */
@@ -602,61 +604,6 @@ static void test_ipv6_connection_transfers_with_valid_checksums(void)
     tcp_close(cli.sock);
     tcp_close(srv.sock);
     tnet_free(tn);
-}
-
-/* A stand-in for MPTCP: a transport of its own behind the same socket calls. */
-struct fake_sock {
-    struct tcp_sock_base base;
-    size_t sent, read;
-    bool shut, closed;
-};
-
-static int64_t fake_send(struct tcp_sock *s, size_t n)
-{
-    ((struct fake_sock *)(void *)s)->sent += n;
-    return (int64_t)n;
-}
-static size_t fake_read(struct tcp_sock *s, size_t n)
-{
-    ((struct fake_sock *)(void *)s)->read += n;
-    return n;
-}
-static size_t fake_readable(const struct tcp_sock *s) { (void)s; return 7; }
-static bool fake_eof(const struct tcp_sock *s) { (void)s; return true; }
-static size_t fake_writable(const struct tcp_sock *s) { (void)s; return 9; }
-static int fake_shutdown(struct tcp_sock *s)
-{
-    ((struct fake_sock *)(void *)s)->shut = true;
-    return 0;
-}
-static void fake_close(struct tcp_sock *s) { ((struct fake_sock *)(void *)s)->closed = true; }
-static void fake_set_callbacks(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, void *ctx)
-{
-    (void)s;
-    (void)cb;
-    (void)ctx;
-}
-
-static const struct tcp_sock_ops fake_ops = {
-    .send = fake_send, .read = fake_read, .readable = fake_readable, .eof = fake_eof,
-    .writable = fake_writable, .shutdown = fake_shutdown, .close = fake_close,
-    .abort = fake_close, .set_callbacks = fake_set_callbacks,
-};
-
-static void test_another_transport_answers_the_socket_calls(void)
-{
-    struct fake_sock f = { .base = { &fake_ops } };
-    struct tcp_sock *s = (struct tcp_sock *)(void *)&f;
-    CU_ASSERT_EQUAL(tcp_send(s, 100), 100);
-    CU_ASSERT_EQUAL(tcp_read(s, 5), 5);
-    CU_ASSERT_EQUAL(tcp_sock_readable(s), 7);
-    CU_ASSERT_EQUAL(tcp_sock_writable(s), 9);
-    CU_ASSERT_TRUE(tcp_sock_eof(s));
-    CU_ASSERT_EQUAL(tcp_shutdown(s), 0);
-    tcp_close(s);
-    CU_ASSERT_EQUAL(f.sent, 100);
-    CU_ASSERT_EQUAL(f.read, 5);
-    CU_ASSERT_TRUE(f.shut && f.closed);
 }
 
 SUITE(tcp_conn, NULL, NULL,
@@ -674,7 +621,6 @@ SUITE(tcp_conn, NULL, NULL,
       TEST(test_zero_window_is_probed_with_backoff_until_it_opens),
       TEST(test_synack_is_retransmitted_by_the_listener),
       TEST(test_capture_of_a_connection_passes_check_pcap),
-      TEST(test_another_transport_answers_the_socket_calls),
       TEST(test_orphaned_time_wait_is_a_compact_record),
       TEST(test_new_syn_reopens_a_time_wait_tuple),
       TEST(test_ipv6_connection_transfers_with_valid_checksums))

@@ -97,7 +97,7 @@ static void test_random_segments_never_break_a_connection_or_listener(void)
             if (a_next && b_next)
                 break;
         }
-        struct tcp_sock_info ci;
+        struct sock_info ci;
         tcp_sock_get_info(cli.sock, &ci);
         for (int i = 0; i < 100; i++) {
             /* At the client's connection (from B's address and port 80)... */
@@ -119,14 +119,14 @@ static void test_random_segments_never_break_a_connection_or_listener(void)
             resets++;
             /* An RST at exactly RCV.NXT resets (RFC 5961 3.2); a FIN there ends the data,
              * and the application closes gracefully. Both are legitimate outcomes. */
-            CU_ASSERT(cli.error == TCP_ERR_RESET || (cli.error == 0 && cli.eof && cli.closed));
+            CU_ASSERT(cli.error == SOCK_ERR_RESET || (cli.error == 0 && cli.eof && cli.closed));
             tcp_close(cli.sock);
             cli = (struct tn_app){ 0 };
             tnet_connect_bulk(tn, &cli, (size_t)1 << 40, NULL);
             cli.close_when_done = false;
             sched_run_until(tn->s, sched_now(tn->s) + time_from_ms(100));
         }
-        struct tcp_sock_info info;
+        struct sock_info info;
         tcp_sock_get_info(cli.sock, &info);
         CU_ASSERT(info.in_flight <= tcp_stack_config(tn->a)->sndbuf + 1);
         CU_ASSERT(info.cwnd >= info.mss || tcp_sock_state(cli.sock) != TCP_ESTABLISHED);
@@ -141,7 +141,7 @@ static void test_random_segments_never_break_a_connection_or_listener(void)
     tnet_connect_bulk(tn, &cli, (size_t)1 << 40, NULL);
     cli.close_when_done = false;
     sched_run_until(tn->s, sched_now(tn->s) + time_from_s(10));
-    struct tcp_sock_stats after;
+    struct sock_stats after;
     tcp_sock_get_stats(cli.sock, &after);
     CU_ASSERT(after.bytes_acked > 10000000);
     CU_ASSERT(resets > 0 && resets < 200); /* the noise reached the connection */

@@ -17,8 +17,9 @@ struct farm {
     bool accept;
 };
 
-static void farm_acceptable(struct tcp_listener *l, void *ctx)
+static void farm_acceptable(struct sock_listener *l_sl, void *ctx)
 {
+    struct tcp_listener *l = tcp_listener_from(l_sl);
     struct farm *f = ctx;
     if (!f->accept)
         return;
@@ -32,7 +33,7 @@ static void farm_acceptable(struct tcp_listener *l, void *ctx)
     }
 }
 
-static const struct tcp_listener_callbacks farm_cb = { .acceptable = farm_acceptable };
+static const struct sock_listener_callbacks farm_cb = { .acceptable = farm_acceptable };
 
 /* Three clients sending 50 kB each to a farm listener (server config cb) at once. */
 struct three {
@@ -40,7 +41,7 @@ struct three {
     struct tn_app cli[3];
     struct tnet *tn;
     struct tcp_listener *l;
-    struct tcp_listener_stats ls; /* at 5 s */
+    struct sock_listener_stats ls; /* at 5 s */
 };
 
 static void run_three_clients(const struct tcp_config *cb, bool accept, struct three *t)
@@ -90,7 +91,7 @@ static void test_syn_cookies_complete_handshakes_beyond_the_syn_queue(void)
      * connections negotiated everything the first one did; MSS 1460 from the cookie table,
      * minus 12 bytes of timestamps. */
     for (int i = 0; i < t.f.n; i++) {
-        struct tcp_sock_info info;
+        struct sock_info info;
         tcp_sock_get_info(t.f.app[i].sock, &info);
         CU_ASSERT_TRUE(info.ts_ok);
         CU_ASSERT_TRUE(info.sack_ok);
@@ -119,12 +120,12 @@ static void test_cookie_without_timestamps_loses_window_scaling(void)
         tnet_connect_bulk(tn, &cli[i], 300000, NULL);
     sched_run_until(tn->s, time_from_s(5));
     CU_ASSERT_EQUAL(f.n, 2);
-    struct tcp_listener_stats ls;
+    struct sock_listener_stats ls;
     tcp_listener_get_stats(l, &ls);
     CU_ASSERT_EQUAL(ls.cookies_validated, 1);
     int scaled = 0;
     for (int i = 0; i < f.n; i++) {
-        struct tcp_sock_info info;
+        struct sock_info info;
         tcp_sock_get_info(f.app[i].sock, &info);
         CU_ASSERT_EQUAL(f.app[i].read, 300000);
         if (info.snd_wscale)
@@ -168,7 +169,7 @@ static void test_full_accept_queue_holds_back_handshakes(void)
     CU_ASSERT_EQUAL(t.ls.accepted, 0);
     /* Accepting frees a place: a held-back connection completes with its next SYN-ACK. */
     t.f.accept = true;
-    farm_acceptable(t.l, &t.f);
+    farm_acceptable(tcp_listener_sock(t.l), &t.f);
     sched_run_until(t.tn->s, time_from_s(40));
     tcp_listener_get_stats(t.l, &t.ls);
     CU_ASSERT(t.ls.accepted >= 2);
@@ -188,7 +189,7 @@ static void inject_syn(struct tnet *tn, uint32_t src_ip, uint16_t sport, uint32_
     uint8_t buf[60];
     size_t n;
     tcp_encode(&h, buf, sizeof buf, &n);
-    struct tcp_addr src = { .family = 4,
+    struct sock_addr src = { .family = 4,
                             .bytes = { 10, 9, (uint8_t)(src_ip >> 8), (uint8_t)src_ip } };
     tcp_input(tn->b, pkt_copy_from(tn->pool, buf, n, 0), &src, &tn->addr_b);
 }
@@ -205,7 +206,7 @@ static void test_syn_flood_costs_bounded_memory(void)
     tcp_listen(tn->b, NULL, 80, &farm_cb, &f, &l);
     for (uint32_t i = 0; i < 10000; i++)
         inject_syn(tn, i / 100, (uint16_t)(1024 + i), i * 7919u);
-    struct tcp_listener_stats ls;
+    struct sock_listener_stats ls;
     tcp_listener_get_stats(l, &ls);
     CU_ASSERT_EQUAL(ls.syns_received, 10000);
     CU_ASSERT_EQUAL(ls.synq_len, 64);
@@ -233,7 +234,7 @@ static void test_idle_connection_memory_is_reported_and_small(void)
     tnet_connect_bulk(tn, &cli, 100000, NULL);
     cli.close_when_done = false;
     sched_run_until(tn->s, time_from_s(2));
-    struct tcp_sock_info info;
+    struct sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     /* An idle connection: the control block only (no out-of-order ranges), well under the
      * issue's 4 kB target. */
@@ -263,7 +264,7 @@ static void test_closing_a_listener_resets_its_queued_connections(void)
     tcp_listener_close(l);
     sched_run_until(tn->s, time_from_ms(200));
     for (int i = 0; i < 2; i++) {
-        CU_ASSERT_EQUAL(cli[i].error, TCP_ERR_RESET);
+        CU_ASSERT_EQUAL(cli[i].error, SOCK_ERR_RESET);
         tcp_close(cli[i].sock);
     }
     struct tcp_stack_stats ss;
@@ -273,8 +274,8 @@ static void test_closing_a_listener_resets_its_queued_connections(void)
     struct tn_app late = { 0 };
     tnet_connect_bulk(tn, &late, 10, NULL);
     sched_run_until(tn->s, time_from_ms(300));
-    CU_ASSERT_EQUAL(late.error, TCP_ERR_REFUSED);
-    CU_ASSERT_STRING_EQUAL(tcp_strerror(late.error), "connection refused");
+    CU_ASSERT_EQUAL(late.error, SOCK_ERR_REFUSED);
+    CU_ASSERT_STRING_EQUAL(sock_strerror(late.error), "connection refused");
     tcp_close(late.sock);
     tnet_free(tn);
 }

@@ -35,7 +35,7 @@ static sim_time_t arrival(const struct tn_seg *g, uint32_t hdr)
  * sender's statistics go to st; end it with end_transfer. */
 static struct tnet *lossy_transfer(const struct tcp_config *cfg, size_t bytes,
                                    const uint32_t *lost, size_t nlost, struct tn_app *cli,
-                                   struct tn_app *srv, struct tcp_sock_stats *st)
+                                   struct tn_app *srv, struct sock_stats *st)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), cfg, NULL);
     *cli = *srv = (struct tn_app){ 0 };
@@ -71,7 +71,7 @@ static int sends_of(const struct tnet *tn, uint32_t rseq, const struct tn_seg **
 static void test_third_duplicate_ack_triggers_fast_retransmit(void)
 {
     struct tn_app cli, srv;
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     static const uint32_t lost[] = { 5 * MSS };
     struct tnet *tn = lossy_transfer(no_sack(), 200000, lost, 1, &cli, &srv, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
@@ -116,7 +116,7 @@ static void test_two_duplicate_acks_do_not_retransmit(void)
     cli.close_when_done = false;
     sched_run_until(tn->s, time_from_s(2));
     CU_ASSERT_EQUAL(srv.read, 8 * MSS);
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 0);
     CU_ASSERT_EQUAL(st.rto_count, 1);
@@ -127,7 +127,7 @@ static void test_two_duplicate_acks_do_not_retransmit(void)
 /* RFC 3042: with a window of 3 segments, losing the first leaves only 2 duplicate ACKs.
  * Limited transmit sends a new segment on each, whose ACKs make the third duplicate: fast
  * retransmit instead of a timeout. Without it, the RTO recovers. */
-static void lost_first_of_three(bool lt, struct tcp_sock_stats *st)
+static void lost_first_of_three(bool lt, struct sock_stats *st)
 {
     struct tcp_config cfg;
     tcp_config_default(&cfg);
@@ -141,7 +141,7 @@ static void lost_first_of_three(bool lt, struct tcp_sock_stats *st)
 
 static void test_limited_transmit_turns_a_timeout_into_fast_retransmit(void)
 {
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     lost_first_of_three(true, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     CU_ASSERT_EQUAL(st.rto_count, 0);
@@ -172,12 +172,12 @@ static void test_rto_backs_off_exponentially(void)
     CU_ASSERT_EQUAL_FATAL(n, 5);
     for (int i = 1; i < 5; i++)
         CU_ASSERT_EQUAL(at[i] - at[i - 1], time_from_s(1) << (i - 1));
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.rto_count, 4);
     /* Karn: the ACK of a retransmitted segment gives no sample, so the RTO stays backed off
      * until the next timed segment (RFC 6298 5.7); the base RTO is unchanged. */
-    struct tcp_sock_info info;
+    struct sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     CU_ASSERT_EQUAL(info.rto, time_from_s(1));
     CU_ASSERT_EQUAL(st.rtt_samples, 1); /* the handshake only */
@@ -188,7 +188,7 @@ static void test_rto_backs_off_exponentially(void)
 static void test_newreno_partial_ack_retransmits_the_second_hole(void)
 {
     struct tn_app cli, srv;
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     static const uint32_t lost[] = { 5 * MSS, 8 * MSS };
     struct tnet *tn = lossy_transfer(no_sack(), 300000, lost, 2, &cli, &srv, &st);
     /* One recovery episode, no timeout, exactly the two lost segments sent again. */
@@ -217,7 +217,7 @@ static void test_newreno_partial_ack_retransmits_the_second_hole(void)
 
 /* Three holes in one window. With SACK (RFC 6675) the three retransmissions leave within
  * one RTT of the first; NewReno needs one RTT per hole (a partial ACK each). */
-static sim_time_t three_holes_repair_span(const struct tcp_config *cfg, struct tcp_sock_stats *st)
+static sim_time_t three_holes_repair_span(const struct tcp_config *cfg, struct sock_stats *st)
 {
     struct tn_app cli, srv;
     static const uint32_t lost[] = { 5 * MSS, 8 * MSS, 11 * MSS };
@@ -242,7 +242,7 @@ static sim_time_t three_holes_repair_span(const struct tcp_config *cfg, struct t
 
 static void test_sack_recovery_repairs_three_holes_in_one_round_trip(void)
 {
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     sim_time_t span = three_holes_repair_span(NULL, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     CU_ASSERT_EQUAL(st.rto_count, 0);
@@ -313,7 +313,7 @@ static void test_transfer_completes_with_reordering_and_loss(void)
                                                time_from_ms(5), 5000000, &cli, &srv);
         CU_ASSERT_TRUE(cli.closed);
         CU_ASSERT_TRUE(srv.closed);
-        struct tcp_sock_stats st;
+        struct sock_stats st;
         tcp_sock_get_stats(srv.sock, &st);
         CU_ASSERT_EQUAL(st.bytes_received, 5000000);
         end_transfer(tn, &cli, &srv);
@@ -340,7 +340,7 @@ static void test_recovery_works_after_two_gigabytes(void)
     sched_run(tn->s);
     CU_ASSERT_EQUAL(srv.read, 2500000000u);
     CU_ASSERT_TRUE(cli.closed);
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     CU_ASSERT_EQUAL(st.rto_count, 0);
@@ -356,8 +356,10 @@ struct traced {
     int states[16];
 };
 
-static void tr_cwnd(struct tcp_sock *s, void *ctx, uint32_t cwnd, uint32_t ssthresh)
+static void tr_cwnd(struct sock *s_sk, void *ctx, unsigned sf, uint32_t cwnd, uint32_t ssthresh)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
+    (void)sf;
     (void)s;
     struct traced *t = ctx;
     t->cwnd_points++;
@@ -366,9 +368,11 @@ static void tr_cwnd(struct tcp_sock *s, void *ctx, uint32_t cwnd, uint32_t ssthr
         t->min_ssthresh = ssthresh;
 }
 
-static void tr_rtt(struct tcp_sock *s, void *ctx, sim_time_t sample, sim_time_t srtt,
+static void tr_rtt(struct sock *s_sk, void *ctx, unsigned sf, sim_time_t sample, sim_time_t srtt,
                    sim_time_t rto)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
+    (void)sf;
     (void)s;
     (void)srtt;
     (void)rto;
@@ -380,8 +384,10 @@ static void tr_rtt(struct tcp_sock *s, void *ctx, sim_time_t sample, sim_time_t 
         t->max_rtt = sample;
 }
 
-static void tr_state(struct tcp_sock *s, void *ctx, int from, int to)
+static void tr_state(struct sock *s_sk, void *ctx, unsigned sf, int from, int to)
 {
+    struct tcp_sock *s = tcp_sock_from(s_sk);
+    (void)sf;
     (void)s;
     (void)from;
     struct traced *t = ctx;
@@ -389,7 +395,7 @@ static void tr_state(struct tcp_sock *s, void *ctx, int from, int to)
         t->states[t->nstates++] = to;
 }
 
-static const struct tcp_sock_trace tracer = { .cwnd = tr_cwnd, .rtt = tr_rtt, .state = tr_state };
+static const struct sock_trace tracer = { .cwnd = tr_cwnd, .rtt = tr_rtt, .state = tr_state };
 
 static void test_trace_sources_report_cwnd_rtt_and_states(void)
 {
@@ -402,9 +408,9 @@ static void test_trace_sources_report_cwnd_rtt_and_states(void)
     tcp_sock_set_trace(cli.sock, &tracer, &t);
     sched_run(tn->s);
     CU_ASSERT_EQUAL(srv.read, 500000);
-    struct tcp_sock_info info;
+    struct sock_info info;
     tcp_sock_get_info(cli.sock, &info);
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     /* Every growth step and the reduction at the loss were reported; the last reported
      * window is the current one. */
@@ -464,7 +470,7 @@ static int sent_early_in_recovery(bool prr)
         if (g->rseq + g->len > max_end)
             max_end = g->rseq + g->len;
     }
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     CU_ASSERT_EQUAL(st.rto_count, 0);
@@ -491,10 +497,10 @@ static void test_full_ack_ends_recovery_at_ssthresh(void)
     /* 40 segments are out when the loss is detected; ssthresh = FlightSize / 2. */
     struct tn_app cli, srv;
     struct tnet *tn = loss_in_third_flight(NULL, &cli, &srv);
-    struct tcp_sock_info info;
+    struct sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     CU_ASSERT_FALSE(info.in_recovery);
-    struct tcp_sock_stats st;
+    struct sock_stats st;
     tcp_sock_get_stats(cli.sock, &st);
     CU_ASSERT_EQUAL(st.fast_retrans, 1);
     CU_ASSERT(info.ssthresh >= 19 * MSS && info.ssthresh <= 25 * MSS);

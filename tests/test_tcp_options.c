@@ -37,7 +37,7 @@ static struct mss_seen transfer_and_look(struct tnet *tn, uint64_t bytes)
     const struct tn_seg *d = tnet_find(tn, TN_AB, 0, true, 0);
     CU_ASSERT_PTR_NOT_NULL(d);
     m.first_len = d ? d->len : 0;
-    struct tcp_sock_info info;
+    struct sock_info info;
     tcp_sock_get_info(cli.sock, &info);
     m.mss = info.mss;
     m.ts_ok = info.ts_ok;
@@ -50,8 +50,8 @@ static struct mss_seen transfer_and_look(struct tnet *tn, uint64_t bytes)
 static void test_ipv6_connection_offers_an_mss_20_bytes_smaller(void)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(DELAY_MS), NULL, NULL);
-    tn->addr_a = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
-    tn->addr_b = (struct tcp_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
+    tn->addr_a = (struct sock_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 } };
+    tn->addr_b = (struct sock_addr){ .family = 6, .bytes = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } };
     struct mss_seen m = transfer_and_look(tn, 100000);
     CU_ASSERT_EQUAL(m.first_len, 1428);
     CU_ASSERT_TRUE(m.ts_ok);

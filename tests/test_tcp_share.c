@@ -18,8 +18,9 @@ struct farm {
     int n;
 };
 
-static void farm_acceptable(struct tcp_listener *l, void *ctx)
+static void farm_acceptable(struct sock_listener *l_sl, void *ctx)
 {
+    struct tcp_listener *l = tcp_listener_from(l_sl);
     struct farm *f = ctx;
     struct tcp_sock *s;
     while (f->n < 10 && tcp_accept(l, &tn_app_callbacks, &f->app[f->n], &s) == 0) {
@@ -28,7 +29,7 @@ static void farm_acceptable(struct tcp_listener *l, void *ctx)
     }
 }
 
-static const struct tcp_listener_callbacks farm_cb = { .acceptable = farm_acceptable };
+static const struct sock_listener_callbacks farm_cb = { .acceptable = farm_acceptable };
 
 /* Starts n bulk flows (staggered by 100 ms), runs warm + duration, returns per-flow goodput
  * in bytes per second over the measured part, and the packets the queue dropped. */

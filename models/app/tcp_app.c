@@ -7,32 +7,38 @@
 #include <stdio.h>
 #include <string.h>
 
-static void trace_cwnd(struct tcp_sock *s, void *ctx, uint32_t cwnd, uint32_t ssthresh)
+static void trace_cwnd(struct sock *s, void *ctx, unsigned sf, uint32_t cwnd,
+                       uint32_t ssthresh)
 {
     struct tcp_app_conn *c = ctx;
+    (void)s;
+    (void)sf;
     (void)ssthresh;
-    results_vector_add(c->cwnd, sched_now(tcp_stack_sched(tcp_sock_stack(s))), (double)cwnd);
+    results_vector_add(c->cwnd, sched_now(c->sched), (double)cwnd);
 }
 
-static void trace_rtt(struct tcp_sock *s, void *ctx, sim_time_t sample, sim_time_t srtt,
-                      sim_time_t rto)
+static void trace_rtt(struct sock *s, void *ctx, unsigned sf, sim_time_t sample,
+                      sim_time_t srtt, sim_time_t rto)
 {
     struct tcp_app_conn *c = ctx;
+    (void)s;
+    (void)sf;
     (void)srtt;
     (void)rto;
-    results_vector_add(c->rtt, sched_now(tcp_stack_sched(tcp_sock_stack(s))), time_to_sec(sample));
+    results_vector_add(c->rtt, sched_now(c->sched), time_to_sec(sample));
 }
 
-static const struct tcp_sock_trace trace_both = { .cwnd = trace_cwnd, .rtt = trace_rtt };
-static const struct tcp_sock_trace trace_cwnd_only = { .cwnd = trace_cwnd };
-static const struct tcp_sock_trace trace_rtt_only = { .rtt = trace_rtt };
+static const struct sock_trace trace_both = { .cwnd = trace_cwnd, .rtt = trace_rtt };
+static const struct sock_trace trace_cwnd_only = { .cwnd = trace_cwnd };
+static const struct sock_trace trace_rtt_only = { .rtt = trace_rtt };
 
 void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const char *module,
-                       sim_time_t now)
+                       struct sched *sched)
 {
     memset(c, 0, sizeof *c);
     snprintf(c->module, sizeof c->module, "%s", module);
-    c->started = now;
+    c->sched = sched;
+    c->started = sched_now(sched);
     c->connected = c->completed = -1;
     c->cwnd = results_vector(run, c->module, "cwnd", "B");
     if (c->cwnd)
@@ -40,20 +46,20 @@ void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const ch
     c->rtt = results_vector(run, c->module, "rtt", "s");
 }
 
-static void conn_attach(struct tcp_app_conn *c, struct tcp_sock *s)
+static void conn_attach(struct tcp_app_conn *c, struct sock *s)
 {
     c->sock = s;
-    const struct tcp_sock_trace *t = c->cwnd && c->rtt ? &trace_both
+    const struct sock_trace *t = c->cwnd && c->rtt ? &trace_both
                                      : c->cwnd          ? &trace_cwnd_only
                                      : c->rtt           ? &trace_rtt_only
                                                         : NULL;
     if (t)
-        tcp_sock_set_trace(s, t, c);
+        sock_set_trace(s, t, c);
 }
 
-int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct tcp_addr *src,
-                         const struct tcp_addr *dst, uint16_t port, const char *cc,
-                         const struct tcp_sock_callbacks *cb, void *ctx)
+int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct sock_addr *src,
+                         const struct sock_addr *dst, uint16_t port, const char *cc,
+                         const struct sock_callbacks *cb, void *ctx)
 {
     struct tcp_stack *st = tcpnet_stack(tn);
     struct tcp_sock *s;
@@ -61,7 +67,7 @@ int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct
         c->failed = true;
         return -1;
     }
-    conn_attach(c, s);
+    conn_attach(c, tcp_sock_sock(s));
     return 0;
 }
 
@@ -69,9 +75,9 @@ void tcp_app_conn_snapshot(struct tcp_app_conn *c)
 {
     if (!c->sock)
         return;
-    tcp_sock_get_stats(c->sock, &c->stats);
-    struct tcp_sock_info info;
-    tcp_sock_get_info(c->sock, &info);
+    sock_get_stats(c->sock, &c->stats);
+    struct sock_info info;
+    sock_get_info(c->sock, &info);
     c->srtt = info.srtt;
 }
 
@@ -80,9 +86,9 @@ void tcp_app_conn_let_go(struct tcp_app_conn *c)
     if (!c->sock)
         return;
     tcp_app_conn_snapshot(c);
-    struct tcp_sock *s = c->sock;
+    struct sock *s = c->sock;
     c->sock = NULL;
-    tcp_close(s);
+    sock_close(s);
 }
 
 double tcp_app_goodput(uint64_t bytes, sim_time_t from, sim_time_t to)
@@ -94,7 +100,7 @@ void tcp_app_conn_record(struct tcp_app_conn *c, struct results_run *run, sim_ti
 {
     tcp_app_conn_snapshot(c);
     const char *m = c->module;
-    const struct tcp_sock_stats *st = &c->stats;
+    const struct sock_stats *st = &c->stats;
     results_scalar(run, m, "tx_bytes", "B", (double)st->bytes_acked);
     results_scalar(run, m, "rx_bytes", "B", (double)st->bytes_received);
     sim_time_t from = c->connected >= 0 ? c->connected : c->started;
@@ -113,7 +119,7 @@ void tcp_app_conn_record(struct tcp_app_conn *c, struct results_run *run, sim_ti
 }
 
 int tcp_app_addrs(const struct net_node *node, const struct net_node *dst, int family,
-                  struct tcp_addr *src_addr, struct tcp_addr *dst_addr, char *err,
+                  struct sock_addr *src_addr, struct sock_addr *dst_addr, char *err,
                   size_t errlen)
 {
     int v = family ? 6 : 4;
@@ -143,9 +149,9 @@ int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const c
     return tcpnet_attach(ctx, node, name, tcp, &a->tn, err, errlen);
 }
 
-int tcp_app_client_connect(struct tcp_app_client *a, const struct tcp_sock_callbacks *cb)
+int tcp_app_client_connect(struct tcp_app_client *a, const struct sock_callbacks *cb)
 {
-    tcp_app_conn_init(&a->conn, a->results, a->name, sched_now(a->sched));
+    tcp_app_conn_init(&a->conn, a->results, a->name, a->sched);
     return tcp_app_conn_connect(&a->conn, a->tn, &a->src, &a->dst, a->port,
                                 a->cc[0] ? a->cc : NULL, cb, a);
 }
@@ -157,13 +163,13 @@ void tcp_app_client_record(struct tcp_app_client *a, struct model_ctx *ctx)
     tcp_app_conn_record(&a->conn, ctx->results, sched_now(ctx->sched));
 }
 
-void tcp_app_client_discard(struct tcp_sock *s, void *ctx, size_t bytes)
+void tcp_app_client_discard(struct sock *s, void *ctx, size_t bytes)
 {
     (void)ctx;
-    tcp_read(s, bytes); /* a sink that answers is read and ignored */
+    sock_read(s, bytes); /* a sink that answers is read and ignored */
 }
 
-void tcp_app_client_closed(struct tcp_sock *s, void *ctx)
+void tcp_app_client_closed(struct sock *s, void *ctx)
 {
     struct tcp_app_client *a = ctx;
     (void)s;
@@ -171,7 +177,7 @@ void tcp_app_client_closed(struct tcp_sock *s, void *ctx)
     tcp_app_conn_let_go(&a->conn);
 }
 
-void tcp_app_client_error(struct tcp_sock *s, void *ctx, int err)
+void tcp_app_client_error(struct sock *s, void *ctx, int err)
 {
     struct tcp_app_client *a = ctx;
     (void)s;

@@ -34,24 +34,25 @@
 
 struct tcp_app_conn {
     char module[PARAM_STRING_MAX + 32];
-    struct tcp_sock *sock;           /* NULL once the application let go of it */
+    struct sock *sock;               /* NULL once the application let go of it */
+    struct sched *sched;
     sim_time_t started, connected, completed; /* -1 = not yet */
-    struct tcp_sock_stats stats;     /* last snapshot */
+    struct sock_stats stats;     /* last snapshot */
     sim_time_t srtt;
     bool failed;
     struct results_vector *cwnd, *rtt;
 };
 
 /* Names the connection, creates its vectors (NULL when not recorded) and marks it started
- * now. */
+ * now (the traces take their time stamps from sched). */
 void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const char *module,
-                       sim_time_t now);
+                       struct sched *sched);
 /* Connects from src to dst:port on tn's stack with callbacks cb (context ctx) and adopts the
  * socket (with the trace table when a vector is recorded); -1, with c marked failed, when
  * there is no stack or the connect fails at once. */
-int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct tcp_addr *src,
-                         const struct tcp_addr *dst, uint16_t port, const char *cc,
-                         const struct tcp_sock_callbacks *cb, void *ctx);
+int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct sock_addr *src,
+                         const struct sock_addr *dst, uint16_t port, const char *cc,
+                         const struct sock_callbacks *cb, void *ctx);
 /* Takes the socket's counters (call before tcp_close/tcp_abort and at the end of the run). */
 void tcp_app_conn_snapshot(struct tcp_app_conn *c);
 /* Takes the counters and closes the socket (TCP finishes the connection on its own); nothing
@@ -64,7 +65,7 @@ void tcp_app_conn_record(struct tcp_app_conn *c, struct results_run *run, sim_ti
 /* The addresses of the family (the parameter enum ipv4|ipv6: 0 or 1) of the connection's two
  * nodes; 0, or -1 with a message naming the node without one. */
 int tcp_app_addrs(const struct net_node *node, const struct net_node *dst, int family,
-                  struct tcp_addr *src_addr, struct tcp_addr *dst_addr, char *err,
+                  struct sock_addr *src_addr, struct sock_addr *dst_addr, char *err,
                   size_t errlen);
 
 struct tcp_app_client {
@@ -73,7 +74,7 @@ struct tcp_app_client {
     struct sched *sched;
     struct results_run *results;
     struct tcpnet *tn;
-    struct tcp_addr src, dst;
+    struct sock_addr src, dst;
     uint16_t port;
     char cc[PARAM_STRING_MAX]; /* the application's congestion control, "" = the stack's */
 };
@@ -85,15 +86,15 @@ int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const c
                         const struct tcpnet_opts *tcp, char *err, size_t errlen);
 /* At the start time: starts the connection's statistics and connects with callbacks cb, whose
  * ctx is a; 0, or -1 when the connection failed at once. */
-int tcp_app_client_connect(struct tcp_app_client *a, const struct tcp_sock_callbacks *cb);
+int tcp_app_client_connect(struct tcp_app_client *a, const struct sock_callbacks *cb);
 /* The connection's scalars at the end of the run; none when it never started. */
 void tcp_app_client_record(struct tcp_app_client *a, struct model_ctx *ctx);
 
 /* Socket callbacks of a client (ctx: the application, its struct tcp_app_client first):
  * reading and discarding what the peer sends; the connection completed; it failed. */
-void tcp_app_client_discard(struct tcp_sock *s, void *ctx, size_t bytes);
-void tcp_app_client_closed(struct tcp_sock *s, void *ctx);
-void tcp_app_client_error(struct tcp_sock *s, void *ctx, int err);
+void tcp_app_client_discard(struct sock *s, void *ctx, size_t bytes);
+void tcp_app_client_closed(struct sock *s, void *ctx);
+void tcp_app_client_error(struct sock *s, void *ctx, int err);
 
 /* Goodput in bit/s of `bytes` between two times (0 when the interval is empty). */
 double tcp_app_goodput(uint64_t bytes, sim_time_t from, sim_time_t to);

@@ -36,16 +36,16 @@ struct bulk {
 /* Offers more than fits: a send() the buffer limits is what arms the writable callback. */
 static void bulk_fill(struct bulk *b)
 {
-    struct tcp_sock *s = b->client.conn.sock;
+    struct sock *s = b->client.conn.sock;
     size_t want = b->size ? (size_t)(b->size - b->queued) : (size_t)1 << 30;
-    int64_t n = want ? tcp_send(s, want) : 0;
+    int64_t n = want ? sock_send(s, want) : 0;
     if (n > 0)
         b->queued += (uint64_t)n;
     if (b->size && b->queued == b->size)
-        tcp_shutdown(s);
+        sock_shutdown(s);
 }
 
-static void on_connected(struct tcp_sock *s, void *ctx)
+static void on_connected(struct sock *s, void *ctx)
 {
     struct bulk *b = ctx;
     (void)s;
@@ -53,7 +53,7 @@ static void on_connected(struct tcp_sock *s, void *ctx)
     bulk_fill(b);
 }
 
-static void on_writable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void on_writable(struct sock *s, void *ctx, size_t bytes)
 {
     struct bulk *b = ctx;
     (void)s;
@@ -62,7 +62,7 @@ static void on_writable(struct tcp_sock *s, void *ctx, size_t bytes)
         bulk_fill(b);
 }
 
-static const struct tcp_sock_callbacks bulk_cb = {
+static const struct sock_callbacks bulk_cb = {
     .connected = on_connected,
     .readable = tcp_app_client_discard,
     .writable = on_writable,

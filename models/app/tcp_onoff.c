@@ -47,17 +47,17 @@ struct onoff {
 
 static void drain(struct onoff *o)
 {
-    struct tcp_sock *s = o->client.conn.sock;
+    struct sock *s = o->client.conn.sock;
     if (!s || o->client.conn.connected < 0)
         return;
     if (o->backlog) {
-        int64_t n = tcp_send(s, (size_t)o->backlog);
+        int64_t n = sock_send(s, (size_t)o->backlog);
         if (n > 0)
             o->backlog -= (uint64_t)n;
     }
     if (o->producing_done && o->backlog == 0 && !o->closing) {
         o->closing = true;
-        tcp_shutdown(s);
+        sock_shutdown(s);
     }
 }
 
@@ -104,7 +104,7 @@ static void produce(struct sched *s, void *ctx, void *arg)
     sched_in(s, o->gap, produce, o, NULL);
 }
 
-static void on_connected(struct tcp_sock *s, void *ctx)
+static void on_connected(struct sock *s, void *ctx)
 {
     struct onoff *o = ctx;
     (void)s;
@@ -112,14 +112,14 @@ static void on_connected(struct tcp_sock *s, void *ctx)
     drain(o);
 }
 
-static void on_writable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void on_writable(struct sock *s, void *ctx, size_t bytes)
 {
     (void)s;
     (void)bytes;
     drain(ctx);
 }
 
-static const struct tcp_sock_callbacks onoff_cb = {
+static const struct sock_callbacks onoff_cb = {
     .connected = on_connected,
     .readable = tcp_app_client_discard,
     .writable = on_writable,

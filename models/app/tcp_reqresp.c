@@ -48,7 +48,7 @@ struct rr;
 struct rr_conn {
     struct rr *app;
     struct tcp_app_conn c;              /* client side */
-    struct tcp_sock *server;            /* the accepted socket, NULL until paired */
+    struct sock *server;            /* the accepted socket, NULL until paired */
     uint16_t client_port;
     uint64_t done;                      /* transactions completed */
     uint64_t req_left_server;           /* request bytes the server still has to read */
@@ -63,7 +63,7 @@ struct rr {
     struct sched *sched;
     struct results_run *results;
     struct tcpnet *client_tn, *server_tn;
-    struct tcp_addr src, dst;
+    struct sock_addr src, dst;
     uint16_t port;
     char cc[PARAM_STRING_MAX]; /* congestion control of both ends' sockets, "" = stack's */
     uint64_t nconns, requests;
@@ -71,18 +71,18 @@ struct rr {
     struct app_dist req_size, obj_size, think;
     struct rng *sizes, *thinks;
     struct rr_conn *conns;
-    struct tcp_listener *listener;
+    struct sock_listener *listener;
     uint64_t transactions, failed, request_bytes, object_bytes;
     double completion_sum, completion_max;
     struct results_hist *completion_hist;
     struct results_vector *completion_vec;
 };
 
-static void push(struct tcp_sock *s, uint64_t *unsent)
+static void push(struct sock *s, uint64_t *unsent)
 {
     if (!s || *unsent == 0)
         return;
-    int64_t n = tcp_send(s, (size_t)*unsent);
+    int64_t n = sock_send(s, (size_t)*unsent);
     if (n > 0)
         *unsent -= (uint64_t)n;
 }
@@ -141,20 +141,20 @@ static void transaction_done(struct rr_conn *k)
 
 /* ---- client side ---------------------------------------------------------------------- */
 
-static void client_connected(struct tcp_sock *s, void *ctx)
+static void client_connected(struct sock *s, void *ctx)
 {
     struct rr_conn *k = ctx;
-    struct tcp_sock_info info;
-    tcp_sock_get_info(s, &info);
+    struct sock_info info;
+    sock_get_info(s, &info);
     k->client_port = info.lport;
     k->c.connected = sched_now(k->app->sched);
     request(k);
 }
 
-static void client_readable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void client_readable(struct sock *s, void *ctx, size_t bytes)
 {
     struct rr_conn *k = ctx;
-    size_t n = tcp_read(s, bytes);
+    size_t n = sock_read(s, bytes);
     k->app->object_bytes += n;
     if (k->busy) {
         k->obj_left_client -= n < k->obj_left_client ? n : k->obj_left_client;
@@ -163,7 +163,7 @@ static void client_readable(struct tcp_sock *s, void *ctx, size_t bytes)
     }
 }
 
-static void client_writable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void client_writable(struct sock *s, void *ctx, size_t bytes)
 {
     struct rr_conn *k = ctx;
     (void)s;
@@ -171,7 +171,7 @@ static void client_writable(struct tcp_sock *s, void *ctx, size_t bytes)
     push(k->c.sock, &k->client_unsent);
 }
 
-static void client_error(struct tcp_sock *s, void *ctx, int err)
+static void client_error(struct sock *s, void *ctx, int err)
 {
     struct rr_conn *k = ctx;
     (void)s;
@@ -181,14 +181,14 @@ static void client_error(struct tcp_sock *s, void *ctx, int err)
     tcp_app_conn_let_go(&k->c);
 }
 
-static void client_closed(struct tcp_sock *s, void *ctx)
+static void client_closed(struct sock *s, void *ctx)
 {
     struct rr_conn *k = ctx;
     (void)s;
     tcp_app_conn_let_go(&k->c);
 }
 
-static const struct tcp_sock_callbacks client_cb = {
+static const struct sock_callbacks client_cb = {
     .connected = client_connected,
     .readable = client_readable,
     .writable = client_writable,
@@ -198,10 +198,10 @@ static const struct tcp_sock_callbacks client_cb = {
 
 /* ---- server side ---------------------------------------------------------------------- */
 
-static void server_readable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void server_readable(struct sock *s, void *ctx, size_t bytes)
 {
     struct rr_conn *k = ctx;
-    size_t n = tcp_read(s, bytes);
+    size_t n = sock_read(s, bytes);
     if (k->req_left_server) {
         k->req_left_server -= n < k->req_left_server ? n : k->req_left_server;
         if (k->req_left_server == 0) {
@@ -211,59 +211,59 @@ static void server_readable(struct tcp_sock *s, void *ctx, size_t bytes)
                 transaction_done(k);
         }
     }
-    if (tcp_sock_eof(s) && tcp_sock_readable(s) == 0) {
+    if (sock_eof(s) && sock_readable(s) == 0) {
         k->server = NULL;
-        tcp_close(s);
+        sock_close(s);
     }
 }
 
-static void server_writable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void server_writable(struct sock *s, void *ctx, size_t bytes)
 {
     struct rr_conn *k = ctx;
     (void)bytes;
     push(s, &k->server_unsent);
 }
 
-static void server_error(struct tcp_sock *s, void *ctx, int err)
+static void server_error(struct sock *s, void *ctx, int err)
 {
     struct rr_conn *k = ctx;
     (void)err;
     k->server = NULL;
-    tcp_close(s);
+    sock_close(s);
 }
 
-static const struct tcp_sock_callbacks server_cb = {
+static const struct sock_callbacks server_cb = {
     .readable = server_readable,
     .writable = server_writable,
     .error = server_error,
 };
 
-static void server_acceptable(struct tcp_listener *l, void *ctx)
+static void server_acceptable(struct sock_listener *l, void *ctx)
 {
     struct rr *a = ctx;
-    struct tcp_sock *s;
-    while (tcp_accept(l, NULL, NULL, &s) == 0) {
-        struct tcp_sock_info info;
-        tcp_sock_get_info(s, &info);
+    struct sock *s;
+    while (sock_accept(l, NULL, NULL, &s) == 0) {
+        struct sock_info info;
+        sock_get_info(s, &info);
         struct rr_conn *k = NULL;
         for (uint64_t i = 0; i < a->nconns && !k; i++)
             if (a->conns[i].client_port == info.rport && !a->conns[i].server &&
                 a->conns[i].c.sock)
                 k = &a->conns[i];
         if (!k) {
-            tcp_abort(s); /* a connection that is not one of ours */
+            sock_abort(s); /* a connection that is not one of ours */
             continue;
         }
         k->server = s;
         if (a->cc[0])
-            tcp_sock_set_cc(s, a->cc); /* the server sends the objects: its cc matters */
-        tcp_sock_set_ctx(s, &server_cb, k);
-        if (tcp_sock_readable(s) || tcp_sock_eof(s))
-            server_readable(s, k, tcp_sock_readable(s));
+            sock_set_opt(s, "cc", a->cc); /* the server sends the objects: its cc matters */
+        sock_set_callbacks(s, &server_cb, k);
+        if (sock_readable(s) || sock_eof(s))
+            server_readable(s, k, sock_readable(s));
     }
 }
 
-static const struct tcp_listener_callbacks server_lcb = { .acceptable = server_acceptable };
+static const struct sock_listener_callbacks server_lcb = { .acceptable = server_acceptable };
 
 /* ---- life ----------------------------------------------------------------------------- */
 
@@ -273,8 +273,10 @@ static void rr_listen(struct sched *sch, void *ctx, void *arg)
     (void)sch;
     (void)arg;
     struct tcp_stack *st = tcpnet_stack(a->server_tn);
-    if (!st || tcp_listen(st, &a->dst, a->port, &server_lcb, a, &a->listener) < 0)
-        a->listener = NULL;
+    struct tcp_listener *l;
+    a->listener = st && tcp_listen(st, &a->dst, a->port, &server_lcb, a, &l) == 0
+                      ? tcp_listener_sock(l)
+                      : NULL;
 }
 
 static void rr_start(struct sched *sch, void *ctx, void *arg)
@@ -285,15 +287,15 @@ static void rr_start(struct sched *sch, void *ctx, void *arg)
         struct rr_conn *k = &a->conns[i];
         char module[PARAM_STRING_MAX + 32];
         snprintf(module, sizeof module, "%s.c%llu", a->name, (unsigned long long)i);
-        tcp_app_conn_init(&k->c, a->results, module, sched_now(sch));
+        tcp_app_conn_init(&k->c, a->results, module, sch);
         k->app = a;
         if (tcp_app_conn_connect(&k->c, a->client_tn, &a->src, &a->dst, a->port,
                                  a->cc[0] ? a->cc : NULL, &client_cb, k) < 0) {
             a->failed++;
             continue;
         }
-        struct tcp_sock_info info;
-        tcp_sock_get_info(k->c.sock, &info);
+        struct sock_info info;
+        sock_get_info(k->c.sock, &info);
         k->client_port = info.lport;
     }
 }

@@ -30,15 +30,15 @@ struct tsink {
     struct tcpnet *tn;
     uint16_t port;
     char cc[PARAM_STRING_MAX]; /* congestion control of accepted sockets, "" = stack's */
-    struct tcp_listener *listener;
+    struct sock_listener *listener;
     uint64_t rx_bytes, accepted, completed, failed;
     sim_time_t first, last;
 };
 
-static void on_readable(struct tcp_sock *s, void *ctx, size_t bytes)
+static void on_readable(struct sock *s, void *ctx, size_t bytes)
 {
     struct tsink *k = ctx;
-    size_t n = tcp_read(s, bytes);
+    size_t n = sock_read(s, bytes);
     if (n) {
         sim_time_t now = sched_now(k->sched);
         if (k->rx_bytes == 0)
@@ -46,40 +46,40 @@ static void on_readable(struct tcp_sock *s, void *ctx, size_t bytes)
         k->last = now;
         k->rx_bytes += n;
     }
-    if (tcp_sock_eof(s) && tcp_sock_readable(s) == 0) {
+    if (sock_eof(s) && sock_readable(s) == 0) {
         k->completed++;
-        tcp_close(s);
+        sock_close(s);
     }
 }
 
-static void on_error(struct tcp_sock *s, void *ctx, int err)
+static void on_error(struct sock *s, void *ctx, int err)
 {
     struct tsink *k = ctx;
     (void)err;
     k->failed++;
-    tcp_close(s);
+    sock_close(s);
 }
 
-static const struct tcp_sock_callbacks tsink_cb = {
+static const struct sock_callbacks tsink_cb = {
     .readable = on_readable,
     .error = on_error,
 };
 
-static void on_acceptable(struct tcp_listener *l, void *ctx)
+static void on_acceptable(struct sock_listener *l, void *ctx)
 {
     struct tsink *k = ctx;
-    struct tcp_sock *s;
-    while (tcp_accept(l, &tsink_cb, k, &s) == 0) {
+    struct sock *s;
+    while (sock_accept(l, &tsink_cb, k, &s) == 0) {
         k->accepted++;
         if (k->cc[0])
-            tcp_sock_set_cc(s, k->cc);
+            sock_set_opt(s, "cc", k->cc);
         /* Data that arrived with the handshake's last ACK is already waiting. */
-        if (tcp_sock_readable(s) || tcp_sock_eof(s))
-            on_readable(s, k, tcp_sock_readable(s));
+        if (sock_readable(s) || sock_eof(s))
+            on_readable(s, k, sock_readable(s));
     }
 }
 
-static const struct tcp_listener_callbacks tsink_lcb = { .acceptable = on_acceptable };
+static const struct sock_listener_callbacks tsink_lcb = { .acceptable = on_acceptable };
 
 static void tsink_start(struct sched *sch, void *ctx, void *arg)
 {
@@ -87,8 +87,10 @@ static void tsink_start(struct sched *sch, void *ctx, void *arg)
     (void)sch;
     (void)arg;
     struct tcp_stack *st = tcpnet_stack(k->tn);
-    if (!st || tcp_listen(st, NULL, k->port, &tsink_lcb, k, &k->listener) < 0)
-        k->listener = NULL;
+    struct tcp_listener *l;
+    k->listener = st && tcp_listen(st, NULL, k->port, &tsink_lcb, k, &l) == 0
+                      ? tcp_listener_sock(l)
+                      : NULL;
 }
 
 static void tsink_finish(void *obj, struct model_ctx *ctx)
@@ -100,9 +102,9 @@ static void tsink_finish(void *obj, struct model_ctx *ctx)
     results_scalar(r, k->name, "accepted", "", (double)k->accepted);
     results_scalar(r, k->name, "completed", "", (double)k->completed);
     results_scalar(r, k->name, "failed", "", (double)k->failed);
-    struct tcp_listener_stats ls = { 0 };
+    struct sock_listener_stats ls = { 0 };
     if (k->listener)
-        tcp_listener_get_stats(k->listener, &ls);
+        sock_listener_get_stats(k->listener, &ls);
     results_scalar(r, k->name, "syns_received", "", (double)ls.syns_received);
     results_scalar(r, k->name, "syns_dropped", "", (double)ls.syns_dropped);
     results_scalar(r, k->name, "cookies_sent", "", (double)ls.cookies_sent);

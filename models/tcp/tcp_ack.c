@@ -177,7 +177,7 @@ static void on_new_ack(struct tcp_sock *c, uint32_t ack)
 void tcp_trace_cwnd(struct tcp_sock *c, uint32_t old_cwnd, uint32_t old_ssthresh)
 {
     if (c->trace && c->trace->cwnd && (c->cc.cwnd != old_cwnd || c->cc.ssthresh != old_ssthresh))
-        c->trace->cwnd(c, c->trace_ctx, c->cc.cwnd, c->cc.ssthresh);
+        c->trace->cwnd(&c->base, c->trace_ctx, 0, c->cc.cwnd, c->cc.ssthresh);
 }
 
 bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
@@ -229,7 +229,7 @@ bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
         size_t room = tcp_sock_writable(c);
         if (room > 0) {
             c->flags &= ~TF_WANT_WRITE;
-            c->cb->writable(c, c->ctx, room);
+            c->cb->writable(&c->base, c->ctx, room);
         }
     }
     return true;

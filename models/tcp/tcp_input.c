@@ -17,7 +17,7 @@
 static void notify_readable(struct tcp_sock *c)
 {
     if (c->cb && c->cb->readable && !(c->flags & TF_ORPHAN))
-        c->cb->readable(c, c->ctx, tcp_rcv_queued(c));
+        c->cb->readable(&c->base, c->ctx, tcp_rcv_queued(c));
     else if (c->flags & TF_ORPHAN)
         c->rcv_read = c->rcv_nxt; /* nobody will read: consume, keep the window open */
 }
@@ -25,12 +25,12 @@ static void notify_readable(struct tcp_sock *c)
 static void notify_closed(struct tcp_sock *c)
 {
     if (c->cb && c->cb->closed && !(c->flags & TF_ORPHAN))
-        c->cb->closed(c, c->ctx);
+        c->cb->closed(&c->base, c->ctx);
 }
 
 void tcp_fail(struct tcp_sock *c, int err)
 {
-    if (err == TCP_ERR_RESET || err == TCP_ERR_REFUSED)
+    if (err == SOCK_ERR_RESET || err == SOCK_ERR_REFUSED)
         c->stack->stats.conns_reset++;
     tcp_set_state(c, TCP_CLOSED);
     tcp_sock_unhash(c);
@@ -42,7 +42,7 @@ void tcp_fail(struct tcp_sock *c, int err)
         return;
     }
     if (c->cb && c->cb->error)
-        c->cb->error(c, c->ctx, err);
+        c->cb->error(&c->base, c->ctx, err);
 }
 
 void tcp_established(struct tcp_sock *c)
@@ -65,7 +65,7 @@ void tcp_established(struct tcp_sock *c)
         return;
     }
     if (c->cb && c->cb->connected)
-        c->cb->connected(c, c->ctx);
+        c->cb->connected(&c->base, c->ctx);
 }
 
 void tcp_syn_options(struct tcp_sock *c, const struct tcp_hdr *h)
@@ -122,7 +122,7 @@ static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h)
     }
     if (h->flags & TCP_FLAG_RST) {
         if (ack_ok)
-            tcp_fail(c, TCP_ERR_REFUSED);
+            tcp_fail(c, SOCK_ERR_REFUSED);
         return;
     }
     if (!(h->flags & TCP_FLAG_SYN))
@@ -182,7 +182,7 @@ static void rst_input(struct tcp_sock *c, const struct tcp_hdr *h)
     case TCP_SYN_RCVD:
         /* A passive child goes back to nothing (the listener still listens); an active
          * (simultaneous) open is refused. */
-        tcp_fail(c, TCP_ERR_REFUSED);
+        tcp_fail(c, SOCK_ERR_REFUSED);
         return;
     case TCP_CLOSING:
     case TCP_LAST_ACK:
@@ -197,7 +197,7 @@ static void rst_input(struct tcp_sock *c, const struct tcp_hdr *h)
             notify_closed(c);
         return;
     default:
-        tcp_fail(c, TCP_ERR_RESET);
+        tcp_fail(c, SOCK_ERR_RESET);
         return;
     }
 }

@@ -70,21 +70,21 @@ struct tcp_listener;
  * tcp_timewait.c). */
 struct tcp_hnode {
     struct tcp_hnode *hnext;
-    struct tcp_addr laddr, raddr;
+    struct sock_addr laddr, raddr;
     uint16_t lport, rport;
     uint8_t is_tw;
 };
 
 struct tcp_sock {
-    struct tcp_sock_base base;     /* first: the ops the calls of tcp_socket.h dispatch on */
+    struct sock base;              /* first: a TCP socket is a struct sock (tcp_stream_ops) */
     struct tcp_stack *stack;
     struct tcp_hnode node;         /* 4-tuple and hash chain */
     struct tcp_sock *all_prev, *all_next; /* every socket of the stack, hashed or not */
     struct tcp_sock *qnext;        /* listener SYN or accept queue */
     struct tcp_listener *parent;   /* listener while queued, NULL otherwise */
-    const struct tcp_sock_callbacks *cb;
+    const struct sock_callbacks *cb;
     void *ctx;
-    const struct tcp_sock_trace *trace;
+    const struct sock_trace *trace;
     void *trace_ctx;
     uint8_t state;
     uint8_t tmode;                 /* enum tcp_tmode */
@@ -119,7 +119,7 @@ struct tcp_sock {
     struct timer delack;
     struct tcp_range *ooo;         /* out-of-order ranges, most recent first (RFC 2018) */
     struct tcp_range *sacked;      /* sender scoreboard: SACKed ranges above snd_una, sorted */
-    struct tcp_sock_stats stats;
+    struct sock_stats stats;
 };
 
 /* Bytes of in-order data waiting for the application (the FIN's sequence number excluded). */
@@ -137,6 +137,9 @@ static inline uint32_t tcp_rcv_queued(const struct tcp_sock *c)
 {
     return c->rcv_nxt - c->rcv_read - ((c->flags & TF_EOF) ? 1u : 0u);
 }
+
+/* tcp_socket.c: the struct sock face of every TCP socket. */
+extern const struct sock_ops tcp_stream_ops;
 
 /* Memory the stack accounts to one connection. */
 size_t tcp_sock_mem_bytes(const struct tcp_sock *c);
@@ -173,27 +176,27 @@ struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_cong_ops 
 void tcp_sock_hash(struct tcp_sock *c);
 void tcp_sock_unhash(struct tcp_sock *c);
 /* The table entry for a 4-tuple (connection or TIME-WAIT), or NULL. */
-struct tcp_hnode *tcp_lookup(struct tcp_stack *st, const struct tcp_addr *laddr, uint16_t lport,
-                             const struct tcp_addr *raddr, uint16_t rport);
+struct tcp_hnode *tcp_lookup(struct tcp_stack *st, const struct sock_addr *laddr, uint16_t lport,
+                             const struct sock_addr *raddr, uint16_t rport);
 void tcp_node_hash(struct tcp_stack *st, struct tcp_hnode *n);
 void tcp_node_unhash(struct tcp_stack *st, struct tcp_hnode *n);
 void tcp_sock_destroy(struct tcp_sock *c);
 void tcp_mem_update(struct tcp_stack *st, int64_t delta);
-bool tcp_addr_eq(const struct tcp_addr *a, const struct tcp_addr *b);
-int tcp_stack_pick_port(struct tcp_stack *st, const struct tcp_addr *laddr,
-                        const struct tcp_addr *raddr, uint16_t rport, uint16_t *out);
+bool tcp_addr_eq(const struct sock_addr *a, const struct sock_addr *b);
+int tcp_stack_pick_port(struct tcp_stack *st, const struct sock_addr *laddr,
+                        const struct sock_addr *raddr, uint16_t rport, uint16_t *out);
 
 /* tcp_output.c */
 /* Encodes h (options padded here), writes the checksum over the pseudo-header from laddr to
  * raddr with payload_len virtual bytes, and hands the packet to the IP layer. */
-void tcp_emit(struct tcp_stack *st, struct tcp_hdr *h, const struct tcp_addr *laddr,
-              const struct tcp_addr *raddr, uint32_t payload_len);
+void tcp_emit(struct tcp_stack *st, struct tcp_hdr *h, const struct sock_addr *laddr,
+              const struct sock_addr *raddr, uint32_t payload_len);
 /* Builds and sends one segment: seq, ack (when flags has ACK), window, options, checksum. */
 void tcp_send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint16_t flags);
 void tcp_send_syn(struct tcp_sock *c);
 void tcp_send_ack(struct tcp_sock *c);
 void tcp_send_rst_for(struct tcp_stack *st, const struct tcp_hdr *h, uint32_t seg_len,
-                      const struct tcp_addr *src, const struct tcp_addr *dst);
+                      const struct sock_addr *src, const struct sock_addr *dst);
 /* Sends what the windows, Nagle and the send buffer allow. */
 void tcp_output(struct tcp_sock *c);
 /* Retransmits one segment from snd_una. */
@@ -274,8 +277,8 @@ void tcp_tw_free_all(struct tcp_stack *st);
 
 /* tcp_listen.c */
 void tcp_listen_input(struct tcp_listener *l, const struct tcp_hdr *h, uint32_t seg_len,
-                      const struct tcp_addr *src, const struct tcp_addr *dst);
-struct tcp_listener *tcp_listener_find(struct tcp_stack *st, const struct tcp_addr *dst,
+                      const struct sock_addr *src, const struct sock_addr *dst);
+struct tcp_listener *tcp_listener_find(struct tcp_stack *st, const struct sock_addr *dst,
                                        uint16_t port);
 /* A queued child is leaving (established and accepted, failed, or freed). */
 void tcp_listener_child_gone(struct tcp_sock *c);

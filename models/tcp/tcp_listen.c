@@ -20,24 +20,25 @@
 #include "sim/hash.h"
 
 struct tcp_listener {
+    struct sock_listener base;               /* first: a TCP listener is a sock_listener */
     struct tcp_stack *stack;
     struct tcp_listener *next;
-    struct tcp_addr addr;
+    struct sock_addr addr;
     bool any;
     uint16_t port;
-    const struct tcp_listener_callbacks *cb;
+    const struct sock_listener_callbacks *cb;
     void *ctx;
     struct tcp_sock *synq;                   /* unordered */
     struct tcp_sock *acceptq, *acceptq_tail; /* FIFO */
-    struct tcp_listener_stats stats;
+    struct sock_listener_stats stats;
 };
 
 /* MSS values a cookie can encode (2 bits), as Linux's msstab. */
 static const uint16_t cookie_mss[4] = { 536, 1220, 1440, 1460 };
 #define COOKIE_PERIOD_S 64 /* the counter ticks every 64 s; two ticks are accepted */
 
-static uint32_t cookie_hash(const struct tcp_stack *st, const struct tcp_addr *la,
-                            uint16_t lp, const struct tcp_addr *ra, uint16_t rp, uint32_t irs,
+static uint32_t cookie_hash(const struct tcp_stack *st, const struct sock_addr *la,
+                            uint16_t lp, const struct sock_addr *ra, uint16_t rp, uint32_t irs,
                             uint32_t count)
 {
     uint64_t h = st->cookie_secret[0];
@@ -68,7 +69,7 @@ static uint32_t cookie_count(const struct tcp_stack *st)
 #define COOKIE_TS_SACK 0x10
 
 static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn,
-                        const struct tcp_addr *src, const struct tcp_addr *dst)
+                        const struct sock_addr *src, const struct sock_addr *dst)
 {
     struct tcp_stack *st = l->stack;
     const struct tcp_config *cfg = &st->cfg;
@@ -117,7 +118,7 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn,
 
 /* The MSS index encoded in the cookie acknowledged by h, or -1 when it is not ours. */
 static int check_cookie(struct tcp_listener *l, const struct tcp_hdr *h,
-                        const struct tcp_addr *src, const struct tcp_addr *dst)
+                        const struct sock_addr *src, const struct sock_addr *dst)
 {
     struct tcp_stack *st = l->stack;
     uint32_t isn = h->ack - 1, irs = h->seq - 1;
@@ -134,7 +135,7 @@ static int check_cookie(struct tcp_listener *l, const struct tcp_hdr *h,
     return -1;
 }
 
-struct tcp_listener *tcp_listener_find(struct tcp_stack *st, const struct tcp_addr *dst,
+struct tcp_listener *tcp_listener_find(struct tcp_stack *st, const struct sock_addr *dst,
                                        uint16_t port)
 {
     struct tcp_listener *any = NULL;
@@ -209,11 +210,11 @@ void tcp_listener_child_established(struct tcp_sock *c)
     l->acceptq_tail = c;
     l->stats.acceptq_len++;
     if (l->cb && l->cb->acceptable)
-        l->cb->acceptable(l, l->ctx);
+        l->cb->acceptable(&l->base, l->ctx);
 }
 
-static struct tcp_sock *new_child(struct tcp_listener *l, const struct tcp_addr *src,
-                                  const struct tcp_addr *dst, const struct tcp_hdr *h)
+static struct tcp_sock *new_child(struct tcp_listener *l, const struct sock_addr *src,
+                                  const struct sock_addr *dst, const struct tcp_hdr *h)
 {
     struct tcp_stack *st = l->stack;
     struct tcp_sock *c = tcp_sock_alloc(st, st->cc_default);
@@ -229,7 +230,7 @@ static struct tcp_sock *new_child(struct tcp_listener *l, const struct tcp_addr 
 }
 
 static void syn_input(struct tcp_listener *l, const struct tcp_hdr *h,
-                      const struct tcp_addr *src, const struct tcp_addr *dst)
+                      const struct sock_addr *src, const struct sock_addr *dst)
 {
     struct tcp_stack *st = l->stack;
     l->stats.syns_received++;
@@ -267,7 +268,7 @@ static void syn_input(struct tcp_listener *l, const struct tcp_hdr *h,
 }
 
 static void cookie_ack_input(struct tcp_listener *l, const struct tcp_hdr *h, uint32_t seg_len,
-                             const struct tcp_addr *src, const struct tcp_addr *dst)
+                             const struct sock_addr *src, const struct sock_addr *dst)
 {
     struct tcp_stack *st = l->stack;
     int idx = check_cookie(l, h, src, dst);
@@ -324,7 +325,7 @@ static void cookie_ack_input(struct tcp_listener *l, const struct tcp_hdr *h, ui
 }
 
 void tcp_listen_input(struct tcp_listener *l, const struct tcp_hdr *h, uint32_t seg_len,
-                      const struct tcp_addr *src, const struct tcp_addr *dst)
+                      const struct sock_addr *src, const struct sock_addr *dst)
 {
     /* RFC 9293 section 3.10.7.2. */
     if (h->flags & TCP_FLAG_RST)
@@ -340,17 +341,20 @@ void tcp_listen_input(struct tcp_listener *l, const struct tcp_hdr *h, uint32_t 
         syn_input(l, h, src, dst);
 }
 
-int tcp_listen(struct tcp_stack *st, const struct tcp_addr *addr, uint16_t port,
-               const struct tcp_listener_callbacks *cb, void *ctx, struct tcp_listener **out)
+static const struct sock_listener_ops listener_ops;
+
+int tcp_listen(struct tcp_stack *st, const struct sock_addr *addr, uint16_t port,
+               const struct sock_listener_callbacks *cb, void *ctx, struct tcp_listener **out)
 {
     if (port == 0)
-        return TCP_ERR_ARG;
+        return SOCK_ERR_ARG;
     for (struct tcp_listener *o = st->listeners; o; o = o->next)
         if (o->port == port && (o->any || !addr || tcp_addr_eq(&o->addr, addr)))
-            return TCP_ERR_ARG;
+            return SOCK_ERR_ARG;
     struct tcp_listener *l = calloc(1, sizeof *l);
     if (!l)
-        return TCP_ERR_NOMEM;
+        return SOCK_ERR_NOMEM;
+    l->base.ops = &listener_ops;
     l->stack = st;
     l->any = addr == NULL;
     if (addr)
@@ -364,12 +368,12 @@ int tcp_listen(struct tcp_stack *st, const struct tcp_addr *addr, uint16_t port,
     return 0;
 }
 
-int tcp_accept(struct tcp_listener *l, const struct tcp_sock_callbacks *cb, void *ctx,
+int tcp_accept(struct tcp_listener *l, const struct sock_callbacks *cb, void *ctx,
                struct tcp_sock **out)
 {
     struct tcp_sock *c = l->acceptq;
     if (!c)
-        return TCP_ERR_STATE;
+        return SOCK_ERR_STATE;
     acceptq_remove(l, c);
     c->parent = NULL;
     c->cb = cb;
@@ -379,7 +383,7 @@ int tcp_accept(struct tcp_listener *l, const struct tcp_sock_callbacks *cb, void
     return 0;
 }
 
-void tcp_listener_get_stats(const struct tcp_listener *l, struct tcp_listener_stats *out)
+void tcp_listener_get_stats(const struct tcp_listener *l, struct sock_listener_stats *out)
 {
     *out = l->stats;
 }
@@ -407,4 +411,39 @@ void tcp_listeners_free_all(struct tcp_stack *st)
 {
     while (st->listeners)
         listener_free(st->listeners, false);
+}
+
+/* ---- the struct sock_listener face ---------------------------------------------------- */
+
+static int ops_accept(struct sock_listener *sl, const struct sock_callbacks *cb, void *ctx,
+                      struct sock **out)
+{
+    struct tcp_sock *c;
+    int rc = tcp_accept((struct tcp_listener *)(void *)sl, cb, ctx, &c);
+    if (rc == 0)
+        *out = tcp_sock_sock(c);
+    return rc;
+}
+
+static void ops_close(struct sock_listener *sl)
+{
+    tcp_listener_close((struct tcp_listener *)(void *)sl);
+}
+
+static void ops_get_stats(const struct sock_listener *sl, struct sock_listener_stats *out)
+{
+    tcp_listener_get_stats((const struct tcp_listener *)(const void *)sl, out);
+}
+
+static const struct sock_listener_ops listener_ops = {
+    .accept = ops_accept,
+    .close = ops_close,
+    .get_stats = ops_get_stats,
+};
+
+struct sock_listener *tcp_listener_sock(struct tcp_listener *l) { return &l->base; }
+
+struct tcp_listener *tcp_listener_from(struct sock_listener *l)
+{
+    return l && l->ops == &listener_ops ? (struct tcp_listener *)(void *)l : NULL;
 }

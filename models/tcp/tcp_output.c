@@ -38,7 +38,7 @@ void tcp_set_state(struct tcp_sock *c, int state)
     int from = c->state;
     c->state = (uint8_t)state;
     if (c->trace && c->trace->state && from != state)
-        c->trace->state(c, c->trace_ctx, from, state);
+        c->trace->state(&c->base, c->trace_ctx, 0, from, state);
 }
 
 uint32_t tcp_ts_now(const struct tcp_sock *c)
@@ -47,8 +47,8 @@ uint32_t tcp_ts_now(const struct tcp_sock *c)
     return (uint32_t)(sched_now(c->stack->sched) / PS_PER_MS);
 }
 
-void tcp_emit(struct tcp_stack *st, struct tcp_hdr *h, const struct tcp_addr *laddr,
-              const struct tcp_addr *raddr, uint32_t payload_len)
+void tcp_emit(struct tcp_stack *st, struct tcp_hdr *h, const struct sock_addr *laddr,
+              const struct sock_addr *raddr, uint32_t payload_len)
 {
     tcp_opts_pad(h);
     size_t hlen = tcp_hdr_len(h);
@@ -184,7 +184,7 @@ void tcp_send_ack(struct tcp_sock *c)
 }
 
 void tcp_send_rst_for(struct tcp_stack *st, const struct tcp_hdr *in, uint32_t seg_len,
-                      const struct tcp_addr *src, const struct tcp_addr *dst)
+                      const struct sock_addr *src, const struct sock_addr *dst)
 {
     /* RFC 9293 section 3.10.7.1: the reset takes its sequence number from the ACK field of
      * the offending segment, or acknowledges the segment if it had no ACK. */

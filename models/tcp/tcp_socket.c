@@ -1,29 +1,14 @@
 /* tcp_socket.c - the application calls of tcp_socket.h (RFC 9293 section 3.10.1-3.10.6:
  * OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) over virtual payload.
  *
- * The public calls dispatch through the socket's ops (tcp_stream_ops here), the shape that
- * lets MPTCP answer the same calls. close() with unread received data aborts with an RST, as
+ * A TCP socket is a struct sock whose ops (tcp_stream_ops) are the functions below; the
+ * native tcp_* calls reach the same functions directly. close() with unread received data aborts with an RST, as
  * Linux does (RFC 2525 section 2.17 "Failure to RST on close with data pending"), so a proxy
  * that gives up on a connection tells its peer. Not modelled: SO_LINGER, blocking semantics.
  */
 #include <string.h>
 
 #include "models/tcp/tcp_int.h"
-
-const char *tcp_strerror(int err)
-{
-    switch (err) {
-    case 0: return "success";
-    case TCP_ERR_REFUSED: return "connection refused";
-    case TCP_ERR_RESET: return "connection reset";
-    case TCP_ERR_TIMEOUT: return "connection timed out";
-    case TCP_ERR_STATE: return "not valid in this connection state";
-    case TCP_ERR_ARG: return "invalid argument";
-    case TCP_ERR_NOMEM: return "out of memory";
-    case TCP_ERR_NOPORT: return "no free local port";
-    default: return "unknown error";
-    }
-}
 
 /* RFC 7323 section 2.3: the smallest shift that lets the window cover the receive buffer. */
 uint8_t tcp_choose_wscale(bytes_t rcvbuf)
@@ -44,23 +29,23 @@ void tcp_sock_init_seq(struct tcp_sock *c)
     c->rcv_wscale = cfg->wscale ? tcp_choose_wscale(cfg->rcvbuf) : 0;
 }
 
-int tcp_connect(struct tcp_stack *st, const struct tcp_addr *src, uint16_t src_port,
-                const struct tcp_addr *dst, uint16_t dst_port, const char *cc,
-                const struct tcp_sock_callbacks *cb, void *ctx, struct tcp_sock **out)
+int tcp_connect(struct tcp_stack *st, const struct sock_addr *src, uint16_t src_port,
+                const struct sock_addr *dst, uint16_t dst_port, const char *cc,
+                const struct sock_callbacks *cb, void *ctx, struct tcp_sock **out)
 {
     const struct tcp_cong_ops *ops = cc ? tcp_cong_find(cc) : st->cc_default;
     if (!ops || src->family != dst->family || dst_port == 0)
-        return TCP_ERR_ARG;
+        return SOCK_ERR_ARG;
     if (src_port == 0) {
         int rc = tcp_stack_pick_port(st, src, dst, dst_port, &src_port);
         if (rc < 0)
             return rc;
     } else if (tcp_lookup(st, src, src_port, dst, dst_port)) {
-        return TCP_ERR_ARG;
+        return SOCK_ERR_ARG;
     }
     struct tcp_sock *c = tcp_sock_alloc(st, ops);
     if (!c)
-        return TCP_ERR_NOMEM;
+        return SOCK_ERR_NOMEM;
     c->node.laddr = *src;
     c->node.raddr = *dst;
     c->node.lport = src_port;
@@ -85,13 +70,13 @@ static uint32_t snd_queued(const struct tcp_sock *c)
     return c->write_seq - start;
 }
 
-static size_t stream_writable(const struct tcp_sock *c)
+size_t tcp_sock_writable(const struct tcp_sock *c)
 {
     uint32_t q = snd_queued(c);
     return c->stack->cfg.sndbuf > q ? (size_t)(c->stack->cfg.sndbuf - q) : 0;
 }
 
-static int64_t stream_send(struct tcp_sock *s, size_t bytes)
+int64_t tcp_send(struct tcp_sock *s, size_t bytes)
 {
     switch (s->state) {
     case TCP_SYN_SENT:
@@ -100,11 +85,11 @@ static int64_t stream_send(struct tcp_sock *s, size_t bytes)
     case TCP_CLOSE_WAIT:
         break;
     default:
-        return TCP_ERR_STATE;
+        return SOCK_ERR_STATE;
     }
     if (s->flags & TF_FIN_QUEUED)
-        return TCP_ERR_STATE;
-    size_t room = stream_writable(s);
+        return SOCK_ERR_STATE;
+    size_t room = tcp_sock_writable(s);
     size_t n = bytes < room ? bytes : room;
     if (n < bytes)
         s->flags |= TF_WANT_WRITE;
@@ -113,18 +98,18 @@ static int64_t stream_send(struct tcp_sock *s, size_t bytes)
     return (int64_t)n;
 }
 
-static size_t stream_readable(const struct tcp_sock *s)
+size_t tcp_sock_readable(const struct tcp_sock *s)
 {
     if (s->state == TCP_SYN_SENT || (s->state == TCP_CLOSED && !(s->flags & TF_ESTAB_SEEN)))
         return 0;
     return tcp_rcv_queued(s);
 }
 
-static bool stream_eof(const struct tcp_sock *s) { return s->flags & TF_EOF; }
+bool tcp_sock_eof(const struct tcp_sock *s) { return s->flags & TF_EOF; }
 
-static size_t stream_read(struct tcp_sock *s, size_t bytes)
+size_t tcp_read(struct tcp_sock *s, size_t bytes)
 {
-    size_t avail = stream_readable(s);
+    size_t avail = tcp_sock_readable(s);
     size_t n = bytes < avail ? bytes : avail;
     if (n == 0)
         return 0;
@@ -141,7 +126,7 @@ static size_t stream_read(struct tcp_sock *s, size_t bytes)
     return n;
 }
 
-static int stream_shutdown(struct tcp_sock *s)
+int tcp_shutdown(struct tcp_sock *s)
 {
     if (s->flags & TF_FIN_QUEUED)
         return 0;
@@ -159,13 +144,13 @@ static int stream_shutdown(struct tcp_sock *s)
         tcp_set_state(s, TCP_LAST_ACK);
         break;
     default:
-        return TCP_ERR_STATE;
+        return SOCK_ERR_STATE;
     }
     tcp_output(s);
     return 0;
 }
 
-static void stream_abort(struct tcp_sock *s)
+void tcp_abort(struct tcp_sock *s)
 {
     switch (s->state) {
     case TCP_SYN_RCVD:
@@ -181,7 +166,7 @@ static void stream_abort(struct tcp_sock *s)
     tcp_sock_destroy(s);
 }
 
-static void stream_close(struct tcp_sock *s)
+void tcp_close(struct tcp_sock *s)
 {
     switch (s->state) {
     case TCP_CLOSED:
@@ -200,7 +185,7 @@ static void stream_close(struct tcp_sock *s)
         break;
     }
     if (tcp_rcv_queued(s) > 0) {
-        stream_abort(s);
+        tcp_abort(s);
         return;
     }
     s->flags |= TF_ORPHAN;
@@ -208,14 +193,14 @@ static void stream_close(struct tcp_sock *s)
     s->ctx = NULL;
     if (s->state == TCP_FIN_WAIT_2 && s->tmode == TMR_NONE)
         tcp_timewait_start(s);
-    stream_shutdown(s);
+    tcp_shutdown(s);
 }
 
 int tcp_sock_set_cc(struct tcp_sock *s, const char *name)
 {
     const struct tcp_cong_ops *ops = tcp_cong_find(name);
     if (!ops)
-        return TCP_ERR_ARG;
+        return SOCK_ERR_ARG;
     s->cc.ops = ops;
     memset(s->cc.priv, 0, sizeof s->cc.priv);
     ops->init(&s->cc);
@@ -231,8 +216,7 @@ void tcp_sock_set_nagle(struct tcp_sock *s, bool on)
     tcp_output(s);
 }
 
-static void stream_set_callbacks(struct tcp_sock *s, const struct tcp_sock_callbacks *cb,
-                                 void *ctx)
+void tcp_sock_set_ctx(struct tcp_sock *s, const struct sock_callbacks *cb, void *ctx)
 {
     s->cb = cb;
     s->ctx = ctx;
@@ -240,7 +224,7 @@ static void stream_set_callbacks(struct tcp_sock *s, const struct tcp_sock_callb
 
 int tcp_sock_state(const struct tcp_sock *s) { return s->state; }
 
-void tcp_sock_set_trace(struct tcp_sock *s, const struct tcp_sock_trace *t, void *ctx)
+void tcp_sock_set_trace(struct tcp_sock *s, const struct sock_trace *t, void *ctx)
 {
     s->trace = t;
     s->trace_ctx = ctx;
@@ -248,13 +232,21 @@ void tcp_sock_set_trace(struct tcp_sock *s, const struct tcp_sock_trace *t, void
 
 struct tcp_stack *tcp_sock_stack(const struct tcp_sock *s) { return s->stack; }
 
-void tcp_sock_get_stats(const struct tcp_sock *s, struct tcp_sock_stats *out)
+void tcp_sock_get_stats(const struct tcp_sock *s, struct sock_stats *out)
 {
     *out = s->stats;
 }
 
-void tcp_sock_get_info(const struct tcp_sock *s, struct tcp_sock_info *out)
+void tcp_sock_get_info(const struct tcp_sock *s, struct sock_info *out)
 {
+    memset(out, 0, sizeof *out);
+    out->transport = "tcp";
+    out->state_name = tcp_state_name(s->state);
+    out->local = s->node.laddr;
+    out->remote = s->node.raddr;
+    out->orig_dst = s->node.laddr;
+    out->orig_dport = s->node.lport;
+    out->subflows = 1;
     out->state = s->state;
     out->lport = s->node.lport;
     out->rport = s->node.rport;
@@ -276,35 +268,71 @@ void tcp_sock_get_info(const struct tcp_sock *s, struct tcp_sock_info *out)
     out->mem_bytes = tcp_sock_mem_bytes(s);
 }
 
-const struct tcp_sock_ops tcp_stream_ops = {
-    .send = stream_send,
-    .read = stream_read,
-    .readable = stream_readable,
-    .eof = stream_eof,
-    .writable = stream_writable,
-    .shutdown = stream_shutdown,
-    .close = stream_close,
-    .abort = stream_abort,
-    .set_callbacks = stream_set_callbacks,
-};
+/* ---- the struct sock face ------------------------------------------------------------ */
 
-/* The calls of tcp_socket.h dispatch on the socket's ops, so that an MPTCP socket answers
- * them too; the cost is one indirect call per application call, none per packet. */
-static const struct tcp_sock_ops *ops_of(const struct tcp_sock *s)
+static struct tcp_sock *tcp_of(struct sock *s) { return (struct tcp_sock *)(void *)s; }
+static const struct tcp_sock *ctcp_of(const struct sock *s)
 {
-    return ((const struct tcp_sock_base *)(const void *)s)->ops;
+    return (const struct tcp_sock *)(const void *)s;
 }
 
-int64_t tcp_send(struct tcp_sock *s, size_t bytes) { return ops_of(s)->send(s, bytes); }
-size_t tcp_read(struct tcp_sock *s, size_t bytes) { return ops_of(s)->read(s, bytes); }
-size_t tcp_sock_readable(const struct tcp_sock *s) { return ops_of(s)->readable(s); }
-bool tcp_sock_eof(const struct tcp_sock *s) { return ops_of(s)->eof(s); }
-size_t tcp_sock_writable(const struct tcp_sock *s) { return ops_of(s)->writable(s); }
-int tcp_shutdown(struct tcp_sock *s) { return ops_of(s)->shutdown(s); }
-void tcp_close(struct tcp_sock *s) { ops_of(s)->close(s); }
-void tcp_abort(struct tcp_sock *s) { ops_of(s)->abort(s); }
-
-void tcp_sock_set_ctx(struct tcp_sock *s, const struct tcp_sock_callbacks *cb, void *ctx)
+static int64_t ops_send(struct sock *s, size_t n) { return tcp_send(tcp_of(s), n); }
+static size_t ops_read(struct sock *s, size_t n) { return tcp_read(tcp_of(s), n); }
+static size_t ops_readable(const struct sock *s) { return tcp_sock_readable(ctcp_of(s)); }
+static bool ops_eof(const struct sock *s) { return tcp_sock_eof(ctcp_of(s)); }
+static size_t ops_writable(const struct sock *s) { return tcp_sock_writable(ctcp_of(s)); }
+static int ops_shutdown(struct sock *s) { return tcp_shutdown(tcp_of(s)); }
+static void ops_close(struct sock *s) { tcp_close(tcp_of(s)); }
+static void ops_abort(struct sock *s) { tcp_abort(tcp_of(s)); }
+static void ops_set_callbacks(struct sock *s, const struct sock_callbacks *cb, void *ctx)
 {
-    ops_of(s)->set_callbacks(s, cb, ctx);
+    tcp_sock_set_ctx(tcp_of(s), cb, ctx);
+}
+static void ops_set_trace(struct sock *s, const struct sock_trace *t, void *ctx)
+{
+    tcp_sock_set_trace(tcp_of(s), t, ctx);
+}
+static void ops_get_info(const struct sock *s, struct sock_info *out)
+{
+    tcp_sock_get_info(ctcp_of(s), out);
+}
+static void ops_get_stats(const struct sock *s, struct sock_stats *out)
+{
+    tcp_sock_get_stats(ctcp_of(s), out);
+}
+static int ops_set_opt(struct sock *s, const char *name, const char *value)
+{
+    if (strcmp(name, "cc") == 0)
+        return tcp_sock_set_cc(tcp_of(s), value);
+    if (strcmp(name, "nagle") == 0) {
+        bool on = strcmp(value, "on") == 0 || strcmp(value, "true") == 0;
+        if (!on && strcmp(value, "off") != 0 && strcmp(value, "false") != 0)
+            return SOCK_ERR_ARG;
+        tcp_sock_set_nagle(tcp_of(s), on);
+        return 0;
+    }
+    return SOCK_ERR_ARG;
+}
+
+const struct sock_ops tcp_stream_ops = {
+    .send = ops_send,
+    .read = ops_read,
+    .readable = ops_readable,
+    .eof = ops_eof,
+    .writable = ops_writable,
+    .shutdown = ops_shutdown,
+    .close = ops_close,
+    .abort = ops_abort,
+    .set_callbacks = ops_set_callbacks,
+    .set_trace = ops_set_trace,
+    .get_info = ops_get_info,
+    .get_stats = ops_get_stats,
+    .set_opt = ops_set_opt,
+};
+
+struct sock *tcp_sock_sock(struct tcp_sock *s) { return &s->base; }
+
+struct tcp_sock *tcp_sock_from(struct sock *s)
+{
+    return s && s->ops == &tcp_stream_ops ? tcp_of(s) : NULL;
 }

@@ -18,7 +18,7 @@
 #define TCP_EPHEMERAL_FIRST 49152
 #define TCP_TABLE_INITIAL 64
 
-bool tcp_addr_eq(const struct tcp_addr *a, const struct tcp_addr *b)
+bool tcp_addr_eq(const struct sock_addr *a, const struct sock_addr *b)
 {
     /* Constant sizes, so that the compares inline (a per-segment operation). */
     if (a->family != b->family)
@@ -29,7 +29,7 @@ bool tcp_addr_eq(const struct tcp_addr *a, const struct tcp_addr *b)
 
 /* An address as one word: IPv4 as its 4 bytes (only those are read: a wider load of a
  * tuple just written would stall on store forwarding), IPv6 folded. */
-static inline uint64_t addr_word(const struct tcp_addr *a)
+static inline uint64_t addr_word(const struct sock_addr *a)
 {
     uint32_t w[4];
     if (a->family != 6) {
@@ -40,7 +40,7 @@ static inline uint64_t addr_word(const struct tcp_addr *a)
     return (uint64_t)(w[0] ^ w[2]) << 32 | (w[1] ^ w[3]);
 }
 
-static uint64_t tuple_hash(const struct tcp_addr *la, uint16_t lp, const struct tcp_addr *ra,
+static uint64_t tuple_hash(const struct sock_addr *la, uint16_t lp, const struct sock_addr *ra,
                            uint16_t rp)
 {
     /* The words of the tuple combined, then finalized, so that the low bits (the table
@@ -104,8 +104,8 @@ void tcp_sock_hash(struct tcp_sock *c) { tcp_node_hash(c->stack, &c->node); }
 
 void tcp_sock_unhash(struct tcp_sock *c) { tcp_node_unhash(c->stack, &c->node); }
 
-struct tcp_hnode *tcp_lookup(struct tcp_stack *st, const struct tcp_addr *laddr, uint16_t lport,
-                             const struct tcp_addr *raddr, uint16_t rport)
+struct tcp_hnode *tcp_lookup(struct tcp_stack *st, const struct sock_addr *laddr, uint16_t lport,
+                             const struct sock_addr *raddr, uint16_t rport)
 {
     struct tcp_hnode *n = st->table[tuple_hash(laddr, lport, raddr, rport) & (st->table_size - 1)];
     for (; n; n = n->hnext)
@@ -269,8 +269,8 @@ void tcp_stack_free(struct tcp_stack *st)
 
 /* An ephemeral port for (laddr -> raddr:rport), scanning the range once from where the last
  * search stopped (Linux picks a random offset; sequential keeps runs easy to read). */
-int tcp_stack_pick_port(struct tcp_stack *st, const struct tcp_addr *laddr,
-                        const struct tcp_addr *raddr, uint16_t rport, uint16_t *out)
+int tcp_stack_pick_port(struct tcp_stack *st, const struct sock_addr *laddr,
+                        const struct sock_addr *raddr, uint16_t rport, uint16_t *out)
 {
     unsigned span = 65536 - TCP_EPHEMERAL_FIRST;
     for (unsigned i = 0; i < span; i++) {
@@ -281,11 +281,11 @@ int tcp_stack_pick_port(struct tcp_stack *st, const struct tcp_addr *laddr,
             return 0;
         }
     }
-    return TCP_ERR_NOPORT;
+    return SOCK_ERR_NOPORT;
 }
 
-void tcp_input(struct tcp_stack *st, struct packet *pkt, const struct tcp_addr *src,
-               const struct tcp_addr *dst)
+void tcp_input(struct tcp_stack *st, struct packet *pkt, const struct sock_addr *src,
+               const struct sock_addr *dst)
 {
     struct tcp_hdr h;
     st->stats.segs_in++;

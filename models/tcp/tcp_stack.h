@@ -77,8 +77,8 @@ void tcp_config_default(struct tcp_config *cfg);
 int tcp_config_check(const struct tcp_config *cfg, char *err, size_t errlen);
 
 struct tcp_ip_ops {
-    void (*send)(void *ip_ctx, struct packet *pkt, const struct tcp_addr *src,
-                 const struct tcp_addr *dst);
+    void (*send)(void *ip_ctx, struct packet *pkt, const struct sock_addr *src,
+                 const struct sock_addr *dst);
 };
 
 /* Stack-wide counters (Linux's TCP MIB and listener counters). */
@@ -109,8 +109,8 @@ int tcp_stack_new(struct sched *s, struct pkt_pool *pool, const struct tcp_confi
 void tcp_stack_free(struct tcp_stack *st);
 
 /* Receives a segment; the stack takes ownership of pkt. */
-void tcp_input(struct tcp_stack *st, struct packet *pkt, const struct tcp_addr *src,
-               const struct tcp_addr *dst);
+void tcp_input(struct tcp_stack *st, struct packet *pkt, const struct sock_addr *src,
+               const struct sock_addr *dst);
 
 void tcp_stack_get_stats(const struct tcp_stack *st, struct tcp_stack_stats *out);
 const struct tcp_config *tcp_stack_config(const struct tcp_stack *st);

@@ -50,7 +50,7 @@ void tcp_rtt_sample(struct tcp_sock *c, sim_time_t r)
     c->backoff = 0;
     c->stats.rtt_samples++;
     if (c->trace && c->trace->rtt)
-        c->trace->rtt(c, c->trace_ctx, r, c->srtt, c->rto);
+        c->trace->rtt(&c->base, c->trace_ctx, 0, r, c->srtt, c->rto);
 }
 
 void tcp_rtx_arm(struct tcp_sock *c)
@@ -99,7 +99,7 @@ static void syn_timeout(struct tcp_sock *c)
     uint64_t limit = c->state == TCP_SYN_SENT ? cfg->syn_retries : cfg->synack_retries;
     if (c->backoff >= limit) {
         c->stack->stats.conns_timed_out++;
-        tcp_fail(c, TCP_ERR_TIMEOUT);
+        tcp_fail(c, SOCK_ERR_TIMEOUT);
         return;
     }
     c->backoff++;
@@ -114,7 +114,7 @@ static void data_timeout(struct tcp_sock *c)
 {
     if (c->backoff >= c->stack->cfg.data_retries) {
         c->stack->stats.conns_timed_out++;
-        tcp_fail(c, TCP_ERR_TIMEOUT);
+        tcp_fail(c, SOCK_ERR_TIMEOUT);
         return;
     }
     c->stats.rto_count++;

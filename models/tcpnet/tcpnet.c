@@ -48,8 +48,8 @@ static void reg_fini(void *block)
     free(r->t);
 }
 
-static void ip_send(void *ip_ctx, struct packet *p, const struct tcp_addr *src,
-                    const struct tcp_addr *dst)
+static void ip_send(void *ip_ctx, struct packet *p, const struct sock_addr *src,
+                    const struct sock_addr *dst)
 {
     struct tcpnet *t = ip_ctx;
     size_t seglen = pkt_wire_len(p);
@@ -94,7 +94,7 @@ static void ip_receive(void *ctx, struct packet *p)
 {
     struct tcpnet *t = ctx;
     const uint8_t *h = pkt_data(p);
-    struct tcp_addr src = { 0 }, dst = { 0 };
+    struct sock_addr src = { 0 }, dst = { 0 };
     if ((h[0] >> 4) == 4) {
         src.family = dst.family = 4;
         memcpy(src.bytes, h + 12, 4);
@@ -220,7 +220,7 @@ struct tcp_stack *tcpnet_stack(struct tcpnet *t)
     return t->stack;
 }
 
-int tcpnet_addr(const struct net_node *n, int family, struct tcp_addr *out)
+int tcpnet_addr(const struct net_node *n, int family, struct sock_addr *out)
 {
     const struct net_addr *a = net_node_primary(n, family);
     if (!a)

@@ -97,6 +97,6 @@ struct tcp_stack *tcpnet_stack(struct tcpnet *t);
 size_t tcpnet_sum_stats(struct model_ctx *ctx, struct tcp_stack_stats *sum);
 
 /* The node's primary address of a family (4 or 6) as a TCP address; -1 when it has none. */
-int tcpnet_addr(const struct net_node *n, int family, struct tcp_addr *out);
+int tcpnet_addr(const struct net_node *n, int family, struct sock_addr *out);
 
 #endif
