@@ -64,6 +64,14 @@ struct tcp_ulp_ops {
     uint8_t data_opt_bytes;
 };
 
+struct tcp_stack;
+
+/* tcp_connect with a ULP attached before the SYN is built (its options go on the SYN). */
+int tcp_connect_ulp(struct tcp_stack *st, const struct sock_addr *src, uint16_t src_port,
+                    const struct sock_addr *dst, uint16_t dst_port, const char *cc,
+                    const struct tcp_ulp_ops *ulp, void *ulp_ctx,
+                    const struct sock_callbacks *cb, void *ctx, struct tcp_sock **out);
+
 /* Attaches a ULP to a connection before it sends anything (an active open passes it to
  * tcp_connect_ulp so the SYN carries its options) or any time later; NULL detaches (a
  * fallback to plain TCP). */
