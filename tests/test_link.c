@@ -66,6 +66,31 @@ static void test_single_packet_arrives_after_serialization_plus_delay_to_the_pic
     world_free(w);
 }
 
+/* One 1000-byte packet from `from` to `to` over an asymmetric link; its arrival time. */
+static sim_time_t asym_arrival(const char *from, const char *to)
+{
+    struct world *w = two_nodes("    rate: 40Mbps\n    rate_from_a: 20Mbps\n    delay: 5ms\n",
+                                time_from_s(1));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    struct nt_arrivals *a = nt_listen(w, to);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_EQUAL(nt_send_udp(w, from, to, 1000), 0);
+    world_run(w, NULL, NULL);
+    CU_ASSERT_EQUAL(a->n, 1);
+    sim_time_t at = a->n == 1 ? a->at[0] : -1;
+    world_free(w);
+    return at;
+}
+
+static void test_each_direction_serializes_at_its_own_rate(void)
+{
+    /* An access link 40 Mbit/s from b (down) and 20 Mbit/s from a (up), as the kernel twin's
+     * tbf shaping: 1000 B take 400 us from a (20 Mbit/s) and 200 us from b (the link's
+     * `rate`, 40 Mbit/s), each + 5 ms propagation. */
+    CU_ASSERT_EQUAL(asym_arrival("a", "b"), time_from_ms(5) + time_from_us(400));
+    CU_ASSERT_EQUAL(asym_arrival("b", "a"), time_from_ms(5) + time_from_us(200));
+}
+
 static void test_back_to_back_packets_are_spaced_by_their_serialization_time(void)
 {
     struct world *w = two_nodes("    rate: 8Mbps\n    delay: 2ms\n", time_from_s(1));
@@ -241,6 +266,7 @@ static void test_bad_discipline_parameters_fail_the_build_with_the_direction(voi
 }
 
 SUITE(link, NULL, NULL,
+      TEST(test_each_direction_serializes_at_its_own_rate),
       TEST(test_single_packet_arrives_after_serialization_plus_delay_to_the_picosecond),
       TEST(test_back_to_back_packets_are_spaced_by_their_serialization_time),
       TEST(test_drop_tail_drops_arrivals_beyond_the_packet_limit),

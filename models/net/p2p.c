@@ -119,7 +119,7 @@ static void wake(struct sched *s, void *ctx, void *arg)
  * its duration. */
 static sim_time_t serialize(struct p2p_dir *d, const struct packet *p, sim_time_t now)
 {
-    sim_time_t tx = p2p_tx_time(d->link, pkt_wire_len(p));
+    sim_time_t tx = p2p_tx_time(d, pkt_wire_len(p));
     d->tx_packets++;
     d->tx_bytes += pkt_wire_len(p);
     d->busy_ps += tx;
@@ -294,7 +294,7 @@ static int dir_init(struct p2p_dir *d, int i, struct model_ctx *ctx, char *err, 
     if (loss_uses_rng(&lc))
         lr = model_ctx_rng(ctx, d->module, "loss");
     char why[256];
-    if (qdisc_new(&qc, c->rate, qr, sched_now(ctx->sched), &d->q, why, sizeof why) < 0 ||
+    if (qdisc_new(&qc, d->rate, qr, sched_now(ctx->sched), &d->q, why, sizeof why) < 0 ||
         loss_init(&d->loss, &lc, lr, why, sizeof why) < 0) {
         snprintf(err, errlen, "direction from %s: %s", net_node_name(d->ifc.node), why);
         return -1;
@@ -323,10 +323,6 @@ int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void
     }
     l->cfg = *c;
     l->sched = ctx->sched;
-    if ((uint64_t)(8 * PS_PER_S) % c->rate == 0) {
-        l->ps_per_byte = (sim_time_t)((uint64_t)(8 * PS_PER_S) / c->rate);
-        l->exact_len_max = (bytes_t)(INT64_MAX / l->ps_per_byte);
-    }
     l->up = true;
     snprintf(l->name, sizeof l->name, "%s", name);
     if (model_ctx_on_free(ctx, p2p_release, l) < 0) {
@@ -339,6 +335,11 @@ int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void
         d->ifc = (struct net_if){ .ops = &p2p_if_ops, .node = ends[i], .peer = ends[1 - i],
                                   .name = name, .mtu = c->mtu };
         d->link = l;
+        d->rate = c->rate_from[i] ? c->rate_from[i] : c->rate;
+        if ((uint64_t)(8 * PS_PER_S) % d->rate == 0) {
+            d->ps_per_byte = (sim_time_t)((uint64_t)(8 * PS_PER_S) / d->rate);
+            d->exact_len_max = (bytes_t)(INT64_MAX / d->ps_per_byte);
+        }
         snprintf(d->module, sizeof d->module, "%s.%s", name, net_node_name(ends[i]));
         if (dir_init(d, i, ctx, err, errlen) < 0)
             return -1;

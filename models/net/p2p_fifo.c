@@ -77,7 +77,7 @@ void p2p_fifo_transmit(struct p2p_dir *d, struct packet *p, sim_time_t now)
     bytes_t len = pkt_wire_len(p);
     sim_time_t start = d->sn ? d->slots[(d->shead + d->sn - 1) & (d->scap - 1)].end
                              : d->busy_until;
-    sim_time_t end = start + p2p_tx_time(d->link, len);
+    sim_time_t end = start + p2p_tx_time(d, len);
     if (slot_push(d, (struct p2p_slot){ start, end, now, len, false }) < 0) {
         pkt_free(p); /* out of memory: the packet is lost, the run goes on */
         return;

@@ -16,6 +16,7 @@ struct p2p_config {
     char a[PARAM_STRING_MAX];
     char b[PARAM_STRING_MAX];
     bps_t rate;
+    bps_t rate_from[2];              /* a's, b's transmitter; 0 = `rate` */
     sim_time_t delay;
     bytes_t mtu;
     struct qdisc_config queue;       /* both directions, unless overridden */
@@ -45,6 +46,9 @@ struct p2p;
 struct p2p_dir {
     struct net_if ifc; /* first: the node calls ifc.ops->transmit */
     struct p2p *link;
+    bps_t rate;                /* this direction's transmission rate */
+    sim_time_t ps_per_byte;    /* 8 s / rate when that is a whole number of ps, else 0 */
+    bytes_t exact_len_max;     /* longest packet whose L * ps_per_byte fits sim_time_t */
     struct qdisc *q;
     struct loss loss;
     struct packet *in_service; /* NULL too while a directly sent packet is serialized */
@@ -79,8 +83,6 @@ struct p2p_outage {
 struct p2p {
     struct p2p_config cfg;
     struct sched *sched;
-    sim_time_t ps_per_byte;   /* 8 s / rate when that is a whole number of ps, else 0 */
-    bytes_t exact_len_max;    /* longest packet whose L * ps_per_byte fits sim_time_t */
     bool up;
     struct p2p_outage outage;
     struct p2p_dir dir[2];
@@ -93,11 +95,11 @@ int p2p_create(struct model_ctx *ctx, const char *name, const void *config, void
 /* Serialization time of `len` wire bytes, exactly time_to_send(len, rate): a multiply when
  * the rate divides 8 * 10^12 (100 Mbit/s: 80 000 ps per byte; every decimal rate down to
  * 1 bit/s in steps that divide it), the 64-bit division otherwise. */
-static inline sim_time_t p2p_tx_time(const struct p2p *l, bytes_t len)
+static inline sim_time_t p2p_tx_time(const struct p2p_dir *d, bytes_t len)
 {
-    if (l->ps_per_byte && len <= l->exact_len_max)
-        return (sim_time_t)len * l->ps_per_byte;
-    return time_to_send(len, l->cfg.rate);
+    if (d->ps_per_byte && len <= d->exact_len_max)
+        return (sim_time_t)len * d->ps_per_byte;
+    return time_to_send(len, d->rate);
 }
 
 /* p2p.c: puts a packet whose serialization ends at `end` on the wire, unless the loss model
