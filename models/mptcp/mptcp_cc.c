@@ -77,13 +77,11 @@ void mptcp_cc_group_remove(struct mptcp_cc_group *g, struct tcp_cc *cc)
     for (; i + 1 < g->n; i++)
         g->member[i] = g->member[i + 1];
     g->n--;
-    /* A member whose algorithm was changed meanwhile has another priv layout: leave it. */
-    if (mptcp_cc_is_coupled(cc->ops) && priv_of(cc)->group == g) {
+    /* A member whose algorithm was changed meanwhile has another priv layout: leave it.
+     * Nothing else to reset: Reno's counter was zeroed when the group last grew and is not
+     * touched while coupled, and the fractional change is only used while coupled. */
+    if (mptcp_cc_is_coupled(cc->ops) && priv_of(cc)->group == g)
         priv_of(cc)->group = NULL;
-        priv_of(cc)->frac = 0;
-        priv_of(cc)->acc = 0;
-    }
-    reset_accounting(g);
 }
 
 /* A member still coupled to g (its algorithm may have been changed without a remove). */

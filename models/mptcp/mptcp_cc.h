@@ -50,7 +50,8 @@ enum mptcp_cc_err {
 
 void mptcp_cc_group_init(struct mptcp_cc_group *g);
 /* Couples cc with the group's members. 0 or a negative enum mptcp_cc_err. Every member's
- * fractional increase is reset (at most one MSS of growth is forgotten per change). */
+ * increase accounting restarts (at most one MSS of growth is forgotten per join), so a
+ * member left alone later runs exactly as a Reno started in its state. */
 int mptcp_cc_group_add(struct mptcp_cc_group *g, struct tcp_cc *cc);
 /* Uncouples cc (no-op when it is not a member); a lone remaining member runs Reno. */
 void mptcp_cc_group_remove(struct mptcp_cc_group *g, struct tcp_cc *cc);
