@@ -25,6 +25,8 @@
 
 enum { TN_AB = 0, TN_BA = 1 }; /* directions */
 
+struct tcp_hdr;
+
 struct tn_seg {
     sim_time_t at;      /* time the segment entered the pipe */
     int dir;
