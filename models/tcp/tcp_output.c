@@ -5,7 +5,9 @@
  * follow Linux's layout: SYN and SYN-ACK carry MSS, SACK-permitted, timestamps and window
  * scale (20 bytes); other segments NOP NOP TS (12 bytes) and, when the receiver holds
  * out-of-order data, NOP NOP SACK with as many blocks as fit (RFC 2018 section 3: 3 with
- * timestamps, 4 without).
+ * timestamps, 4 without). An upper-layer hook (tcp_ulp.h) appends its options after TCP's,
+ * ahead of the SACK blocks in the space budget, and may cut segments shorter (seg_limit) or
+ * set the offered window (rcv_window).
  * Sending policy: window = min(cwnd, peer window); Nagle (RFC 1122 4.2.3.4) holds a short
  * segment while data is unacknowledged; sender SWS avoidance (RFC 9293 3.8.6.2.1) holds a
  * short window-limited segment until half the largest window seen is usable, the persist
