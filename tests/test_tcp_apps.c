@@ -1,6 +1,6 @@
 /* test_tcp_apps.c - the TCP applications (models/app: bulk, tcp-sink, reqresp, onoff), their
  * size and time distributions (app_dist.h) and the per-node stack configuration they share
- * (models/tcpnet): whole scenarios run to their end, checked through the scalars the
+ * (models/host): whole scenarios run to their end, checked through the scalars the
  * applications record.
  */
 #include <math.h>
