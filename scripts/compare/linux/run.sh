@@ -2,13 +2,15 @@
 # run.sh - the real Linux MPTCP as the independent reference for mcpsim's MPTCP: builds the
 # reference topology of ../shared/testdata/pcaps/README.md in network namespaces, runs one
 # scenario at a time and writes a pcap per interface (client-wifi.pcap, client-lte.pcap,
-# server-s1.pcap, server-s2.pcap, snaplen 128) into OUT/SCENARIO[-rN]/.
+# server-s1.pcap, server-s2.pcap, snaplen 128) into OUT/SCENARIO[-rN]/, with summary.txt
+# (analyze.py's numbers: bytes and share per path, completion, handshake and outage times),
+# the client's result line and both hosts' MPTCP MIB counters (nstat-*.txt).
 #
 #   scripts/compare/linux/run.sh [-o OUT] [-n RUNS] SCENARIO...    (as root)
 #
 # Scenarios (README.md beside this file says what each shows):
 #   twin             4,000,000 B server->client, two subflows (wifi MP_CAPABLE, lte MP_JOIN)
-#   handshake        200,000 B with ADD_ADDR of 10.2.2.2 and two MP_JOINs (as capture a)
+#   handshake        1,000,000 B with ADD_ADDR of 10.2.2.2 and two MP_JOINs (as capture a)
 #   fallback-server  MPTCP client, plain TCP server (300,000 B)
 #   strip            the router strips TCP option 30 both ways (iptables TCPOPTSTRIP)
 #   flagbit          the router sets MP_CAPABLE flag bit D (0x10) on the client's SYN
@@ -26,7 +28,7 @@
 # add_addr_accepted 1; server endpoint 10.2.2.2 "signal" (not for twin/outage, which have
 # two subflows as l-twin-r1-client-side.pcap), limits subflows 2.
 #
-# Needs root, iproute2, iptables, tcpdump, ethtool, tshark, a C compiler and
+# Needs root, iproute2, iptables, tcpdump, ethtool, tshark, python3, a C compiler and
 # libnetfilter-queue-dev. Not part of CI: the captures it made are in tests/data/linux/.
 # Exit status: 0 done, 1 a run failed, 2 bad arguments or missing tools.
 set -euo pipefail
@@ -45,7 +47,7 @@ done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || { echo "run.sh: name a scenario (or all); -h for help" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run.sh: needs root (network namespaces)" >&2; exit 2; }
-for t in ip tc iptables tcpdump ethtool tshark cc; do
+for t in ip tc iptables tcpdump ethtool tshark python3 cc; do
     command -v $t >/dev/null || { echo "run.sh: $t not installed" >&2; exit 2; }
 done
 
@@ -137,9 +139,11 @@ capture() {
     done
 }
 
-# transfer BYTES [--tcp for the server]: one download; the client's line goes to result.txt
+# transfer BYTES [SERVER OPTIONS]: one download; the client's line goes to result.txt
 transfer() {
-    ip netns exec $S "$bin/mptcp-xfer" server ${2:-} "$1" &
+    local bytes=$1
+    shift
+    ip netns exec $S "$bin/mptcp-xfer" server "$@" "$bytes" &
     local srv=$!
     sleep 0.2
     ip netns exec $C "$bin/mptcp-xfer" client 10.2.1.2 | tee "$dir/result.txt"
@@ -147,22 +151,19 @@ transfer() {
     sleep 0.3   # the last FIN/ACKs cross the delay line
 }
 
-# payload bytes server->client seen on one client interface
-down_bytes() {
-    tshark -r "$dir/$1.pcap" -Y 'ip.src==10.2.0.0/16 && tcp.len>0' -T fields -e tcp.len 2>/dev/null |
-        awk '{s+=$1} END {print s+0}'
-}
-
 finish() {
     sleep 1     # tcpdump drains its buffer before it is stopped
+    for n in client:$C server:$S; do   # the MPTCP MIB counters (non-zero ones)
+        ip netns exec ${n#*:} nstat -as 2>/dev/null | awk '/^MPTcp/ {print $1, $2}' \
+            >"$dir/nstat-${n%%:*}.txt" || true
+    done
     teardown
-    local w l
-    w=$(down_bytes client-wifi) l=$(down_bytes client-lte)
+    local args=()
+    [ -f "$dir/outage-start" ] && args=(--outage "$(cat "$dir/outage-start")" "$(cat "$dir/outage-end")")
     {
         echo "kernel $(uname -r) date $(date -u +%Y-%m-%dT%H:%MZ)"
         cat "$dir/result.txt"
-        awk -v w="$w" -v l="$l" 'BEGIN { t = w + l; if (t == 0) t = 1;
-            printf "wifi_bytes %d lte_bytes %d wifi_share %.1f%%\n", w, l, 100 * w / t }'
+        python3 "$here/analyze.py" "${args[@]}" "$dir/client-wifi.pcap" "$dir/client-lte.pcap"
         cat "$dir/nfq.log"
     } >"$dir/summary.txt"
     echo "== $(basename "$dir")"; cat "$dir/summary.txt"
@@ -185,9 +186,10 @@ scenario() {
     capture
     case $name in
     twin)            transfer 4000000 ;;
-    handshake)       transfer 200000 ;;
+    handshake)       transfer 1000000 --sndbuf 131072 ;;
     fallback-server) transfer 300000 --tcp ;;
-    strip|flagbit|unknown-subtype) transfer 300000 ;;
+    strip|flagbit) transfer 300000 ;;
+    unknown-subtype) transfer 1000000 --sndbuf 131072 ;;
     outage)
         ( sleep 0.5   # 0.3 s into the transfer (the server starts 0.2 s before the client)
           for d in -i -o; do ip netns exec $R iptables -I FORWARD 1 $d r-wifi -j DROP; done
