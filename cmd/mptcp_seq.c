@@ -589,40 +589,49 @@ uint64_t mseq_bad_options(const struct mseq *m)
     return m->bad_options;
 }
 
+/* Flushes a pending run of ordinary packets as its one CONTROL-mode line. */
+static void run_text(struct buf *b, const bool data[2], bool pending, enum mseq_mode mode)
+{
+    if (!pending || mode != MSEQ_CONTROL)
+        return;
+    if (data[0] || data[1])
+        buf_printf(b, "[data %s%s]\n", data[0] ? ">" : "", data[1] ? "<" : "");
+    else
+        buf_printf(b, "[acks]\n");
+}
+
 static void events_text(struct mseq *m, const struct sf *s, enum mseq_mode mode, struct buf *b)
 {
-    size_t i = 0;
-    uint32_t last_control = UINT32_MAX; /* the previous line, when it was a control event */
-    while (i < s->n) {
-        const struct ev *e = &s->ev[i];
-        if (mode == MSEQ_PACKETS) {
-            size_t j = i + 1;
-            while (j < s->n && s->ev[j].sig == e->sig)
-                j++;
+    if (mode == MSEQ_PACKETS) {
+        for (size_t i = 0, j; i < s->n; i = j) {
+            for (j = i + 1; j < s->n && s->ev[j].sig == s->ev[i].sig; j++)
+                ;
             if (j - i > 1)
-                buf_printf(b, "%s x%zu\n", m->strs[e->sig], j - i);
+                buf_printf(b, "%s x%zu\n", m->strs[s->ev[i].sig], j - i);
             else
-                buf_printf(b, "%s\n", m->strs[e->sig]);
-            i = j;
-        } else if (e->ordinary) {
-            bool data[2] = { false, false };
-            for (; i < s->n && s->ev[i].ordinary; i++)
-                if (s->ev[i].has_data)
-                    data[s->ev[i].dir] = true;
-            if (mode == MSEQ_CONTROL) {
-                if (data[0] || data[1])
-                    buf_printf(b, "[data %s%s]\n", data[0] ? ">" : "", data[1] ? "<" : "");
-                else
-                    buf_printf(b, "[acks]\n");
-                last_control = UINT32_MAX;
-            }
-        } else {
-            if (e->sig != last_control)
-                buf_printf(b, "%s\n", m->strs[e->sig]);
-            last_control = e->sig;
-            i++;
+                buf_printf(b, "%s\n", m->strs[s->ev[i].sig]);
+        }
+        return;
+    }
+    /* A control event equal to the last one printed, with only ordinary packets since, is a
+     * repeat (a DATA_FIN flag on every segment of the last mapping, RSTs answering each late
+     * segment): it is dropped and the ordinary packets around it form one run. */
+    uint32_t last = UINT32_MAX;
+    bool data[2] = { false, false }, pending = false;
+    for (size_t i = 0; i < s->n; i++) {
+        const struct ev *e = &s->ev[i];
+        if (e->ordinary) {
+            pending = true;
+            if (e->has_data)
+                data[e->dir] = true;
+        } else if (e->sig != last) {
+            run_text(b, data, pending, mode);
+            data[0] = data[1] = pending = false;
+            buf_printf(b, "%s\n", m->strs[e->sig]);
+            last = e->sig;
         }
     }
+    run_text(b, data, pending, mode);
 }
 
 char *mseq_events(struct mseq *m, size_t i, enum mseq_mode mode)

@@ -30,9 +30,12 @@
  *                  data segments and pure ACKs. Each maximal run of ordinary packets becomes
  *                  one line "[data >]", "[data <]", "[data <>]" (the directions that carried
  *                  payload) or "[acks]"; every other packet is a control event, printed
- *                  exactly, and consecutive identical control events print once (segment
- *                  counts, retransmitted RSTs and both sides of a router in one capture differ
- *                  between runs; the order of distinct events does not)
+ *                  exactly, except that a control event equal to the previous control event
+ *                  with only ordinary packets in between is a repeat: it is dropped and the
+ *                  runs around it merge. (Segment counts, Linux's DATA_FIN flag on every
+ *                  segment of the last mapping, RSTs answering each late segment and both
+ *                  sides of a router in one capture differ between runs; the order of
+ *                  distinct events does not.)
  *   MSEQ_SKELETON  as CONTROL without the ordinary runs: the control events alone
  *
  * Packets of several files (one per interface) may be added to one set; every subflow's
