@@ -13,7 +13,9 @@
  *   connection ci (host si to host di): subflow "a" si -> xi -li-> yi -> di
  *                                       subflow "b" si -> x(i+1) -l(i+1)-> y(i+1) -> di
  * Access links 1 Gbit/s, 2.5 ms (si-a, si-b, di-a, di-b), so every path has a base RTT of
- * 20 ms. mcpsim routes these by shortest path from each subflow's source interface.
+ * 20 ms. Subflows are named after their first link (ci.si-a, ci.si-b), as mcpsim names
+ * them by interface. mcpsim routes these by shortest path from each subflow's source
+ * interface.
  */
 #include "mptcp_net.h"
 
@@ -48,8 +50,8 @@ main(int argc, char** argv)
     {
         const std::string s = n("s", i), d = n("d", i), c = n("c", i);
         MultipathTcpSrc* mp = net.connection(c);
-        net.subflow(c, "a", s, {s + "-a", n("l", i), d + "-a"}, mp, 0.01 * i);
-        net.subflow(c, "b", s, {s + "-b", n("l", i + 1), d + "-b"}, mp, 0.01 * i);
+        net.subflow(c, s + "-a", s, {s + "-a", n("l", i), d + "-a"}, mp, 0.01 * i);
+        net.subflow(c, s + "-b", s, {s + "-b", n("l", i + 1), d + "-b"}, mp, 0.01 * i);
     }
     net.run("torus");
     return 0;

@@ -17,7 +17,9 @@
  *   two-hop path  si -> r(i+1) -l(i+1)-> r(i+2) -l(i+2)-> ri         -> di
  * so si and di are each attached to ri and r(i+1) by 1 Gbit/s, 1 ms access links
  * (si-a: si-ri, si-b: si-r(i+1), di-a: di-r(i+1), di-b: di-ri). Base RTTs 24 and 44 ms.
- * ACKs return the same way backwards, on the unloaded directions. mcpsim needs static
+ * Subflows are named after their first link, as mcpsim names them by interface: ci.si-a
+ * is the one-hop path, ci.si-b the two-hop one. ACKs return the same way backwards, on
+ * the unloaded directions. mcpsim needs static
  * source-specific routes for this (the scenario file lists them); htsim routes by list.
  */
 #include "mptcp_net.h"
@@ -54,8 +56,8 @@ main(int argc, char** argv)
         const std::string s = n("s", i), d = n("d", i), c = n("c", i);
         MultipathTcpSrc* mp = net.connection(c);
         /* connections start 10 ms apart so that their slow starts do not coincide */
-        net.subflow(c, "one-hop", s, {s + "-a", n("l", i), d + "-a"}, mp, 0.01 * i);
-        net.subflow(c, "two-hop", s, {s + "-b", n("l", i + 1), n("l", i + 2), d + "-b"}, mp,
+        net.subflow(c, s + "-a", s, {s + "-a", n("l", i), d + "-a"}, mp, 0.01 * i);
+        net.subflow(c, s + "-b", s, {s + "-b", n("l", i + 1), n("l", i + 2), d + "-b"}, mp,
                     0.01 * i);
     }
     net.run("triangle");

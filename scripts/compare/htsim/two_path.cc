@@ -55,7 +55,7 @@ main(int argc, char** argv)
         net.link("edge", "r2", "server", 100, 1, 1000);
         net.subflow("mptcp", "wifi", "client", {"wifi", "bottleneck", "edge"}, mptcp);
         net.subflow("mptcp", "lte", "client", {"lte", "bottleneck", "edge"}, mptcp);
-        net.subflow("tcp", "tcp", "other", {"access", "bottleneck", "edge"}, nullptr);
+        net.subflow("tcp", "access", "other", {"access", "bottleneck", "edge"}, nullptr);
         net.run("two-path-shared");
     }
     return 0;
