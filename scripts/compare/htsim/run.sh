@@ -40,6 +40,9 @@ MCPSIM_CONN_BYTES=${MCPSIM_CONN_BYTES:-rx_bytes}  # module APP-sink: bytes the s
 # Per-subflow bytes: module "APP.IFACE" (the subflow from interface IFACE) [assumption:
 # the names come with the mptcp branch; missing ones print n/a].
 MCPSIM_SUBFLOW_BYTES=${MCPSIM_SUBFLOW_BYTES:-subflow_bytes_acked}
+# Loss rate of a link direction: module LINK.FROM (p2p), drops / (drops + packets sent).
+MCPSIM_DROPS=${MCPSIM_DROPS:-queue_drops}
+MCPSIM_TX_PACKETS=${MCPSIM_TX_PACKETS:-tx_packets}
 TOLERANCE=0.10
 SHARE_TOLERANCE=0.01
 
@@ -104,7 +107,7 @@ value() { awk -v k="$1" -v n="$2" '$1 == k && $2 == n { print $3; exit }' "$3"; 
 names() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
 mbit() { awk -v v="$1" -v p="$2" 'BEGIN { if (v == "" || v == "-") print "-"; else printf "%.3f\n", v * p / 1500 / 1e6 }'; }
 ratio() {
-    case "$1$2" in *-*|"") echo -; return ;; esac
+    case "$1$2" in *-*|*n/a*|"") echo -; return ;; esac
     awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.3f\n", a / b }'
 }
 q() { sqlite3 -batch -noheader "$db" "$1"; }
@@ -201,7 +204,14 @@ for s in $scenarios; do
     for l in $(names link_loss_rate "${files[0]}"); do
         lr=$(mean link_loss_rate "$l" "${files[@]}" | awk '{ printf "%.5f", $1 }')
         [ "$lr" = 0.00000 ] && continue
-        row "loss rate $l" "$lr" "$(value link_loss_rate "$l" "$fu")" "n/a" "" ""
+        mc_lr=n/a
+        if [ "$mc_ready" = 1 ]; then
+            mc_lr=$(q "SELECT printf('%.5f', 1.0 * d.value / (d.value + t.value)) FROM scalars d, scalars t
+                       WHERE d.module = '$l' AND t.module = '$l' AND d.name = '$MCPSIM_DROPS'
+                       AND t.name = '$MCPSIM_TX_PACKETS' AND d.value + t.value > 0")
+            mc_lr=${mc_lr:--}
+        fi
+        row "loss rate $l" "$lr" "$(value link_loss_rate "$l" "$fu")" "$mc_lr" "$(ratio "$mc_lr" "$lr")" ""
     done
     row "events" "$ht_events" "" "$mc_events" "$(ratio "$mc_events" "$ht_events")" ""
     row "CPU time (s)" "$ht_cpu" "" "$mc_cpu" "$(ratio "$mc_cpu" "$ht_cpu")" ""
