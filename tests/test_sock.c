@@ -25,12 +25,14 @@
 struct fake_settings {
     uint64_t depth;
     int mode;
+    struct param_list peers;
 };
 
 static const struct param_def fake_settings_params[] = {
     { "depth", PARAM_UINT, offsetof(struct fake_settings, depth), "1", "a number", NULL, 1, 8 },
     { "mode", PARAM_ENUM, offsetof(struct fake_settings, mode), "plain", "a choice",
       "plain|fancy", 0, 0 },
+    { "peers", PARAM_LIST, offsetof(struct fake_settings, peers), "", "a list", NULL, 0, 0 },
 };
 
 static int fake_settings_create(struct model_ctx *ctx, const char *name, const void *config,
@@ -43,7 +45,7 @@ static int fake_settings_create(struct model_ctx *ctx, const char *name, const v
 
 static const struct model_def fake_settings_model = {
     .kind = "test-fake", .category = "test", .help = "settings of the tests' fake transport",
-    .params = fake_settings_params, .nparams = 2, .config_size = sizeof(struct fake_settings),
+    .params = fake_settings_params, .nparams = 3, .config_size = sizeof(struct fake_settings),
     .create = fake_settings_create,
 };
 MODEL_REGISTER(fake_settings_model)
@@ -73,6 +75,7 @@ static struct {
     unsigned created, destroyed;
     uint64_t depth_c;
     int mode_c;
+    char peers_c[64];
     bool had_tcp, had_rng;
 } fake;
 
@@ -235,6 +238,11 @@ static int fake_create(const struct host_env *env, void **tp, char *err, size_t 
     if (strcmp(env->node_name, "c") == 0) {
         fake.depth_c = st->depth;
         fake.mode_c = st->mode;
+        size_t used = 0;
+        fake.peers_c[0] = '\0';
+        for (size_t i = 0; i < st->peers.n && used < sizeof fake.peers_c; i++)
+            used += (size_t)snprintf(fake.peers_c + used, sizeof fake.peers_c - used, "%s<%s>",
+                                     i ? "," : "", st->peers.items[i]);
     }
     /* What MPTCP does: its subflows are the node's TCP connections. */
     fake.had_tcp = host_tcp_stack(env->host) != NULL;
@@ -380,7 +388,8 @@ static struct results_db *run_apps(const char *name, const char *apps, const cha
     return ta_run(ta_write(name, text), time_from_s(2), NULL, db_path, err, errlen);
 }
 
-/* bulk and tcp-sink on the fake: the settings reach the node's instance; the bulk's 100 kB
+/* bulk and tcp-sink on the fake: the settings reach the node's instance (a list setting
+ * given in several items as one list, in order); the bulk's 100 kB
  * are all "acknowledged", its shutdown completes 1 ms later, and since the socket calls itself
  * MPTCP the connection records mptcp_fallback and subflows; the sink reports its listener. */
 static void test_apps_choose_the_transport_with_protocol_and_carry_its_settings(void)
@@ -390,9 +399,9 @@ static void test_apps_choose_the_transport_with_protocol_and_carry_its_settings(
     struct results_db *db = run_apps(
         "fake.yaml",
         "  - {name: up, kind: bulk, node: c, dst: s, size: 100kB, start: 1s, protocol: fake,"
-        " cc: lia, transport_opts: [depth=3, mode = fancy]}\n"
+        " cc: lia, transport_opts: [depth=3, peers=p1 x, mode = fancy, peers= p2]}\n"
         "  - {name: up2, kind: bulk, node: c, dst: s, size: 1kB, start: 1s, protocol: fake,"
-        " transport_opts: \"depth=3\"}\n"
+        " transport_opts: \"depth=3; peers=p1 x;peers=p2\"}\n"
         "  - {name: k, kind: tcp-sink, node: s, protocol: fake}\n",
         NULL, err, sizeof err);
     if (!db)
@@ -402,6 +411,8 @@ static void test_apps_choose_the_transport_with_protocol_and_carry_its_settings(
     CU_ASSERT_EQUAL(fake.destroyed, 2);
     CU_ASSERT_EQUAL(fake.depth_c, 3);
     CU_ASSERT_EQUAL(fake.mode_c, 1);
+    /* A list setting in several items is one list; the same list from up2 is no conflict. */
+    CU_ASSERT_STRING_EQUAL(fake.peers_c, "<p1 x>,<p2>");
     CU_ASSERT_EQUAL(ta_scalar(db, "up", "tx_bytes"), 100000);
     CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up", "connect_time"), 0.001, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up", "completion_time"), 0.002, 1e-12);
@@ -439,6 +450,13 @@ static void test_bad_or_conflicting_transport_settings_are_refused(void)
                    "  - {name: one, kind: bulk, node: c, dst: s, protocol: fake,"
                    " transport_opts: [dept=3]}\n",
                    (const char *const[]){ "no parameter dept", "did you mean \"depth\"", NULL });
+    expect_refused("list.yaml",
+                   "  - {name: one, kind: bulk, node: c, dst: s, protocol: fake,"
+                   " transport_opts: [peers=a]}\n"
+                   "  - {name: two, kind: bulk, node: c, dst: s, protocol: fake,"
+                   " transport_opts: [peers=a, peers=b]}\n",
+                   (const char *const[]){ "two: peers a; b conflicts with peers a given by one",
+                                          NULL });
     expect_refused("noeq.yaml",
                    "  - {name: one, kind: bulk, node: c, dst: s, protocol: fake,"
                    " transport_opts: [depth]}\n",

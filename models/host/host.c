@@ -227,6 +227,33 @@ static struct host *host_find(struct model_ctx *ctx, struct net_node *n)
     return h;
 }
 
+/* "NAME = VALUE" into name (trimmed, PARAM_STRING_MAX bytes) and the value after the blanks
+ * that follow '='; -1 when the item has no '=' or no name. */
+static int split_item(const char *item, char *name, const char **value)
+{
+    const char *eq = strchr(item, '=');
+    if (!eq || eq == item || (size_t)(eq - item) >= PARAM_STRING_MAX)
+        return -1;
+    memcpy(name, item, (size_t)(eq - item));
+    name[eq - item] = '\0';
+    size_t end = strlen(name);
+    while (end > 0 && isspace((unsigned char)name[end - 1]))
+        name[--end] = '\0';
+    if (!end)
+        return -1;
+    *value = eq + 1;
+    while (isspace((unsigned char)**value))
+        (*value)++;
+    return 0;
+}
+
+static bool same_name(const char *item, const char *name)
+{
+    char n[PARAM_STRING_MAX];
+    const char *v;
+    return split_item(item, n, &v) == 0 && strcmp(n, name) == 0;
+}
+
 static int attach_protocol(struct host *h, const char *proto, const struct host_opts *o,
                            const char *app, char *err, size_t errlen)
 {
@@ -253,23 +280,48 @@ static int attach_protocol(struct host *h, const char *proto, const struct host_
         snprintf(err, errlen, "%s: out of memory", app);
         return -1;
     }
-    for (size_t i = 0; i < o->transport_opts.n; i++) {
-        const char *item = o->transport_opts.items[i], *eq = strchr(item, '=');
+    const struct param_list *l = &o->transport_opts;
+    for (size_t i = 0; i < l->n; i++) {
         char name[PARAM_STRING_MAX];
-        if (!eq || eq == item || (size_t)(eq - item) >= sizeof name) {
+        const char *value;
+        if (split_item(l->items[i], name, &value) < 0) {
             snprintf(err, errlen, "%s: transport_opts item \"%s\": expected NAME=VALUE (a "
-                     "setting of protocol %s)", app, item, proto);
+                     "setting of protocol %s)", app, l->items[i], proto);
             return -1;
         }
-        memcpy(name, item, (size_t)(eq - item));
-        name[eq - item] = '\0';
-        size_t end = strlen(name);
-        while (end > 0 && isspace((unsigned char)name[end - 1]))
-            name[--end] = '\0';
-        const char *value = eq + 1;
-        while (isspace((unsigned char)*value))
-            value++;
-        if (slot_set(h, s, name, value, app, err, errlen) < 0)
+        const struct param_def *pd = s->settings_def ? registry_param(s->settings_def, name)
+                                                     : NULL;
+        if (!pd || pd->type != PARAM_LIST) {
+            if (slot_set(h, s, name, value, app, err, errlen) < 0)
+                return -1;
+            continue;
+        }
+        /* A list setting given in several items is one list, items in order
+         * ([endpoints=A, endpoints=B] is endpoints "A; B"): set at its first item. */
+        bool first = true;
+        for (size_t j = 0; j < i && first; j++)
+            first = !same_name(l->items[j], name);
+        if (!first)
+            continue;
+        size_t len = 1;
+        for (size_t j = i; j < l->n; j++)
+            len += strlen(l->items[j]) + 2;
+        char *joined = malloc(len);
+        if (!joined) {
+            snprintf(err, errlen, "%s: out of memory", app);
+            return -1;
+        }
+        joined[0] = '\0';
+        for (size_t j = i; j < l->n; j++) {
+            char nj[PARAM_STRING_MAX];
+            const char *vj;
+            if (split_item(l->items[j], nj, &vj) == 0 && strcmp(nj, name) == 0)
+                snprintf(joined + strlen(joined), len - strlen(joined), "%s%s",
+                         joined[0] ? "; " : "", vj);
+        }
+        int rc = slot_set(h, s, name, joined, app, err, errlen);
+        free(joined);
+        if (rc < 0)
             return -1;
     }
     return slot_check(s, app, err, errlen);

@@ -22,7 +22,8 @@
  *                   Linux's TCP_CONGESTION);
  *   mss ... syncookies   values of the `tcp` table for the node's TCP stack;
  *   transport_opts  NAME=VALUE items of the settings table of the `protocol` transport
- *                   (`mcpsim help tcp`, `mcpsim help mptcp`) for the node's instance of it.
+ *                   (`mcpsim help tcp`, `mcpsim help mptcp`) for the node's instance of it;
+ *                   a list setting given in several items is one list, items in order.
  * Every value but cc configures the node (one node, one stack per transport, like one Linux
  * host's sysctls): two applications of one node that give one setting different values are
  * refused when the scenario is built, naming both.
