@@ -420,7 +420,7 @@ struct rng *host_env_rng(const struct host_env *env, const char *purpose)
 
 int host_addr(const struct net_node *n, int family, struct sock_addr *out)
 {
-    const struct net_addr *a = net_node_primary(n, family);
+    const struct net_addr *a = net_node_source(n, family);
     if (!a)
         return -1;
     memset(out, 0, sizeof *out);

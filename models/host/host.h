@@ -120,7 +120,8 @@ int host_listen(struct host *h, const char *transport, const struct sock_listen_
 
 struct net_node *host_node(const struct host *h);
 
-/* The node's primary address of a family (4 or 6) as a socket address; -1 when it has none. */
+/* The node's default source address of a family (4 or 6) as a socket address
+ * (net_node_source: the primary, else the first interface address); -1 when it has none. */
 int host_addr(const struct net_node *n, int family, struct sock_addr *out);
 
 /* Sums the counters of every node's instance of `transport` in the world (statistics and
