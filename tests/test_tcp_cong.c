@@ -23,14 +23,14 @@ static void test_registry_finds_algorithms_by_name(void)
     CU_ASSERT_PTR_NOT_NULL(tcp_cong_find("newreno"));
     CU_ASSERT_PTR_NOT_NULL(tcp_cong_find("cubic"));
     CU_ASSERT_PTR_NULL(tcp_cong_find("vegas"));
-    CU_ASSERT_STRING_EQUAL(tcp_cong_names(), "cubic|newreno|reno");
+    CU_ASSERT_STRING_EQUAL(tcp_cong_names(), "balia|cubic|lia|newreno|olia|reno");
     struct tcp_config cfg;
     tcp_config_default(&cfg);
     strcpy(cfg.cc, "vegas");
     char err[256];
     CU_ASSERT_EQUAL(tcp_config_check(&cfg, err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "vegas"));
-    CU_ASSERT_PTR_NOT_NULL(strstr(err, "cubic|newreno|reno"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "balia|cubic|lia|newreno|olia|reno"));
 }
 
 /* The "tcp" model: its parameter table drives `mcpsim help tcp`, and create() refuses a bad
