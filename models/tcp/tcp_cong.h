@@ -12,7 +12,8 @@
  *   cwnd_event(cc, ev)          optional: loss/recovery/idle notifications.
  * The algorithm's private state lives in cc->priv (TCP_CC_PRIV_BYTES, like Linux's
  * icsk_ca_priv), so no allocation happens per connection. MPTCP's coupled algorithms (LIA,
- * OLIA, BALIA) register here too; they reach their sibling subflows through cc->owner.
+ * OLIA, BALIA) register here too; they reach their sibling subflows through a group
+ * pointer in their priv area (models/mptcp/mptcp_cc.h).
  * Windows are in bytes; cc->mss is the sender's full segment size.
  */
 #ifndef MCPSIM_TCP_CONG_H

@@ -232,6 +232,8 @@ void tcp_sock_set_trace(struct tcp_sock *s, const struct sock_trace *t, void *ct
 
 struct tcp_stack *tcp_sock_stack(const struct tcp_sock *s) { return s->stack; }
 
+struct tcp_cc *tcp_sock_cc(struct tcp_sock *s) { return &s->cc; }
+
 void tcp_sock_get_stats(const struct tcp_sock *s, struct sock_stats *out)
 {
     *out = s->stats;

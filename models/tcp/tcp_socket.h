@@ -88,5 +88,8 @@ void tcp_sock_set_trace(struct tcp_sock *s, const struct sock_trace *t, void *ct
 void tcp_sock_get_info(const struct tcp_sock *s, struct sock_info *out);
 int tcp_sock_state(const struct tcp_sock *s);
 struct tcp_stack *tcp_sock_stack(const struct tcp_sock *s);
+/* The connection's congestion-control state, for coupled algorithms (MPTCP groups its
+ * subflows' states: models/mptcp/mptcp_cc.h). */
+struct tcp_cc *tcp_sock_cc(struct tcp_sock *s);
 
 #endif
