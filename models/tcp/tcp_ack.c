@@ -82,7 +82,8 @@ static void limited_transmit(struct tcp_sock *c)
     uint32_t len = avail < c->mss ? avail : c->mss;
     if (len > usable)
         len = usable;
-    if (len < c->mss && len < avail)
+    bool cut = tcp_ulp_limit(c, c->snd_max, &len);
+    if (len < c->mss && len < avail && !cut)
         return; /* only full segments, or the last bytes */
     if (len == 0)
         return;

@@ -51,6 +51,7 @@ void tcp_established(struct tcp_sock *c)
     tcp_set_state(c, TCP_ESTABLISHED);
     c->flags |= TF_ESTAB_SEEN;
     st->stats.conns_established++;
+    tcp_ulp_event(c, TCP_ULP_EV_ESTABLISHED);
     tcp_rtx_stop(c);
     if (c->flags & TF_SYN_RETRANS) {
         /* RFC 5681 section 3.1: one segment after a lost SYN or SYN-ACK; RFC 6298 (5.7):
@@ -102,6 +103,8 @@ void tcp_syn_options(struct tcp_sock *c, const struct tcp_hdr *h)
     } else {
         c->flags &= ~TF_TS_OK;
     }
+    if (c->ulp && c->ulp->data_opt_bytes < mss / 2)
+        mss -= c->ulp->data_opt_bytes;    /* Linux tcp_current_mss with MPTCP's DSS */
     c->mss = (uint16_t)mss;
     c->rcv_mss = (uint16_t)mss;
     uint32_t iw = (uint32_t)cfg->initial_cwnd * mss;
@@ -137,6 +140,8 @@ static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h)
     c->snd_wl1 = h->seq;
     c->snd_wl2 = h->ack;
     if (ack_ok) {
+        if (!tcp_ulp_rcv(c, h, 0))
+            return;
         c->snd_una = h->ack;
         if ((c->flags & TF_RTT_TIMING) && !(c->flags & TF_SYN_RETRANS))
             tcp_rtt_sample(c, sched_now(c->stack->sched) - c->rtt_start);
@@ -217,6 +222,7 @@ static void process_fin(struct tcp_sock *c)
     c->rcv_nxt++;
     c->flags |= TF_EOF | TF_ACK_NOW;
     c->flags &= ~TF_FIN_RCVD;
+    tcp_ulp_event(c, TCP_ULP_EV_FIN_RCVD);
     switch (c->state) {
     case TCP_SYN_RCVD:
     case TCP_ESTABLISHED:
@@ -342,6 +348,7 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
         return;
     }
     if (fl & TCP_FLAG_RST) {
+        tcp_ulp_rcv(c, h, seg_len);
         rst_input(c, h);
         return;
     }
@@ -368,6 +375,8 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
             tcp_listener_count_overflow(c->parent);
             return;
         }
+        if (!tcp_ulp_rcv(c, h, seg_len))
+            return;
         c->snd_una = h->ack;
         c->snd_wnd = (uint32_t)h->window << c->snd_wscale;
         c->max_snd_wnd = c->snd_wnd;
@@ -380,10 +389,15 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
         if (c->flags & TF_FREE_LATER)
             return;
     } else if (c->state != TCP_TIME_WAIT) {
+        uint32_t una0 = c->snd_una;
         if (!tcp_ack(c, h, seg_len)) {
             tcp_send_ack(c);
             return;
         }
+        if (c->flags & TF_FREE_LATER)
+            return;
+        if (c->snd_una != una0)
+            tcp_ulp_event(c, TCP_ULP_EV_ACKED);
         if (c->flags & TF_FREE_LATER)
             return;
         bool fin_acked = (c->flags & TF_FIN_QUEUED) && c->snd_una == c->write_seq + 1;
@@ -413,6 +427,10 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
     }
     bool deliver = false;
     bool fin = fl & TCP_FLAG_FIN;
+    if (c->state != TCP_TIME_WAIT && c->ulp && !tcp_ulp_rcv(c, h, seg_len))
+        return;
+    if (c->flags & TF_FREE_LATER)
+        return;
     switch (c->state) {
     case TCP_ESTABLISHED:
     case TCP_FIN_WAIT_1:

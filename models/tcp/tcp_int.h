@@ -19,6 +19,7 @@
 #include "models/tcp/tcp_cong.h"
 #include "models/tcp/tcp_seq.h"
 #include "models/tcp/tcp_stack.h"
+#include "models/tcp/tcp_ulp.h"
 #include "models/wire/tcp.h"
 #include "models/wire/wire_err.h"
 #include "sim/rng.h"
@@ -84,6 +85,8 @@ struct tcp_sock {
     struct tcp_listener *parent;   /* listener while queued, NULL otherwise */
     const struct sock_callbacks *cb;
     void *ctx;
+    const struct tcp_ulp_ops *ulp;  /* upper-layer hook (tcp_ulp.h), NULL = none */
+    void *ulp_ctx;
     const struct sock_trace *trace;
     void *trace_ctx;
     uint8_t state;
@@ -195,6 +198,28 @@ void tcp_emit(struct tcp_stack *st, struct tcp_hdr *h, const struct sock_addr *l
 void tcp_send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint16_t flags);
 void tcp_send_syn(struct tcp_sock *c);
 void tcp_send_ack(struct tcp_sock *c);
+/* Upper-layer hook sites (tcp_ulp.c); each costs one NULL test without a ULP. */
+static inline void tcp_ulp_event(struct tcp_sock *c, enum tcp_ulp_event ev)
+{
+    if (c->ulp && c->ulp->event)
+        c->ulp->event(c, c->ulp_ctx, ev);
+}
+static inline bool tcp_ulp_rcv(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t len)
+{
+    return !c->ulp || !c->ulp->rcv_options || c->ulp->rcv_options(c, c->ulp_ctx, h, len);
+}
+/* The ULP's bound on a segment of len bytes at seq (true when it shortened it). */
+static inline bool tcp_ulp_limit(struct tcp_sock *c, uint32_t seq, uint32_t *len)
+{
+    if (!c->ulp || !c->ulp->seg_limit)
+        return false;
+    uint32_t l = c->ulp->seg_limit(c, c->ulp_ctx, seq);
+    if (l && l < *len) {
+        *len = l;
+        return true;
+    }
+    return false;
+}
 void tcp_send_rst_for(struct tcp_stack *st, const struct tcp_hdr *h, uint32_t seg_len,
                       const struct sock_addr *src, const struct sock_addr *dst);
 /* Sends what the windows, Nagle and the send buffer allow. */

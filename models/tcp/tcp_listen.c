@@ -31,7 +31,16 @@ struct tcp_listener {
     struct tcp_sock *synq;                   /* unordered */
     struct tcp_sock *acceptq, *acceptq_tail; /* FIFO */
     struct sock_listener_stats stats;
+    const struct tcp_listen_ulp_ops *ulp;    /* tcp_ulp.h listener hook, NULL = none */
+    void *ulp_ctx;
 };
+
+void tcp_listener_set_ulp(struct tcp_listener *l, const struct tcp_listen_ulp_ops *ops,
+                          void *ctx)
+{
+    l->ulp = ops;
+    l->ulp_ctx = ctx;
+}
 
 /* MSS values a cookie can encode (2 bits), as Linux's msstab. */
 static const uint16_t cookie_mss[4] = { 536, 1220, 1440, 1460 };
@@ -68,7 +77,7 @@ static uint32_t cookie_count(const struct tcp_stack *st)
 #define COOKIE_TS_NO_WSCALE 0xf
 #define COOKIE_TS_SACK 0x10
 
-static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn,
+static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn, bool ulp_opts,
                         const struct sock_addr *src, const struct sock_addr *dst)
 {
     struct tcp_stack *st = l->stack;
@@ -112,6 +121,8 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn,
             tcp_opt_append_wscale(&out, tcp_choose_wscale(cfg->rcvbuf));
         }
     }
+    if (ulp_opts && l->ulp->synack_options)
+        l->ulp->synack_options(l, l->ulp_ctx, syn, src, dst, &out);
     l->stats.cookies_sent++;
     tcp_emit(st, &out, dst, src, 0);
 }
@@ -201,6 +212,10 @@ void tcp_listener_child_established(struct tcp_sock *c)
     struct tcp_listener *l = c->parent;
     if (!(c->flags & TF_COOKIE))
         synq_remove(l, c);
+    if (l->ulp && l->ulp->claim && l->ulp->claim(l, l->ulp_ctx, c)) {
+        c->parent = NULL;                    /* the ULP took it (an MP_JOIN subflow) */
+        return;
+    }
     c->flags |= TF_ACCEPTQ;
     c->qnext = NULL;
     if (l->acceptq_tail)
@@ -238,10 +253,24 @@ static void syn_input(struct tcp_listener *l, const struct tcp_hdr *h,
         l->stats.syns_dropped++;
         return;
     }
-    if (l->stats.synq_len >= st->cfg.syn_backlog) {
+    bool full = l->stats.synq_len >= st->cfg.syn_backlog;
+    const struct tcp_ulp_ops *ulp = NULL;
+    void *ulp_ctx = NULL;
+    enum tcp_syn_verdict v = TCP_SYN_PLAIN;
+    if (l->ulp && l->ulp->syn)
+        v = l->ulp->syn(l, l->ulp_ctx, h, src, dst, full && st->cfg.syncookies, &ulp, &ulp_ctx);
+    if (v == TCP_SYN_RESET) {
+        tcp_send_rst_for(st, h, 0, src, dst);
+        return;
+    }
+    if (v == TCP_SYN_DROP) {
+        l->stats.syns_dropped++;
+        return;
+    }
+    if (full) {
         l->stats.synq_overflows++;
         if (st->cfg.syncookies)
-            send_cookie(l, h, src, dst);
+            send_cookie(l, h, v == TCP_SYN_ATTACH, src, dst);
         else
             l->stats.syns_dropped++;
         return;
@@ -250,6 +279,10 @@ static void syn_input(struct tcp_listener *l, const struct tcp_hdr *h,
     if (!c) {
         l->stats.syns_dropped++;
         return;
+    }
+    if (v == TCP_SYN_ATTACH) {
+        c->ulp = ulp;
+        c->ulp_ctx = ulp_ctx;
     }
     tcp_sock_init_seq(c);
     c->irs = h->seq;
@@ -317,6 +350,15 @@ static void cookie_ack_input(struct tcp_listener *l, const struct tcp_hdr *h, ui
     c->snd_wl1 = h->seq;
     c->snd_wl2 = h->ack;
     tcp_sock_hash(c);
+    if (l->ulp && l->ulp->cookie_ack && !l->ulp->cookie_ack(l, l->ulp_ctx, c, h)) {
+        tcp_abort(c);
+        return;
+    }
+    if (c->ulp && c->ulp->data_opt_bytes < c->mss / 2) {
+        c->mss = c->rcv_mss = (uint16_t)(c->mss - c->ulp->data_opt_bytes);
+        c->cc.mss = c->mss;
+        c->cc.cwnd = (uint32_t)st->cfg.initial_cwnd * c->mss;
+    }
     tcp_cb_begin(c);
     tcp_established(c);
     if (!(c->flags & TF_FREE_LATER))

@@ -39,6 +39,8 @@ void tcp_set_state(struct tcp_sock *c, int state)
     c->state = (uint8_t)state;
     if (c->trace && c->trace->state && from != state)
         c->trace->state(&c->base, c->trace_ctx, 0, from, state);
+    if (state == TCP_CLOSED && from != TCP_CLOSED)
+        tcp_ulp_event(c, TCP_ULP_EV_CLOSED);
 }
 
 uint32_t tcp_ts_now(const struct tcp_sock *c)
@@ -81,6 +83,11 @@ uint32_t tcp_rcv_window(struct tcp_sock *c)
     const struct tcp_config *cfg = &c->stack->cfg;
     uint32_t used = c->rcv_nxt - c->rcv_read;
     uint32_t space = cfg->rcvbuf > used ? (uint32_t)cfg->rcvbuf - used : 0;
+    if (c->ulp && c->ulp->rcv_window) {
+        uint32_t w = c->ulp->rcv_window(c, c->ulp_ctx);   /* MPTCP's shared window */
+        if (w < space)
+            space = w;
+    }
     uint32_t cap = (uint32_t)65535 << c->rcv_wscale;
     if (space > cap)
         space = cap;
@@ -145,9 +152,11 @@ void tcp_send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint16_t f
             tcp_opt_append_nop(&h);
             tcp_opt_append_timestamp(&h, tcp_ts_now(c), c->ts_recent);
         }
-        if ((c->flags & TF_SACK_OK) && c->n_ooo && (flags & TCP_FLAG_ACK))
-            add_sack_blocks(c, &h);
     }
+    if (c->ulp && c->ulp->write_options)
+        c->ulp->write_options(c, c->ulp_ctx, &h, len);
+    if (!(flags & TCP_FLAG_SYN) && (c->flags & TF_SACK_OK) && c->n_ooo && (flags & TCP_FLAG_ACK))
+        add_sack_blocks(c, &h);
     if (flags & TCP_FLAG_ACK) {
         h.ack = c->rcv_nxt;
         c->last_ack_sent = c->rcv_nxt;
@@ -206,6 +215,7 @@ void tcp_retransmit_head(struct tcp_sock *c)
 {
     uint32_t avail = c->write_seq - c->snd_una;
     uint32_t len = avail < c->mss ? avail : c->mss;
+    tcp_ulp_limit(c, c->snd_una, &len);
     uint16_t flags = TCP_FLAG_ACK;
     if ((c->flags & TF_FIN_QUEUED) && c->snd_una + len == c->write_seq &&
         seq_gt(c->snd_max, c->write_seq))
@@ -272,13 +282,14 @@ void tcp_output(struct tcp_sock *c)
         uint32_t len = avail < c->mss ? avail : c->mss;
         if (len > usable)
             len = usable;
+        bool ulp_cut = tcp_ulp_limit(c, c->snd_nxt, &len);
         bool fin = fin_queued && c->snd_nxt + len == c->write_seq;
         /* A bare FIN still needs room in the congestion window. */
         if (fin && len == 0 && c->snd_nxt != c->snd_una && tcp_in_flight(c) >= c->cc.cwnd)
             fin = false;
         if (len == 0 && !fin)
             break;
-        if (len < c->mss && !fin) {
+        if (len < c->mss && !fin && !ulp_cut) {
             if (len < avail) {
                 if (len < c->max_snd_wnd / 2)
                     break; /* sender SWS avoidance */

@@ -153,7 +153,7 @@ uint32_t tcp_sack_pipe(const struct tcp_sock *c)
 
 /* NextSeg() rules 1 and 3: the first hole octet at or above HighRxt, lost holes only for
  * rule 1. Returns false when there is none. */
-static bool next_hole(const struct tcp_sock *c, bool lost_only, uint32_t *seq, uint32_t *len)
+static bool next_hole(struct tcp_sock *c, bool lost_only, uint32_t *seq, uint32_t *len)
 {
     uint32_t start = c->snd_una;
     for (unsigned i = 0; i < c->n_sacked; i++) {
@@ -162,6 +162,7 @@ static bool next_hole(const struct tcp_sock *c, bool lost_only, uint32_t *seq, u
         if (seq_lt(s, end) && (!lost_only || hole_lost(c, i))) {
             *seq = s;
             *len = end - s < c->mss ? end - s : c->mss;
+            tcp_ulp_limit(c, s, len);
             return true;
         }
         start = c->sacked[i].right;
@@ -178,6 +179,7 @@ static bool send_new(struct tcp_sock *c, uint32_t *sent)
     uint32_t len = avail < c->mss ? avail : c->mss;
     if (len > usable)
         len = usable;
+    tcp_ulp_limit(c, c->snd_max, &len);
     bool fin = fin_queued && c->snd_max + len == c->write_seq;
     if (len == 0 && !fin)
         return false;

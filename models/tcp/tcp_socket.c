@@ -33,6 +33,14 @@ int tcp_connect(struct tcp_stack *st, const struct sock_addr *src, uint16_t src_
                 const struct sock_addr *dst, uint16_t dst_port, const char *cc,
                 const struct sock_callbacks *cb, void *ctx, struct tcp_sock **out)
 {
+    return tcp_connect_ulp(st, src, src_port, dst, dst_port, cc, NULL, NULL, cb, ctx, out);
+}
+
+int tcp_connect_ulp(struct tcp_stack *st, const struct sock_addr *src, uint16_t src_port,
+                    const struct sock_addr *dst, uint16_t dst_port, const char *cc,
+                    const struct tcp_ulp_ops *ulp, void *ulp_ctx,
+                    const struct sock_callbacks *cb, void *ctx, struct tcp_sock **out)
+{
     const struct tcp_cong_ops *ops = cc ? tcp_cong_find(cc) : st->cc_default;
     if (!ops || src->family != dst->family || dst_port == 0)
         return SOCK_ERR_ARG;
@@ -52,6 +60,8 @@ int tcp_connect(struct tcp_stack *st, const struct sock_addr *src, uint16_t src_
     c->node.rport = dst_port;
     c->cb = cb;
     c->ctx = ctx;
+    c->ulp = ulp;
+    c->ulp_ctx = ulp_ctx;
     tcp_sock_init_seq(c);
     tcp_set_state(c, TCP_SYN_SENT);
     tcp_sock_hash(c);
@@ -338,3 +348,11 @@ struct tcp_sock *tcp_sock_from(struct sock *s)
 {
     return s && s->ops == &tcp_stream_ops ? tcp_of(s) : NULL;
 }
+
+void tcp_sock_set_ulp(struct tcp_sock *s, const struct tcp_ulp_ops *ops, void *ctx)
+{
+    s->ulp = ops;
+    s->ulp_ctx = ops ? ctx : NULL;
+}
+
+void *tcp_sock_ulp_ctx(const struct tcp_sock *s) { return s->ulp_ctx; }

@@ -118,6 +118,7 @@ static void data_timeout(struct tcp_sock *c)
         return;
     }
     c->stats.rto_count++;
+    tcp_ulp_event(c, TCP_ULP_EV_RTO);
     uint32_t cwnd0 = c->cc.cwnd, ssthresh0 = c->cc.ssthresh;
     tcp_enter_loss(c);
     tcp_trace_cwnd(c, cwnd0, ssthresh0);
