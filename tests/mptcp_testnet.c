@@ -113,12 +113,22 @@ void mnet_free(struct mnet *m)
     free(m);
 }
 
-int mnet_start(struct mnet *m, size_t bytes)
+int mnet_listen(struct mnet *m)
 {
     struct sock_listen_args la = { .addr = m->tn->addr_b, .port = 80 };
-    int rc = mptcp_listen(m->b, &la, &listen_cb, m, &m->l);
+    return mptcp_listen(m->b, &la, &listen_cb, m, &m->l);
+}
+
+int mnet_start(struct mnet *m, size_t bytes)
+{
+    int rc = mnet_listen(m);
     if (rc < 0)
         return rc;
+    return mnet_connect(m, bytes);
+}
+
+int mnet_connect(struct mnet *m, size_t bytes)
+{
     struct sock_connect_args ca = { .src = m->tn->addr_a, .dst = m->tn->addr_b,
                                     .dst_port = 80 };
     m->cli.to_send = bytes;

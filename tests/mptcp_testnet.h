@@ -31,6 +31,9 @@ struct mnet *mnet_new(bps_t rate, sim_time_t delay, const struct mptcp_config *c
 void mnet_free(struct mnet *m);
 /* Server B listens (MPTCP) and sinks; client A connects and sends `bytes` then closes. */
 int mnet_start(struct mnet *m, size_t bytes);
+/* The two halves of mnet_start. */
+int mnet_listen(struct mnet *m);
+int mnet_connect(struct mnet *m, size_t bytes);
 /* Runs the simulation until `t` or until nothing is left. */
 void mnet_run(struct mnet *m, sim_time_t t);
 /* tshark -T fields over a pcap with a display filter: the output (lines, fields separated

@@ -147,8 +147,11 @@ void mptcp_subflow_gone(struct mptcp_subflow *sf)
         mptcp_cc_group_remove(&c->ccg, tcp_sock_cc(sf->tcp));
         sf->in_cc_group = false;
     }
-    if (sf->tcp)
+    if (sf->tcp) {
         mptcp_stats_add_subflow(&c->stats, sf->tcp);   /* keep a gone subflow's counts */
+        tcp_sock_set_ulp(sf->tcp, NULL, NULL);         /* TCP finishes it alone */
+        tcp_sock_set_trace(sf->tcp, NULL, NULL);
+    }
     sf->closed = true;
     sf->tcp = NULL;
     if (c->state != MPTCP_S_CLOSED && !c->fallback)
@@ -442,7 +445,14 @@ static uint32_t ulp_rcv_window(struct tcp_sock *s, void *ctx)
 static void sf_established(struct mptcp_subflow *sf)
 {
     struct mptcp_conn *c = sf->conn;
+    if (sf->reset_pending)
+        return;
     sf->established = true;
+    mptcp_subflow_trace(sf);
+    if (sf->join && sf->server) {
+        mptcp_sf_send_ack(sf);                  /* the 4th ACK (RFC 8684 section 3.2) */
+        mptcp_push(c);
+    }
     if (sf->tcp && mptcp_cc_is_coupled(tcp_sock_cc(sf->tcp)->ops) &&
         mptcp_cc_group_add(&c->ccg, tcp_sock_cc(sf->tcp)) == 0)
         sf->in_cc_group = true;

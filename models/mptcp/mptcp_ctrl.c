@@ -105,7 +105,14 @@ static void deferred_abort(struct sched *s, void *ctx, void *arg)
     sf->abort_ev = 0;
     if (sf->closed)
         return;
-    tcp_abort(sf->tcp);   /* the RST carries MP_TCPRST (mptcp_ctrl_write) */
+    struct tcp_sock *t = sf->tcp;
+    mptcp_stats_add_subflow(&sf->conn->stats, t);
+    if (sf->in_cc_group) {
+        mptcp_cc_group_remove(&sf->conn->ccg, tcp_sock_cc(t));
+        sf->in_cc_group = false;
+    }
+    tcp_abort(t);         /* the RST carries MP_TCPRST (mptcp_ctrl_write) */
+    sf->tcp = NULL;
     mptcp_subflow_gone(sf);
 }
 
@@ -211,7 +218,7 @@ bool mptcp_ctrl_write(struct mptcp_subflow *sf, struct tcp_hdr *h, uint32_t len)
     bool syn = h->flags & TCP_FLAG_SYN, ack = h->flags & TCP_FLAG_ACK;
     if (h->flags & TCP_FLAG_RST)
         return write_rst(sf, h);
-    if (c->fallback)
+    if (c->fallback || sf->reset_pending)
         return true;
     if (syn) {
         if (!ack) {
@@ -272,10 +279,12 @@ static bool rcv_synack(struct mptcp_subflow *sf, const struct tcp_hdr *h,
             mptcp_join_hmac(c->version, c->remote_key, c->local_key, j->u.join.nonce,
                             sf->nonce_local, hm);
         if (!j || thmac_of(hm) != j->u.join.thmac) {
-            /* RFC 8684 section 3.2: a join cannot fall back; reset it */
+            /* RFC 8684 section 3.2: a join cannot fall back; reset it. TCP completes the
+             * handshake (its bare ACK carries no MPTCP option) so that the reset is a
+             * synchronized RST with MP_TCPRST, as Linux's subflow_finish_connect sends */
             st->stats.join_bad_hmac++;
             mptcp_subflow_reset(sf, MPTCP_RST_EMPTCP);
-            return false;
+            return true;
         }
         sf->nonce_remote = j->u.join.nonce;
         sf->remote_id = j->u.join.addr_id;
@@ -283,14 +292,15 @@ static bool rcv_synack(struct mptcp_subflow *sf, const struct tcp_hdr *h,
         sf->join_ack_pending = true;
         return true;
     }
-    if (c->fallback)
+    if (c->fallback) {
+        if (c->mpc_dropped && !find_sub(o, n, MPTCP_SUB_CAPABLE))
+            mptcp_blackhole_detected(st);       /* the plain SYN got through */
         return true;
+    }
     const struct mptcp_opt *m = find_sub(o, n, MPTCP_SUB_CAPABLE);
     if (!m || m->u.mpc.nkeys != 1 || m->u.mpc.version != c->version ||
         mptcp_mpc_flags_check(c->version, m->u.mpc.flags) < 0) {
         st->stats.mpc_fallback_synack++;   /* Linux MPCapableFallbackSYNACK */
-        if (c->mpc_dropped)
-            mptcp_blackhole_detected(st);
         mptcp_fallback(c, false);
         return true;
     }
@@ -349,8 +359,7 @@ static bool rcv_join_ack(struct mptcp_subflow *sf, const struct mptcp_opt *o, si
         mptcp_subflow_reset(sf, MPTCP_RST_EMPTCP);
         return false;
     }
-    sf->fully_established = true;
-    mptcp_sf_send_ack(sf);                  /* the 4th ACK (RFC 8684 section 3.2) */
+    sf->fully_established = true;           /* the 4th ACK follows at ESTABLISHED */
     return true;
 }
 

@@ -116,6 +116,8 @@ int mptcp_connect(struct mptcp_stack *st, const struct sock_connect_args *a,
         return SOCK_ERR_NOMEM;
     }
     sf->mpc = true;
+    if (c->fallback)
+        c->fb_rx_base = c->rcv_nxt - sf->rx_ssn;
     if (a->cc && strlen(a->cc) < sizeof c->cc_name)
         strcpy(c->cc_name, a->cc);
     struct tcp_sock *t;
@@ -176,10 +178,10 @@ static void tcp_acceptable(struct sock_listener *l, void *ctx)
                 tcp_abort(child);
                 continue;
             }
-            c->fallback = true;
             c->listener = ml;
             mptcp_conn_init_seq(c);
             sf->mpc = sf->server = sf->established = true;
+            mptcp_fallback(c, false);
         } else {
             c = sf->conn;
             sf->tcp = child;
