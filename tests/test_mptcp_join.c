@@ -155,7 +155,56 @@ static void test_coupled_cc_groups_established_subflows(void)
     mnet_free(m);
 }
 
+/* A subflow reset in the middle of the transfer: what it held and the peer had not
+ * data-ACKed is reinjected on the other subflow; nothing is lost at the data level. */
+static void test_reinjection_after_a_subflow_reset_keeps_data_intact(void)
+{
+    struct mptcp_config ca;
+    mptcp_config_default(&ca);
+    set(&ca, "path_manager", "ndiffports");
+    struct mnet *m = mnet_new(10000000, time_from_ms(10), &ca, NULL);
+    CU_ASSERT_EQUAL(mnet_start(m, 3000000), 0);
+    mnet_run(m, time_from_ms(800));
+    struct mptcp_conn *c = mptcp_conn_of(m->cli.sock);
+    CU_ASSERT_EQUAL_FATAL(c->nsf, 2);
+    mptcp_subflow_reset(c->sf[1], MPTCP_RST_EUNSPEC);
+    mnet_run(m, time_from_s(60));
+    CU_ASSERT_EQUAL(m->srv.read, 3000000);
+    CU_ASSERT_TRUE(m->srv.eof);
+    struct sock_stats st;
+    sock_get_stats(m->cli.sock, &st);
+    CU_ASSERT_TRUE(st.reinjected_bytes > 0);
+    mptcp_config_free(&ca);
+    mnet_free(m);
+}
+
+/* sock_abort: MP_FASTCLOSE (the peer's key) with MP_TCPRST on the RST; the peer's socket
+ * gets SOCK_ERR_RESET. */
+static void test_abort_sends_mp_fastclose(void)
+{
+    struct mnet *m = mnet_new(10000000, time_from_ms(10), NULL, NULL);
+    tnet_pcap(m->tn, mnet_pcap_path("fastclose.pcap"));
+    CU_ASSERT_EQUAL(mnet_start(m, 3000000), 0);
+    mnet_run(m, time_from_ms(300));
+    sock_abort(m->cli.sock);
+    mnet_run(m, time_from_s(5));
+    CU_ASSERT_EQUAL(m->srv.error, SOCK_ERR_RESET);
+    CU_ASSERT_EQUAL(tnet_pcap_close(m->tn), 0);
+    char *r = mnet_tshark(mnet_pcap_path("fastclose.pcap"), "tcp.flags.reset == 1",
+                          "tcp.options.mptcp.subtype");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r, "7,8"));
+    free(r);
+    struct mptcp_stack_stats sb;
+    mptcp_stack_get_stats(m->b, &sb);
+    CU_ASSERT_EQUAL(sb.fastclose_rx, 1);
+    m->cli.sock = NULL;
+    mnet_free(m);
+}
+
 SUITE(mptcp_join, NULL, NULL,
+      TEST(test_reinjection_after_a_subflow_reset_keeps_data_intact),
+      TEST(test_abort_sends_mp_fastclose),
       TEST(test_coupled_cc_groups_established_subflows),
       TEST(test_two_subflows_share_a_transfer),
       TEST(test_join_with_wrong_hmac_is_reset_with_mp_tcprst_1),

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "models/mptcp/mptcp_int.h"
-#include "models/tcp/tcp_int.h"
 #include "models/tcp/tcp_stack.h"
 
 struct mptcp_subflow *mptcp_first_subflow(const struct mptcp_conn *c)
@@ -23,11 +22,10 @@ struct mptcp_subflow *mptcp_first_subflow(const struct mptcp_conn *c)
     return c->nsf ? c->sf[0] : NULL;
 }
 
-/* The hook offers no "send an ACK now"; tcp_send_ack is TCP's internal one (tcp_int.h). */
 void mptcp_sf_send_ack(struct mptcp_subflow *sf)
 {
     if (!sf->closed && sf->tcp && sf->established)
-        tcp_send_ack(sf->tcp);
+        tcp_sock_send_ack(sf->tcp);
 }
 
 /* ---- life cycle -------------------------------------------------------------------- */

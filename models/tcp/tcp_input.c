@@ -28,6 +28,16 @@ static void notify_closed(struct tcp_sock *c)
         c->cb->closed(&c->base, c->ctx);
 }
 
+/* The ULP reads an accepted segment's options (tcp_ulp.h rcv_options); false when TCP must
+ * use nothing of the segment, or the ULP ended the connection meanwhile. */
+static bool ulp_rcv(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
+{
+    if (!c->ulp->rcv_options)
+        return true;
+    bool keep = c->ulp->rcv_options(c, c->ulp_ctx, h, seg_len);
+    return keep && !(c->flags & TF_FREE_LATER);
+}
+
 void tcp_fail(struct tcp_sock *c, int err)
 {
     if (err == SOCK_ERR_RESET || err == SOCK_ERR_REFUSED)
@@ -37,6 +47,8 @@ void tcp_fail(struct tcp_sock *c, int err)
     tcp_rtx_stop(c);
     timer_cancel(&c->rtx);
     timer_cancel(&c->delack);
+    if (c->ulp && !tcp_ulp_closed(c))
+        return;
     if (c->parent || (c->flags & TF_ORPHAN)) {
         tcp_sock_destroy(c);
         return;
@@ -51,7 +63,6 @@ void tcp_established(struct tcp_sock *c)
     tcp_set_state(c, TCP_ESTABLISHED);
     c->flags |= TF_ESTAB_SEEN;
     st->stats.conns_established++;
-    tcp_ulp_event(c, TCP_ULP_EV_ESTABLISHED);
     tcp_rtx_stop(c);
     if (c->flags & TF_SYN_RETRANS) {
         /* RFC 5681 section 3.1: one segment after a lost SYN or SYN-ACK; RFC 6298 (5.7):
@@ -61,6 +72,11 @@ void tcp_established(struct tcp_sock *c)
             c->rto = time_from_s(3) > st->cfg.rto_initial ? time_from_s(3) : st->cfg.rto_initial;
     }
     c->backoff = 0;
+    if (c->ulp) {
+        tcp_ulp_event(c, TCP_ULP_EV_ESTABLISHED);
+        if (c->flags & TF_FREE_LATER)
+            return;
+    }
     if (c->parent) {
         tcp_listener_child_established(c);
         return;
@@ -103,8 +119,7 @@ void tcp_syn_options(struct tcp_sock *c, const struct tcp_hdr *h)
     } else {
         c->flags &= ~TF_TS_OK;
     }
-    if (c->ulp && c->ulp->data_opt_bytes < mss / 2)
-        mss -= c->ulp->data_opt_bytes;    /* Linux tcp_current_mss with MPTCP's DSS */
+    mss -= tcp_ulp_mss_cut(c); /* the ULP's data-segment option (DSS), tcp_ulp.h */
     c->mss = (uint16_t)mss;
     c->rcv_mss = (uint16_t)mss;
     uint32_t iw = (uint32_t)cfg->initial_cwnd * mss;
@@ -112,7 +127,7 @@ void tcp_syn_options(struct tcp_sock *c, const struct tcp_hdr *h)
     c->cc.cwnd = iw;
 }
 
-static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h)
+static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
 {
     bool ack_ok = false;
     if (h->flags & TCP_FLAG_ACK) {
@@ -130,6 +145,8 @@ static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h)
     }
     if (!(h->flags & TCP_FLAG_SYN))
         return;
+    if (c->ulp && !ulp_rcv(c, h, seg_len))
+        return;
     c->irs = h->seq;
     c->rcv_nxt = h->seq + 1;
     c->rcv_read = c->rcv_nxt;
@@ -140,8 +157,6 @@ static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h)
     c->snd_wl1 = h->seq;
     c->snd_wl2 = h->ack;
     if (ack_ok) {
-        if (!tcp_ulp_rcv(c, h, 0))
-            return;
         c->snd_una = h->ack;
         if ((c->flags & TF_RTT_TIMING) && !(c->flags & TF_SYN_RETRANS))
             tcp_rtt_sample(c, sched_now(c->stack->sched) - c->rtt_start);
@@ -183,6 +198,12 @@ static void rst_input(struct tcp_sock *c, const struct tcp_hdr *h)
         challenge_ack(c);
         return;
     }
+    if (c->ulp) {
+        /* The ULP reads the reset's options (an MPTCP reason); it cannot refuse it. */
+        ulp_rcv(c, h, 0);
+        if (c->flags & TF_FREE_LATER)
+            return;
+    }
     switch (c->state) {
     case TCP_SYN_RCVD:
         /* A passive child goes back to nothing (the listener still listens); an active
@@ -196,6 +217,8 @@ static void rst_input(struct tcp_sock *c, const struct tcp_hdr *h)
         tcp_sock_unhash(c);
         tcp_rtx_stop(c);
         timer_cancel(&c->rtx);
+        if (c->ulp && !tcp_ulp_closed(c))
+            return;
         if (c->flags & TF_ORPHAN)
             tcp_sock_destroy(c);
         else
@@ -222,7 +245,11 @@ static void process_fin(struct tcp_sock *c)
     c->rcv_nxt++;
     c->flags |= TF_EOF | TF_ACK_NOW;
     c->flags &= ~TF_FIN_RCVD;
-    tcp_ulp_event(c, TCP_ULP_EV_FIN_RCVD);
+    if (c->ulp) {
+        tcp_ulp_event(c, TCP_ULP_EV_FIN_RCVD);
+        if (c->flags & TF_FREE_LATER)
+            return;
+    }
     switch (c->state) {
     case TCP_SYN_RCVD:
     case TCP_ESTABLISHED:
@@ -318,7 +345,7 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
         return;
     }
     if (c->state == TCP_SYN_SENT) {
-        syn_sent_input(c, h);
+        syn_sent_input(c, h, seg_len);
         return;
     }
     if (c->state == TCP_SYN_RCVD && (fl & TCP_FLAG_SYN) && !(fl & TCP_FLAG_ACK) &&
@@ -339,7 +366,8 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
             return;
         /* A zero window accepts no data, but its ACK is still processed (section
          * 3.10.7.4: "special allowance should be made to accept valid ACKs"). */
-        if (h->seq == c->rcv_nxt && (fl & TCP_FLAG_ACK) && c->state != TCP_SYN_RCVD)
+        if (h->seq == c->rcv_nxt && (fl & TCP_FLAG_ACK) && c->state != TCP_SYN_RCVD &&
+            (!c->ulp || ulp_rcv(c, h, seg_len)))
             tcp_ack(c, h, seg_len);
         if (!(c->flags & TF_FREE_LATER)) {
             tcp_send_ack(c);
@@ -348,7 +376,6 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
         return;
     }
     if (fl & TCP_FLAG_RST) {
-        tcp_ulp_rcv(c, h, seg_len);
         rst_input(c, h);
         return;
     }
@@ -358,6 +385,8 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
     }
     if (!(fl & TCP_FLAG_ACK))
         return;
+    if (c->ulp && !ulp_rcv(c, h, seg_len))
+        return; /* refused by the ULP: nothing below happens (tcp_ulp.h) */
     /* R3: TS.Recent moves only for an acceptable segment that covers the last ACK sent (RFC
      * 7323 section 4.3) and whose ACK is valid, as Linux requires, so that a forged segment
      * has to guess both sequence spaces to poison it. */
@@ -375,8 +404,6 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
             tcp_listener_count_overflow(c->parent);
             return;
         }
-        if (!tcp_ulp_rcv(c, h, seg_len))
-            return;
         c->snd_una = h->ack;
         c->snd_wnd = (uint32_t)h->window << c->snd_wscale;
         c->max_snd_wnd = c->snd_wnd;
@@ -389,15 +416,10 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
         if (c->flags & TF_FREE_LATER)
             return;
     } else if (c->state != TCP_TIME_WAIT) {
-        uint32_t una0 = c->snd_una;
         if (!tcp_ack(c, h, seg_len)) {
             tcp_send_ack(c);
             return;
         }
-        if (c->flags & TF_FREE_LATER)
-            return;
-        if (c->snd_una != una0)
-            tcp_ulp_event(c, TCP_ULP_EV_ACKED);
         if (c->flags & TF_FREE_LATER)
             return;
         bool fin_acked = (c->flags & TF_FIN_QUEUED) && c->snd_una == c->write_seq + 1;
@@ -417,6 +439,8 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
                 tcp_set_state(c, TCP_CLOSED);
                 tcp_sock_unhash(c);
                 tcp_rtx_stop(c);
+                if (c->ulp && !tcp_ulp_closed(c))
+                    return;
                 if (c->flags & TF_ORPHAN)
                     tcp_sock_destroy(c);
                 else
@@ -427,10 +451,6 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
     }
     bool deliver = false;
     bool fin = fl & TCP_FLAG_FIN;
-    if (c->state != TCP_TIME_WAIT && c->ulp && !tcp_ulp_rcv(c, h, seg_len))
-        return;
-    if (c->flags & TF_FREE_LATER)
-        return;
     switch (c->state) {
     case TCP_ESTABLISHED:
     case TCP_FIN_WAIT_1:

@@ -60,8 +60,8 @@ int tcp_connect_ulp(struct tcp_stack *st, const struct sock_addr *src, uint16_t 
     c->node.rport = dst_port;
     c->cb = cb;
     c->ctx = ctx;
-    c->ulp = ulp;
-    c->ulp_ctx = ulp_ctx;
+    if (ulp)
+        tcp_sock_set_ulp(c, ulp, ulp_ctx); /* before the SYN: it carries the ULP's options */
     tcp_sock_init_seq(c);
     tcp_set_state(c, TCP_SYN_SENT);
     tcp_sock_hash(c);
@@ -256,6 +256,8 @@ void tcp_sock_get_info(const struct tcp_sock *s, struct sock_info *out)
     out->state_name = tcp_state_name(s->state);
     out->local = s->node.laddr;
     out->remote = s->node.raddr;
+    /* A child of a transparent listener took the SYN's destination as its local address,
+     * so the local address is the original destination for every TCP socket. */
     out->orig_dst = s->node.laddr;
     out->orig_dport = s->node.lport;
     out->subflows = 1;
@@ -348,11 +350,3 @@ struct tcp_sock *tcp_sock_from(struct sock *s)
 {
     return s && s->ops == &tcp_stream_ops ? tcp_of(s) : NULL;
 }
-
-void tcp_sock_set_ulp(struct tcp_sock *s, const struct tcp_ulp_ops *ops, void *ctx)
-{
-    s->ulp = ops;
-    s->ulp_ctx = ops ? ctx : NULL;
-}
-
-void *tcp_sock_ulp_ctx(const struct tcp_sock *s) { return s->ulp_ctx; }
