@@ -20,6 +20,13 @@ static void deliver(struct sched *s, void *ctx, void *arg)
     struct tnet *tn = d->tn;
     struct packet *pkt = arg;
     tn->delivered[d->dir]++;
+    if (tn->carry_addrs) {
+        struct sock_addr src = { .family = 4 }, dst = { .family = 4 };
+        memcpy(src.bytes, pkt->cb, 4);
+        memcpy(dst.bytes, pkt->cb + 4, 4);
+        tcp_input(d->dir == TN_AB ? tn->b : tn->a, pkt, &src, &dst);
+        return;
+    }
     if (d->dir == TN_AB)
         tcp_input(tn->b, pkt, &tn->addr_a, &tn->addr_b);
     else
@@ -102,6 +109,12 @@ static void pipe_send(struct tnet *tn, int dir, struct packet *pkt, const struct
     g.rseq = h.seq - tn->isn[dir] - 1;
     g.rack = h.ack - tn->isn[!dir] - 1;
     g.dropped = should_drop(tn, &g);
+    if (tn->tap)
+        tn->tap(tn->tap_ctx, &g, &h);
+    if (tn->carry_addrs) {
+        memcpy(pkt->cb, src->bytes, 4);
+        memcpy(pkt->cb + 4, dst->bytes, 4);
+    }
     if (tn->pcap)
         pcap_segment(tn, dir, pkt);
     if (tn->keep_log) {

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "models/tcp/tcp_stack.h"
+#include "models/wire/tcp.h"
 #include "sim/pcap.h"
 #include "sim/rng.h"
 
@@ -78,6 +79,14 @@ struct tnet {
     size_t nlog, caplog;
     bool keep_log;
     uint64_t delivered[2], dropped[2];
+    /* Optional: called for every segment offered to the pipe (after the drop decision), with
+     * its decoded header, so a test can look at options. */
+    void (*tap)(void *ctx, const struct tn_seg *g, const struct tcp_hdr *h);
+    void *tap_ctx;
+    /* Deliver each IPv4 packet with the addresses its stack gave (kept in the packet's cb)
+     * instead of addr_a/addr_b, so a stack can talk from and to any address (a transparent
+     * listener's children). */
+    bool carry_addrs;
 };
 
 /* A pipe of `rate` and one-way `delay`; cfg_a/cfg_b NULL = defaults. */

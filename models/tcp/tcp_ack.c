@@ -64,9 +64,8 @@ static void enter_recovery(struct tcp_sock *c)
     /* RFC 6937: the recovery's accounting starts before the fast retransmission. */
     c->prr_delivered = 0;
     c->recover_fs = c->snd_max - c->snd_una;
-    uint32_t head = c->write_seq - c->snd_una < c->mss ? c->write_seq - c->snd_una : c->mss;
+    uint32_t head = tcp_retransmit_head(c);
     c->prr_out = head;
-    tcp_retransmit_head(c);
     c->high_rxt = seq_max(c->high_rxt, c->snd_una + head);
 }
 
@@ -79,10 +78,11 @@ static void limited_transmit(struct tcp_sock *c)
     uint32_t avail = seq_lt(c->snd_max, c->write_seq) ? c->write_seq - c->snd_max : 0;
     uint32_t limit = c->snd_una + c->snd_wnd;
     uint32_t usable = seq_gt(limit, c->snd_max) ? limit - c->snd_max : 0;
-    uint32_t len = avail < c->mss ? avail : c->mss;
+    uint32_t full = tcp_seg_max(c, c->snd_max);
+    uint32_t len = avail < full ? avail : full;
     if (len > usable)
         len = usable;
-    if (len < c->mss && len < avail)
+    if (len < full && len < avail)
         return; /* only full segments, or the last bytes */
     if (len == 0)
         return;
@@ -231,6 +231,13 @@ bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
             c->flags &= ~TF_WANT_WRITE;
             c->cb->writable(&c->base, c->ctx, room);
         }
+    }
+    if (c->ulp) {
+        /* Last, so that a ULP ending the connection from its event leaves nothing to do. */
+        if (!was_recovering && (c->flags & TF_RECOVERY))
+            tcp_ulp_event(c, TCP_ULP_EV_RECOVERY);
+        if (c->ulp && seq_gt(c->snd_una, una0) && seq_lt(una0, c->write_seq))
+            tcp_ulp_event(c, TCP_ULP_EV_ACKED);
     }
     return true;
 }

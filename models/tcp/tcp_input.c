@@ -28,6 +28,16 @@ static void notify_closed(struct tcp_sock *c)
         c->cb->closed(&c->base, c->ctx);
 }
 
+/* The ULP reads an accepted segment's options (tcp_ulp.h rcv_options); false when TCP must
+ * use nothing of the segment, or the ULP ended the connection meanwhile. */
+static bool ulp_rcv(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
+{
+    if (!c->ulp->rcv_options)
+        return true;
+    bool keep = c->ulp->rcv_options(c, c->ulp_ctx, h, seg_len);
+    return keep && !(c->flags & TF_FREE_LATER);
+}
+
 void tcp_fail(struct tcp_sock *c, int err)
 {
     if (err == SOCK_ERR_RESET || err == SOCK_ERR_REFUSED)
@@ -37,6 +47,8 @@ void tcp_fail(struct tcp_sock *c, int err)
     tcp_rtx_stop(c);
     timer_cancel(&c->rtx);
     timer_cancel(&c->delack);
+    if (c->ulp && !tcp_ulp_closed(c))
+        return;
     if (c->parent || (c->flags & TF_ORPHAN)) {
         tcp_sock_destroy(c);
         return;
@@ -60,6 +72,11 @@ void tcp_established(struct tcp_sock *c)
             c->rto = time_from_s(3) > st->cfg.rto_initial ? time_from_s(3) : st->cfg.rto_initial;
     }
     c->backoff = 0;
+    if (c->ulp) {
+        tcp_ulp_event(c, TCP_ULP_EV_ESTABLISHED);
+        if (c->flags & TF_FREE_LATER)
+            return;
+    }
     if (c->parent) {
         tcp_listener_child_established(c);
         return;
@@ -102,6 +119,7 @@ void tcp_syn_options(struct tcp_sock *c, const struct tcp_hdr *h)
     } else {
         c->flags &= ~TF_TS_OK;
     }
+    mss -= tcp_ulp_mss_cut(c); /* the ULP's data-segment option (DSS), tcp_ulp.h */
     c->mss = (uint16_t)mss;
     c->rcv_mss = (uint16_t)mss;
     uint32_t iw = (uint32_t)cfg->initial_cwnd * mss;
@@ -109,7 +127,7 @@ void tcp_syn_options(struct tcp_sock *c, const struct tcp_hdr *h)
     c->cc.cwnd = iw;
 }
 
-static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h)
+static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
 {
     bool ack_ok = false;
     if (h->flags & TCP_FLAG_ACK) {
@@ -126,6 +144,8 @@ static void syn_sent_input(struct tcp_sock *c, const struct tcp_hdr *h)
         return;
     }
     if (!(h->flags & TCP_FLAG_SYN))
+        return;
+    if (c->ulp && !ulp_rcv(c, h, seg_len))
         return;
     c->irs = h->seq;
     c->rcv_nxt = h->seq + 1;
@@ -178,6 +198,12 @@ static void rst_input(struct tcp_sock *c, const struct tcp_hdr *h)
         challenge_ack(c);
         return;
     }
+    if (c->ulp) {
+        /* The ULP reads the reset's options (an MPTCP reason); it cannot refuse it. */
+        ulp_rcv(c, h, 0);
+        if (c->flags & TF_FREE_LATER)
+            return;
+    }
     switch (c->state) {
     case TCP_SYN_RCVD:
         /* A passive child goes back to nothing (the listener still listens); an active
@@ -191,6 +217,8 @@ static void rst_input(struct tcp_sock *c, const struct tcp_hdr *h)
         tcp_sock_unhash(c);
         tcp_rtx_stop(c);
         timer_cancel(&c->rtx);
+        if (c->ulp && !tcp_ulp_closed(c))
+            return;
         if (c->flags & TF_ORPHAN)
             tcp_sock_destroy(c);
         else
@@ -217,6 +245,11 @@ static void process_fin(struct tcp_sock *c)
     c->rcv_nxt++;
     c->flags |= TF_EOF | TF_ACK_NOW;
     c->flags &= ~TF_FIN_RCVD;
+    if (c->ulp) {
+        tcp_ulp_event(c, TCP_ULP_EV_FIN_RCVD);
+        if (c->flags & TF_FREE_LATER)
+            return;
+    }
     switch (c->state) {
     case TCP_SYN_RCVD:
     case TCP_ESTABLISHED:
@@ -312,7 +345,7 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
         return;
     }
     if (c->state == TCP_SYN_SENT) {
-        syn_sent_input(c, h);
+        syn_sent_input(c, h, seg_len);
         return;
     }
     if (c->state == TCP_SYN_RCVD && (fl & TCP_FLAG_SYN) && !(fl & TCP_FLAG_ACK) &&
@@ -333,7 +366,8 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
             return;
         /* A zero window accepts no data, but its ACK is still processed (section
          * 3.10.7.4: "special allowance should be made to accept valid ACKs"). */
-        if (h->seq == c->rcv_nxt && (fl & TCP_FLAG_ACK) && c->state != TCP_SYN_RCVD)
+        if (h->seq == c->rcv_nxt && (fl & TCP_FLAG_ACK) && c->state != TCP_SYN_RCVD &&
+            (!c->ulp || ulp_rcv(c, h, seg_len)))
             tcp_ack(c, h, seg_len);
         if (!(c->flags & TF_FREE_LATER)) {
             tcp_send_ack(c);
@@ -351,6 +385,8 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
     }
     if (!(fl & TCP_FLAG_ACK))
         return;
+    if (c->ulp && !ulp_rcv(c, h, seg_len))
+        return; /* refused by the ULP: nothing below happens (tcp_ulp.h) */
     /* R3: TS.Recent moves only for an acceptable segment that covers the last ACK sent (RFC
      * 7323 section 4.3) and whose ACK is valid, as Linux requires, so that a forged segment
      * has to guess both sequence spaces to poison it. */
@@ -403,6 +439,8 @@ void tcp_conn_input(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_le
                 tcp_set_state(c, TCP_CLOSED);
                 tcp_sock_unhash(c);
                 tcp_rtx_stop(c);
+                if (c->ulp && !tcp_ulp_closed(c))
+                    return;
                 if (c->flags & TF_ORPHAN)
                     tcp_sock_destroy(c);
                 else

@@ -19,6 +19,7 @@
 #include "models/tcp/tcp_cong.h"
 #include "models/tcp/tcp_seq.h"
 #include "models/tcp/tcp_stack.h"
+#include "models/tcp/tcp_ulp.h"
 #include "models/wire/tcp.h"
 #include "models/wire/wire_err.h"
 #include "sim/rng.h"
@@ -86,6 +87,8 @@ struct tcp_sock {
     void *ctx;
     const struct sock_trace *trace;
     void *trace_ctx;
+    const struct tcp_ulp_ops *ulp; /* upper-layer hook (tcp_ulp.h); NULL for plain TCP */
+    void *ulp_ctx;
     uint8_t state;
     uint8_t tmode;                 /* enum tcp_tmode */
     uint8_t cb_depth;              /* nested input/timer/callback frames using the socket */
@@ -157,6 +160,7 @@ struct tcp_stack {
     struct tcp_sock *all;          /* every socket, so that freeing the stack frees all */
     size_t table_size, table_count;
     struct tcp_listener *listeners;
+    struct tcp_listener *transparent; /* transparent listeners (tcp_listen_transparent) */
     uint16_t next_port;
     bool have_next_isn;
     uint32_t next_isn;
@@ -169,6 +173,43 @@ static inline struct tcp_sock *tcp_sock_of(struct tcp_hnode *n)
 {
     return (struct tcp_sock *)(void *)((char *)n - offsetof(struct tcp_sock, node));
 }
+
+/* tcp_ulp.c: the upper-layer hook's call sites share these. Each costs one NULL test when
+ * no ULP is attached. */
+/* Option bytes the ULP's data segments take from the MSS: data_opt_bytes rounded up to the
+ * 4-byte option alignment (TCP's own options are whole words), at most the option space. */
+static inline uint32_t tcp_ulp_mss_cut(const struct tcp_sock *c)
+{
+    if (!c->ulp)
+        return 0;
+    uint32_t b = ((uint32_t)c->ulp->data_opt_bytes + 3u) & ~3u;
+    return b < TCP_MAX_OPT_LEN ? b : TCP_MAX_OPT_LEN;
+}
+/* The largest payload of a segment starting at seq: the MSS, or less where the ULP says its
+ * unit of data ends (tcp_ulp_ops.seg_limit). */
+static inline uint32_t tcp_seg_max(struct tcp_sock *c, uint32_t seq)
+{
+    uint32_t max = c->mss;
+    if (c->ulp && c->ulp->seg_limit) {
+        uint32_t lim = c->ulp->seg_limit(c, c->ulp_ctx, seq);
+        if (lim && lim < max)
+            max = lim;
+    }
+    return max;
+}
+/* Raises ev (not CLOSED) when a ULP with an event hook is attached. The ULP may end the
+ * connection from the event: callers inside an input or timer frame check TF_FREE_LATER. */
+static inline void tcp_ulp_event(struct tcp_sock *c, enum tcp_ulp_event ev)
+{
+    if (c->ulp && c->ulp->event)
+        c->ulp->event(c, c->ulp_ctx, ev);
+}
+/* The connection is over for the ULP: detaches it, then raises CLOSED (once: a detached
+ * socket raises nothing). Returns false when the socket was destroyed meanwhile (by the ULP
+ * from the event, or because it was being destroyed). */
+bool tcp_ulp_closed(struct tcp_sock *c);
+/* The ULP's options on a non-SYN segment, then the SACK blocks TCP owes in what is left. */
+void tcp_ulp_write_options(struct tcp_sock *c, struct tcp_hdr *h, uint32_t len);
 
 /* tcp_stack.c */
 uint32_t tcp_stack_isn(struct tcp_stack *st);
@@ -199,8 +240,10 @@ void tcp_send_rst_for(struct tcp_stack *st, const struct tcp_hdr *h, uint32_t se
                       const struct sock_addr *src, const struct sock_addr *dst);
 /* Sends what the windows, Nagle and the send buffer allow. */
 void tcp_output(struct tcp_sock *c);
-/* Retransmits one segment from snd_una. */
-void tcp_retransmit_head(struct tcp_sock *c);
+/* Retransmits one segment from snd_una; returns its payload bytes. */
+uint32_t tcp_retransmit_head(struct tcp_sock *c);
+/* NOP NOP SACK with as many of the receiver's out-of-order ranges as fit in `room` bytes. */
+void tcp_add_sack_blocks(struct tcp_sock *c, struct tcp_hdr *h, size_t room);
 uint32_t tcp_rcv_window(struct tcp_sock *c);
 void tcp_set_state(struct tcp_sock *c, int state);
 uint32_t tcp_ts_now(const struct tcp_sock *c);
@@ -280,6 +323,9 @@ void tcp_listen_input(struct tcp_listener *l, const struct tcp_hdr *h, uint32_t 
                       const struct sock_addr *src, const struct sock_addr *dst);
 struct tcp_listener *tcp_listener_find(struct tcp_stack *st, const struct sock_addr *dst,
                                        uint16_t port);
+/* The transparent listener for a port: the one on that port, else one on port 0; NULL when
+ * there is none. Asked only after tcp_listener_find found no listener. */
+struct tcp_listener *tcp_listener_find_transparent(struct tcp_stack *st, uint16_t port);
 /* A queued child is leaving (established and accepted, failed, or freed). */
 void tcp_listener_child_gone(struct tcp_sock *c);
 void tcp_listener_child_established(struct tcp_sock *c);

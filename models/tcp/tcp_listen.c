@@ -25,9 +25,12 @@ struct tcp_listener {
     struct tcp_listener *next;
     struct sock_addr addr;
     bool any;
+    bool transparent;                        /* any destination; port 0 = any port */
     uint16_t port;
     const struct sock_listener_callbacks *cb;
     void *ctx;
+    const struct tcp_listen_ulp_ops *ulp;    /* listener hook (tcp_ulp.h); NULL: none */
+    void *ulp_ctx;
     struct tcp_sock *synq;                   /* unordered */
     struct tcp_sock *acceptq, *acceptq_tail; /* FIFO */
     struct sock_listener_stats stats;
@@ -69,7 +72,7 @@ static uint32_t cookie_count(const struct tcp_stack *st)
 #define COOKIE_TS_SACK 0x10
 
 static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn,
-                        const struct sock_addr *src, const struct sock_addr *dst)
+                        const struct sock_addr *src, const struct sock_addr *dst, bool ulp)
 {
     struct tcp_stack *st = l->stack;
     const struct tcp_config *cfg = &st->cfg;
@@ -112,6 +115,8 @@ static void send_cookie(struct tcp_listener *l, const struct tcp_hdr *syn,
             tcp_opt_append_wscale(&out, tcp_choose_wscale(cfg->rcvbuf));
         }
     }
+    if (ulp && l->ulp->synack_options)
+        l->ulp->synack_options(l, l->ulp_ctx, syn, src, dst, &out);
     l->stats.cookies_sent++;
     tcp_emit(st, &out, dst, src, 0);
 }
@@ -145,6 +150,18 @@ struct tcp_listener *tcp_listener_find(struct tcp_stack *st, const struct sock_a
         if (!l->any && tcp_addr_eq(&l->addr, dst))
             return l;
         if (l->any)
+            any = l;
+    }
+    return any;
+}
+
+struct tcp_listener *tcp_listener_find_transparent(struct tcp_stack *st, uint16_t port)
+{
+    struct tcp_listener *any = NULL;
+    for (struct tcp_listener *l = st->transparent; l; l = l->next) {
+        if (l->port == port)
+            return l;
+        if (l->port == 0)
             any = l;
     }
     return any;
@@ -201,6 +218,13 @@ void tcp_listener_child_established(struct tcp_sock *c)
     struct tcp_listener *l = c->parent;
     if (!(c->flags & TF_COOKIE))
         synq_remove(l, c);
+    if (l->ulp && l->ulp->claim) {
+        /* A claimed child belongs to the ULP, not to the listener. */
+        c->parent = NULL;
+        if (l->ulp->claim(l, l->ulp_ctx, c) || (c->flags & TF_FREE_LATER))
+            return;
+        c->parent = l;
+    }
     c->flags |= TF_ACCEPTQ;
     c->qnext = NULL;
     if (l->acceptq_tail)
@@ -238,12 +262,32 @@ static void syn_input(struct tcp_listener *l, const struct tcp_hdr *h,
         l->stats.syns_dropped++;
         return;
     }
-    if (l->stats.synq_len >= st->cfg.syn_backlog) {
+    bool cookie = l->stats.synq_len >= st->cfg.syn_backlog;
+    if (cookie) {
         l->stats.synq_overflows++;
-        if (st->cfg.syncookies)
-            send_cookie(l, h, src, dst);
-        else
+        if (!st->cfg.syncookies) {
             l->stats.syns_dropped++;
+            return;
+        }
+    }
+    const struct tcp_ulp_ops *ulp = NULL;
+    void *ulp_ctx = NULL;
+    if (l->ulp && l->ulp->syn) {
+        switch (l->ulp->syn(l, l->ulp_ctx, h, src, dst, cookie, &ulp, &ulp_ctx)) {
+        case TCP_SYN_ATTACH:
+            break;
+        case TCP_SYN_RESET:
+            tcp_send_rst_for(st, h, 0, src, dst);
+            return;
+        case TCP_SYN_DROP:
+            return;
+        default:
+            ulp = NULL;
+            break;
+        }
+    }
+    if (cookie) {
+        send_cookie(l, h, src, dst, ulp != NULL);
         return;
     }
     struct tcp_sock *c = new_child(l, src, dst, h);
@@ -251,6 +295,8 @@ static void syn_input(struct tcp_listener *l, const struct tcp_hdr *h,
         l->stats.syns_dropped++;
         return;
     }
+    if (ulp)
+        tcp_sock_set_ulp(c, ulp, ulp_ctx); /* before the options: the MSS deduction */
     tcp_sock_init_seq(c);
     c->irs = h->seq;
     c->rcv_nxt = c->rcv_read = c->rcv_adv = h->seq + 1;
@@ -291,6 +337,13 @@ static void cookie_ack_input(struct tcp_listener *l, const struct tcp_hdr *h, ui
     c->recover = c->iss;
     c->irs = h->seq - 1;
     c->rcv_nxt = c->rcv_read = c->rcv_adv = h->seq;
+    if (l->ulp && l->ulp->cookie_ack && !l->ulp->cookie_ack(l, l->ulp_ctx, c, h)) {
+        /* Refused: a reset from the child, so that a ULP it attached adds its options (an
+         * MPTCP reset reason); the same segment tcp_send_rst_for would send. */
+        tcp_send_segment(c, c->snd_nxt, 0, TCP_FLAG_RST);
+        tcp_sock_destroy(c);
+        return;
+    }
     uint32_t own = tcp_family_mss(&st->cfg, c->node.laddr.family);
     uint32_t mss = cookie_mss[idx] < own ? cookie_mss[idx] : own;
     uint32_t tsval, tsecr;
@@ -310,6 +363,7 @@ static void cookie_ack_input(struct tcp_listener *l, const struct tcp_hdr *h, ui
         if (opts & COOKIE_TS_SACK)
             c->flags |= TF_SACK_OK;
     }
+    mss -= tcp_ulp_mss_cut(c);
     c->mss = c->rcv_mss = (uint16_t)mss;
     c->cc.mss = mss;
     c->cc.cwnd = (uint32_t)st->cfg.initial_cwnd * mss;
@@ -343,17 +397,13 @@ void tcp_listen_input(struct tcp_listener *l, const struct tcp_hdr *h, uint32_t 
 
 static const struct sock_listener_ops listener_ops;
 
-int tcp_listen(struct tcp_stack *st, const struct sock_addr *addr, uint16_t port,
-               const struct sock_listener_callbacks *cb, void *ctx, struct tcp_listener **out)
+static struct tcp_listener *listener_new(struct tcp_stack *st, const struct sock_addr *addr,
+                                         uint16_t port, const struct sock_listener_callbacks *cb,
+                                         void *ctx, struct tcp_listener **list)
 {
-    if (port == 0)
-        return SOCK_ERR_ARG;
-    for (struct tcp_listener *o = st->listeners; o; o = o->next)
-        if (o->port == port && (o->any || !addr || tcp_addr_eq(&o->addr, addr)))
-            return SOCK_ERR_ARG;
     struct tcp_listener *l = calloc(1, sizeof *l);
     if (!l)
-        return SOCK_ERR_NOMEM;
+        return NULL;
     l->base.ops = &listener_ops;
     l->stack = st;
     l->any = addr == NULL;
@@ -362,10 +412,46 @@ int tcp_listen(struct tcp_stack *st, const struct sock_addr *addr, uint16_t port
     l->port = port;
     l->cb = cb;
     l->ctx = ctx;
-    l->next = st->listeners;
-    st->listeners = l;
+    l->next = *list;
+    *list = l;
+    return l;
+}
+
+int tcp_listen(struct tcp_stack *st, const struct sock_addr *addr, uint16_t port,
+               const struct sock_listener_callbacks *cb, void *ctx, struct tcp_listener **out)
+{
+    if (port == 0)
+        return SOCK_ERR_ARG;
+    for (struct tcp_listener *o = st->listeners; o; o = o->next)
+        if (o->port == port && (o->any || !addr || tcp_addr_eq(&o->addr, addr)))
+            return SOCK_ERR_ARG;
+    struct tcp_listener *l = listener_new(st, addr, port, cb, ctx, &st->listeners);
+    if (!l)
+        return SOCK_ERR_NOMEM;
     *out = l;
     return 0;
+}
+
+int tcp_listen_transparent(struct tcp_stack *st, uint16_t port,
+                           const struct sock_listener_callbacks *cb, void *ctx,
+                           struct tcp_listener **out)
+{
+    for (struct tcp_listener *o = st->transparent; o; o = o->next)
+        if (o->port == port)
+            return SOCK_ERR_ARG;
+    struct tcp_listener *l = listener_new(st, NULL, port, cb, ctx, &st->transparent);
+    if (!l)
+        return SOCK_ERR_NOMEM;
+    l->transparent = true;
+    *out = l;
+    return 0;
+}
+
+void tcp_listener_set_ulp(struct tcp_listener *l, const struct tcp_listen_ulp_ops *ops,
+                          void *ctx)
+{
+    l->ulp = ops;
+    l->ulp_ctx = ops ? ctx : NULL;
 }
 
 int tcp_accept(struct tcp_listener *l, const struct sock_callbacks *cb, void *ctx,
@@ -398,7 +484,7 @@ static void listener_free(struct tcp_listener *l, bool reset)
         else
             tcp_sock_destroy(c);
     }
-    struct tcp_listener **pp = &st->listeners;
+    struct tcp_listener **pp = l->transparent ? &st->transparent : &st->listeners;
     while (*pp != l)
         pp = &(*pp)->next;
     *pp = l->next;
@@ -411,6 +497,8 @@ void tcp_listeners_free_all(struct tcp_stack *st)
 {
     while (st->listeners)
         listener_free(st->listeners, false);
+    while (st->transparent)
+        listener_free(st->transparent, false);
 }
 
 /* ---- the struct sock_listener face ---------------------------------------------------- */

@@ -81,6 +81,13 @@ uint32_t tcp_rcv_window(struct tcp_sock *c)
     const struct tcp_config *cfg = &c->stack->cfg;
     uint32_t used = c->rcv_nxt - c->rcv_read;
     uint32_t space = cfg->rcvbuf > used ? (uint32_t)cfg->rcvbuf - used : 0;
+    if (c->ulp && c->ulp->rcv_window) {
+        /* The ULP's window replaces the free buffer space; the rules below (the scaled
+         * field's reach, SWS avoidance, never shrinking) apply to it as to TCP's own. */
+        uint32_t w = c->ulp->rcv_window(c, c->ulp_ctx);
+        if (w != UINT32_MAX)
+            space = w;
+    }
     uint32_t cap = (uint32_t)65535 << c->rcv_wscale;
     if (space > cap)
         space = cap;
@@ -98,9 +105,8 @@ uint32_t tcp_rcv_window(struct tcp_sock *c)
     return win;
 }
 
-static void add_sack_blocks(struct tcp_sock *c, struct tcp_hdr *h)
+void tcp_add_sack_blocks(struct tcp_sock *c, struct tcp_hdr *h, size_t room)
 {
-    size_t room = tcp_opt_space_free(h);
     if (room < 2 + 2 + TCPOLEN_SACK_BLOCK)
         return;
     size_t n = (room - 4) / TCPOLEN_SACK_BLOCK;
@@ -138,6 +144,8 @@ void tcp_send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint16_t f
             tcp_opt_append_nop(&h);
             tcp_opt_append_wscale(&h, c->rcv_wscale);
         }
+        if (c->ulp && c->ulp->write_options)
+            c->ulp->write_options(c, c->ulp_ctx, &h, len);
     } else {
         h.window = (uint16_t)(win >> c->rcv_wscale);
         if (c->flags & TF_TS_OK) {
@@ -145,8 +153,10 @@ void tcp_send_segment(struct tcp_sock *c, uint32_t seq, uint32_t len, uint16_t f
             tcp_opt_append_nop(&h);
             tcp_opt_append_timestamp(&h, tcp_ts_now(c), c->ts_recent);
         }
-        if ((c->flags & TF_SACK_OK) && c->n_ooo && (flags & TCP_FLAG_ACK))
-            add_sack_blocks(c, &h);
+        if (c->ulp)
+            tcp_ulp_write_options(c, &h, len);
+        else if ((c->flags & TF_SACK_OK) && c->n_ooo && (flags & TCP_FLAG_ACK))
+            tcp_add_sack_blocks(c, &h, tcp_opt_space_free(&h));
     }
     if (flags & TCP_FLAG_ACK) {
         h.ack = c->rcv_nxt;
@@ -202,10 +212,11 @@ void tcp_send_rst_for(struct tcp_stack *st, const struct tcp_hdr *in, uint32_t s
     tcp_emit(st, &h, dst, src, 0);
 }
 
-void tcp_retransmit_head(struct tcp_sock *c)
+uint32_t tcp_retransmit_head(struct tcp_sock *c)
 {
     uint32_t avail = c->write_seq - c->snd_una;
-    uint32_t len = avail < c->mss ? avail : c->mss;
+    uint32_t max = tcp_seg_max(c, c->snd_una);
+    uint32_t len = avail < max ? avail : max;
     uint16_t flags = TCP_FLAG_ACK;
     if ((c->flags & TF_FIN_QUEUED) && c->snd_una + len == c->write_seq &&
         seq_gt(c->snd_max, c->write_seq))
@@ -220,6 +231,7 @@ void tcp_retransmit_head(struct tcp_sock *c)
         c->snd_nxt = end;
     if (c->tmode != TMR_RETRANS)
         tcp_rtx_arm(c);
+    return len;
 }
 
 static bool can_send_data(const struct tcp_sock *c)
@@ -269,7 +281,9 @@ void tcp_output(struct tcp_sock *c)
         uint32_t wnd = c->snd_wnd < c->cc.cwnd ? c->snd_wnd : c->cc.cwnd;
         uint32_t limit = c->snd_una + wnd;
         uint32_t usable = seq_gt(limit, c->snd_nxt) ? limit - c->snd_nxt : 0;
-        uint32_t len = avail < c->mss ? avail : c->mss;
+        /* A segment the ULP ends early (seg_limit) is a full one for Nagle and SWS. */
+        uint32_t full = tcp_seg_max(c, c->snd_nxt);
+        uint32_t len = avail < full ? avail : full;
         if (len > usable)
             len = usable;
         bool fin = fin_queued && c->snd_nxt + len == c->write_seq;
@@ -278,7 +292,7 @@ void tcp_output(struct tcp_sock *c)
             fin = false;
         if (len == 0 && !fin)
             break;
-        if (len < c->mss && !fin) {
+        if (len < full && !fin) {
             if (len < avail) {
                 if (len < c->max_snd_wnd / 2)
                     break; /* sender SWS avoidance */

@@ -153,15 +153,18 @@ uint32_t tcp_sack_pipe(const struct tcp_sock *c)
 
 /* NextSeg() rules 1 and 3: the first hole octet at or above HighRxt, lost holes only for
  * rule 1. Returns false when there is none. */
-static bool next_hole(const struct tcp_sock *c, bool lost_only, uint32_t *seq, uint32_t *len)
+static bool next_hole(struct tcp_sock *c, bool lost_only, uint32_t *seq, uint32_t *len)
 {
     uint32_t start = c->snd_una;
     for (unsigned i = 0; i < c->n_sacked; i++) {
         uint32_t end = c->sacked[i].left;
         uint32_t s = seq_max(start, c->high_rxt);
         if (seq_lt(s, end) && (!lost_only || hole_lost(c, i))) {
+            /* A hole of several segments is resent in pieces that respect the ULP's limit
+             * even where the first transmissions were cut differently. */
+            uint32_t max = tcp_seg_max(c, s);
             *seq = s;
-            *len = end - s < c->mss ? end - s : c->mss;
+            *len = end - s < max ? end - s : max;
             return true;
         }
         start = c->sacked[i].right;
@@ -175,7 +178,8 @@ static bool send_new(struct tcp_sock *c, uint32_t *sent)
     uint32_t avail = seq_lt(c->snd_max, c->write_seq) ? c->write_seq - c->snd_max : 0;
     uint32_t limit = c->snd_una + c->snd_wnd;
     uint32_t usable = seq_gt(limit, c->snd_max) ? limit - c->snd_max : 0;
-    uint32_t len = avail < c->mss ? avail : c->mss;
+    uint32_t max = tcp_seg_max(c, c->snd_max);
+    uint32_t len = avail < max ? avail : max;
     if (len > usable)
         len = usable;
     bool fin = fin_queued && c->snd_max + len == c->write_seq;

@@ -33,6 +33,14 @@ int tcp_connect(struct tcp_stack *st, const struct sock_addr *src, uint16_t src_
                 const struct sock_addr *dst, uint16_t dst_port, const char *cc,
                 const struct sock_callbacks *cb, void *ctx, struct tcp_sock **out)
 {
+    return tcp_connect_ulp(st, src, src_port, dst, dst_port, cc, NULL, NULL, cb, ctx, out);
+}
+
+int tcp_connect_ulp(struct tcp_stack *st, const struct sock_addr *src, uint16_t src_port,
+                    const struct sock_addr *dst, uint16_t dst_port, const char *cc,
+                    const struct tcp_ulp_ops *ulp, void *ulp_ctx,
+                    const struct sock_callbacks *cb, void *ctx, struct tcp_sock **out)
+{
     const struct tcp_cong_ops *ops = cc ? tcp_cong_find(cc) : st->cc_default;
     if (!ops || src->family != dst->family || dst_port == 0)
         return SOCK_ERR_ARG;
@@ -52,6 +60,8 @@ int tcp_connect(struct tcp_stack *st, const struct sock_addr *src, uint16_t src_
     c->node.rport = dst_port;
     c->cb = cb;
     c->ctx = ctx;
+    if (ulp)
+        tcp_sock_set_ulp(c, ulp, ulp_ctx); /* before the SYN: it carries the ULP's options */
     tcp_sock_init_seq(c);
     tcp_set_state(c, TCP_SYN_SENT);
     tcp_sock_hash(c);
@@ -246,6 +256,8 @@ void tcp_sock_get_info(const struct tcp_sock *s, struct sock_info *out)
     out->state_name = tcp_state_name(s->state);
     out->local = s->node.laddr;
     out->remote = s->node.raddr;
+    /* A child of a transparent listener took the SYN's destination as its local address,
+     * so the local address is the original destination for every TCP socket. */
     out->orig_dst = s->node.laddr;
     out->orig_dport = s->node.lport;
     out->subflows = 1;

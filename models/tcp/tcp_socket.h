@@ -44,6 +44,18 @@ int tcp_connect(struct tcp_stack *st, const struct sock_addr *src, uint16_t src_
 /* Listens on addr:port (addr NULL = any address of the node). */
 int tcp_listen(struct tcp_stack *st, const struct sock_addr *addr, uint16_t port,
                const struct sock_listener_callbacks *cb, void *ctx, struct tcp_listener **out);
+/* A transparent listener (Linux IP_TRANSPARENT + TPROXY; sock_listen_args.transparent):
+ * takes SYNs for any destination address the node's IP layer delivers to the stack, on
+ * `port`, or on any port when port is 0. Lookup order for a segment of no connection: a
+ * listener on (destination, port), a listener on (any address, port), the transparent one
+ * on port, the transparent one on port 0 (specific first, as Linux's exact match). The stack
+ * does not know which addresses are the node's, so on a proxy node an any-address listener
+ * also takes diverted SYNs for its port: bind local services to the node's address there.
+ * Children use the SYN's destination as their local address (sock_info.orig_dst/orig_dport
+ * report it). SOCK_ERR_ARG when a transparent listener already has that port. */
+int tcp_listen_transparent(struct tcp_stack *st, uint16_t port,
+                           const struct sock_listener_callbacks *cb, void *ctx,
+                           struct tcp_listener **out);
 /* Takes the oldest established connection off the accept queue and gives it its callbacks;
  * SOCK_ERR_STATE when the queue is empty. */
 int tcp_accept(struct tcp_listener *l, const struct sock_callbacks *cb, void *ctx,

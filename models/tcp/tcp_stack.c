@@ -181,6 +181,15 @@ void tcp_sock_destroy(struct tcp_sock *c)
 {
     if (c->flags & TF_FREE_LATER)
         return;
+    if (c->ulp) {
+        /* CLOSED reaches the ULP while the socket is still whole; the ULP may abort or
+         * close it from the event, which destroys it in there. */
+        c->state = TCP_CLOSED; /* a tcp_abort() from the event sends no second RST */
+        tcp_cb_begin(c);
+        tcp_ulp_closed(c);
+        if (!tcp_cb_end(c))
+            return;
+    }
     struct tcp_stack *st = c->stack;
     tcp_sock_unhash(c);
     if (c->parent)
@@ -257,6 +266,9 @@ void tcp_stack_free(struct tcp_stack *st)
 {
     if (!st)
         return;
+    /* Nothing is sent and no ULP is told: the layers above are being freed too. */
+    for (struct tcp_sock *c = st->all; c; c = c->all_next)
+        c->ulp = NULL;
     tcp_listeners_free_all(st);
     tcp_tw_free_all(st);
     /* Also the sockets an application still holds after they closed (unhashed). */
@@ -312,6 +324,8 @@ void tcp_input(struct tcp_stack *st, struct packet *pkt, const struct sock_addr 
         return;
     }
     struct tcp_listener *l = tcp_listener_find(st, dst, h.dport);
+    if (!l && st->transparent)
+        l = tcp_listener_find_transparent(st, h.dport);
     if (l) {
         tcp_listen_input(l, &h, seg_len, src, dst);
         return;

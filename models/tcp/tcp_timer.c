@@ -108,6 +108,7 @@ static void syn_timeout(struct tcp_sock *c)
     c->flags |= TF_SYN_RETRANS;
     tcp_send_syn(c);
     tcp_rtx_arm(c);
+    tcp_ulp_event(c, TCP_ULP_EV_RTO);
 }
 
 static void data_timeout(struct tcp_sock *c)
@@ -127,6 +128,7 @@ static void data_timeout(struct tcp_sock *c)
     tcp_output(c);                          /* (5.4), arms the timer (5.6) */
     if (c->tmode != TMR_RETRANS)
         tcp_rtx_arm(c);
+    tcp_ulp_event(c, TCP_ULP_EV_RTO);
 }
 
 static void persist_timeout(struct tcp_sock *c)
@@ -140,8 +142,9 @@ static void persist_timeout(struct tcp_sock *c)
         /* A window too small for sender SWS avoidance: the override timeout of RFC 9293
          * 3.8.6.2.1 sends what fits (Linux tcp_write_wakeup does the same). */
         uint32_t len = avail < usable ? avail : usable;
-        if (len > c->mss)
-            len = c->mss;
+        uint32_t max = tcp_seg_max(c, c->snd_nxt);
+        if (len > max)
+            len = max;
         tcp_send_segment(c, c->snd_nxt, len, TCP_FLAG_ACK | TCP_FLAG_PSH);
         c->snd_nxt += len;
         c->snd_max = c->snd_nxt;
@@ -156,6 +159,8 @@ static void timewait_timeout(struct tcp_sock *c)
 {
     tcp_set_state(c, TCP_CLOSED);
     tcp_sock_unhash(c);
+    if (c->ulp && !tcp_ulp_closed(c))
+        return;
     if (c->flags & TF_ORPHAN)
         tcp_sock_destroy(c);
 }
