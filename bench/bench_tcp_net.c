@@ -13,7 +13,7 @@
 #include "bench/bench_world.h"
 #include "bench/harness.h"
 #include "models/net/node.h"
-#include "models/tcpnet/tcpnet.h"
+#include "models/host/host_tcp.h"
 
 struct crossing {
     uint64_t packets;
@@ -49,7 +49,7 @@ static void dumbbell(unsigned n, double ns3_cpu_s)
     struct sched_stats ss;
     sched_get_stats(world_ctx(w)->sched, &ss);
     struct tcp_stack_stats ts;
-    tcpnet_sum_stats(world_ctx(w), &ts);
+    host_tcp_sum_stats(world_ctx(w), &ts);
     bench_world_free(&bw);
     double cpu = bench_cpu() - c0, wall = bench_wall() - t0;
 #define R(what, v, unit)                                                   \
@@ -104,7 +104,7 @@ BENCH(tcp_idle_connections)
     struct world *w = bw.w;
     world_run(w, NULL, NULL);
     struct tcp_stack_stats ts;
-    tcpnet_sum_stats(world_ctx(w), &ts);
+    host_tcp_sum_stats(world_ctx(w), &ts);
     bench_world_free(&bw);
     bench_report("idle connections: sockets established", (double)ts.conns_live, "sockets");
     bench_report("idle connections: accounted bytes per socket",

@@ -20,12 +20,11 @@
 #include <stdio.h>
 
 #include "models/tcp/tcp_stack.h"
+#include "models/wire/tcp.h"
 #include "sim/pcap.h"
 #include "sim/rng.h"
 
 enum { TN_AB = 0, TN_BA = 1 }; /* directions */
-
-struct tcp_hdr;
 
 struct tn_seg {
     sim_time_t at;      /* time the segment entered the pipe */

@@ -1,6 +1,6 @@
 /* test_tcp_apps.c - the TCP applications (models/app: bulk, tcp-sink, reqresp, onoff), their
  * size and time distributions (app_dist.h) and the per-node stack configuration they share
- * (models/tcpnet): whole scenarios run to their end, checked through the scalars the
+ * (models/host): whole scenarios run to their end, checked through the scalars the
  * applications record.
  */
 #include <math.h>
@@ -96,6 +96,35 @@ static void test_reqresp_completes_every_transaction(void)
     CU_ASSERT(ta_scalar(db, "web", "completion_max") >= mean);
     CU_ASSERT(ta_scalar(db, "web.c0", "completion_time") > 0);
     CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "web.c1", "rx_bytes"), 5e5, 0);
+    results_db_close(db);
+}
+
+/* A multihomed node with `address: none` connects from its first interface address (the
+ * order of `interfaces`), and the server is reached at its first interface address: the
+ * bulk transfer of 200 kB completes over the link whose addresses those are. */
+static void test_node_without_primary_address_uses_its_first_interface_address(void)
+{
+    char err[1024];
+    const char *text =
+        "name: mh\nduration: 5s\n"
+        "nodes:\n"
+        "  - {name: c, address: none, address6: none, interfaces: [\"w=10.1.1.2\", \"l=10.1.2.2\"]}\n"
+        "  - {name: s, address: none, address6: none, interfaces: [\"w=10.1.1.1\", \"l=10.1.2.1\"]}\n"
+        "links:\n"
+        "  - {name: w, a: c, b: s, rate: 20Mbps, delay: 5ms}\n"
+        "  - {name: l, a: c, b: s, rate: 5Mbps, delay: 25ms}\n"
+        "apps:\n"
+        "  - {name: up, kind: bulk, node: c, dst: s, size: 200kB}\n"
+        "  - {name: k, kind: tcp-sink, node: s}\n";
+    struct results_db *db = ta_run(ta_write("mh.yaml", text), time_from_s(5), NULL, NULL, err,
+                                   sizeof err);
+    if (!db)
+        fprintf(stderr, "%s\n", err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up", "failed"), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "k", "rx_bytes"), 2e5, 0);
+    CU_ASSERT(ta_scalar(db, "w.c", "tx_bytes") > 2e5);
+    CU_ASSERT(ta_scalar(db, "l.c", "tx_bytes") < 1e3);
     results_db_close(db);
 }
 
@@ -298,6 +327,7 @@ SUITE(tcp_apps, NULL, NULL,
       TEST(test_bad_distribution_strings_are_refused_with_the_forms),
       TEST(test_exponential_draws_have_the_given_mean),
       TEST(test_reqresp_completes_every_transaction),
+      TEST(test_node_without_primary_address_uses_its_first_interface_address),
       TEST(test_reqresp_think_time_spaces_transactions),
       TEST(test_onoff_offers_rate_during_on_periods_only),
       TEST(test_conflicting_tcp_values_on_one_node_are_refused),

@@ -1,4 +1,4 @@
-/* test_tcp_net.c - TCP over real nodes and links (models/tcpnet, the bulk and tcp-sink apps):
+/* test_tcp_net.c - TCP over real nodes and links (models/host, the bulk and tcp-sink apps):
  * a single flow fills a bottleneck, ten flows with the same RTT share it fairly, Reno's
  * throughput under Bernoulli loss matches Mathis et al. (1997), and every pcap a TCP scenario
  * writes passes ../shared/tools/check-pcap.sh.
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "models/tcpnet/tcpnet.h"
+#include "models/host/host_tcp.h"
 #include "models/wire/bytes.h"
 #include "models/wire/checksum.h"
 #include "sim/rng.h"
@@ -386,10 +386,10 @@ static void test_random_tcp_bytes_to_a_node_do_not_break_its_stack(void)
         sched_run_until(s, sched_now(s) + time_from_us(10));
     }
     struct tcp_stack_stats ts;
-    CU_ASSERT(tcpnet_sum_stats(ctx, &ts) >= 1);
+    CU_ASSERT(host_tcp_sum_stats(ctx, &ts) >= 1);
     CU_ASSERT(ts.bad_segs > 0);
     sched_run_until(s, time_from_s(3));
-    tcpnet_sum_stats(ctx, &ts);
+    host_tcp_sum_stats(ctx, &ts);
     /* The transfer's 100 kB arrived: its sink connection was established and completed. */
     CU_ASSERT(ts.conns_established >= 2);
     world_free(w);

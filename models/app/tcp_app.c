@@ -2,8 +2,6 @@
  * client connection set-up (tcp_app.h). */
 #include "models/app/tcp_app.h"
 
-#include "models/tcp/tcp_stack.h"
-
 #include <stdio.h>
 #include <string.h>
 
@@ -57,17 +55,18 @@ static void conn_attach(struct tcp_app_conn *c, struct sock *s)
         sock_set_trace(s, t, c);
 }
 
-int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct sock_addr *src,
-                         const struct sock_addr *dst, uint16_t port, const char *cc,
-                         const struct sock_callbacks *cb, void *ctx)
+int tcp_app_conn_connect(struct tcp_app_conn *c, struct host *h, const char *protocol,
+                         const struct sock_addr *src, const struct sock_addr *dst,
+                         uint16_t port, const char *cc, const struct sock_callbacks *cb,
+                         void *ctx)
 {
-    struct tcp_stack *st = tcpnet_stack(tn);
-    struct tcp_sock *s;
-    if (!st || tcp_connect(st, src, 0, dst, port, cc, cb, ctx, &s) < 0) {
+    struct sock_connect_args a = { .src = *src, .dst = *dst, .dst_port = port, .cc = cc };
+    struct sock *s;
+    if (host_connect(h, protocol, &a, cb, ctx, &s) < 0) {
         c->failed = true;
         return -1;
     }
-    conn_attach(c, tcp_sock_sock(s));
+    conn_attach(c, s);
     return 0;
 }
 
@@ -79,6 +78,9 @@ void tcp_app_conn_snapshot(struct tcp_app_conn *c)
     struct sock_info info;
     sock_get_info(c->sock, &info);
     c->srtt = info.srtt;
+    c->mptcp = info.transport && strcmp(info.transport, "mptcp") == 0;
+    c->fallback = info.fallback;
+    c->subflows = info.subflows;
 }
 
 void tcp_app_conn_let_go(struct tcp_app_conn *c)
@@ -116,6 +118,10 @@ void tcp_app_conn_record(struct tcp_app_conn *c, struct results_run *run, sim_ti
     results_scalar(run, m, "rtt_samples", "", (double)st->rtt_samples);
     results_scalar(run, m, "srtt", "s", time_to_sec(c->srtt));
     results_scalar(run, m, "failed", "", c->failed ? 1.0 : 0.0);
+    if (c->mptcp) {
+        results_scalar(run, m, "mptcp_fallback", "", c->fallback ? 1.0 : 0.0);
+        results_scalar(run, m, "subflows", "", (double)c->subflows);
+    }
 }
 
 int tcp_app_addrs(const struct net_node *node, const struct net_node *dst, int family,
@@ -123,9 +129,9 @@ int tcp_app_addrs(const struct net_node *node, const struct net_node *dst, int f
                   size_t errlen)
 {
     int v = family ? 6 : 4;
-    if (tcpnet_addr(node, v, src_addr) < 0 || tcpnet_addr(dst, v, dst_addr) < 0) {
+    if (host_addr(node, v, src_addr) < 0 || host_addr(dst, v, dst_addr) < 0) {
         snprintf(err, errlen, "node \"%s\" has no IPv%d address",
-                 net_node_name(tcpnet_addr(node, v, src_addr) < 0 ? node : dst), v);
+                 net_node_name(host_addr(node, v, src_addr) < 0 ? node : dst), v);
         return -1;
     }
     return 0;
@@ -135,24 +141,25 @@ int tcp_app_addrs(const struct net_node *node, const struct net_node *dst, int f
 
 int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const char *name,
                         struct net_node *node, struct net_node *dst, int family, uint16_t port,
-                        const struct tcpnet_opts *tcp, char *err, size_t errlen)
+                        const struct host_opts *opts, char *err, size_t errlen)
 {
     snprintf(a->name, sizeof a->name, "%s", name);
     a->sched = ctx->sched;
     a->results = ctx->results;
     a->port = port;
     a->conn.started = -1;
-    const char *cc = tcpnet_opts_cc(tcp);
+    const char *cc = host_opts_cc(opts);
     snprintf(a->cc, sizeof a->cc, "%s", cc ? cc : "");
+    snprintf(a->protocol, sizeof a->protocol, "%s", host_opts_protocol(opts));
     if (tcp_app_addrs(node, dst, family, &a->src, &a->dst, err, errlen) < 0)
         return -1;
-    return tcpnet_attach(ctx, node, name, tcp, &a->tn, err, errlen);
+    return host_attach(ctx, node, name, opts, &a->host, err, errlen);
 }
 
 int tcp_app_client_connect(struct tcp_app_client *a, const struct sock_callbacks *cb)
 {
     tcp_app_conn_init(&a->conn, a->results, a->name, a->sched);
-    return tcp_app_conn_connect(&a->conn, a->tn, &a->src, &a->dst, a->port,
+    return tcp_app_conn_connect(&a->conn, a->host, a->protocol, &a->src, &a->dst, a->port,
                                 a->cc[0] ? a->cc : NULL, cb, a);
 }
 

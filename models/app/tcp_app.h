@@ -1,5 +1,9 @@
-/* tcp_app.h - what the TCP applications share: per-connection statistics and traces, the
- * set-up of a client connection.
+/* tcp_app.h - what the stream applications (bulk, onoff, reqresp, tcp-sink) share:
+ * per-connection statistics and traces, the set-up of a client connection.
+ *
+ * They run over any transport of the node's host stack (models/host/host.h), chosen by name
+ * with their `protocol` row (tcp, mptcp), and include no stack header: sockets are struct
+ * sock (models/sock/sock.h).
  *
  * A struct tcp_app_conn follows one connection of an application: when it started, when its
  * handshake finished, when it completed, and the socket's counters taken just before the
@@ -13,12 +17,15 @@
  * acknowledged), rx_bytes, goodput (acknowledged payload bits per second from the end of the
  * handshake to completion or the end of the run), completion_time (s, only when completed),
  * connect_time (s, handshake), retrans_segs, rto_count, fast_retrans, rtt_samples, srtt (s),
- * failed (1 when the connection ended with an error). Not modelled: per-connection
- * histograms (add them when a study needs them).
+ * failed (1 when the connection ended with an error); for an MPTCP connection also
+ * mptcp_fallback (1 when it fell back to plain TCP) and subflows (active subflows at the last
+ * snapshot); TCP connections record neither, so TCP results are as before MPTCP existed.
+ * Not modelled: per-connection histograms (add them when a study needs them).
  *
  * A struct tcp_app_client is an application with one client connection (bulk, onoff): the
- * two addresses, the node's TCP stack, the port, and the connection's tcp_app_conn, whose
- * module is the application's name. It completes when TCP reports it closed in both
+ * two addresses, the node's host and the transport's name, the port, and the connection's
+ * tcp_app_conn, whose module is the application's name. It completes when the transport
+ * reports it closed in both
  * directions and fails on a socket error; either way the application lets go of the socket.
  */
 #ifndef MCPSIM_MODELS_APP_TCP_APP_H
@@ -26,8 +33,8 @@
 
 #include <stdbool.h>
 
-#include "models/tcp/tcp_socket.h"
-#include "models/tcpnet/tcpnet.h"
+#include "models/host/host.h"
+#include "models/sock/sock.h"
 #include "sim/registry.h"
 #include "sim/results.h"
 #include "sim/sched.h"
@@ -39,6 +46,8 @@ struct tcp_app_conn {
     sim_time_t started, connected, completed; /* -1 = not yet */
     struct sock_stats stats;     /* last snapshot */
     sim_time_t srtt;
+    bool mptcp, fallback;            /* the socket is MPTCP; it fell back (last snapshot) */
+    uint8_t subflows;
     bool failed;
     struct results_vector *cwnd, *rtt;
 };
@@ -47,15 +56,16 @@ struct tcp_app_conn {
  * now (the traces take their time stamps from sched). */
 void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const char *module,
                        struct sched *sched);
-/* Connects from src to dst:port on tn's stack with callbacks cb (context ctx) and adopts the
- * socket (with the trace table when a vector is recorded); -1, with c marked failed, when
- * there is no stack or the connect fails at once. */
-int tcp_app_conn_connect(struct tcp_app_conn *c, struct tcpnet *tn, const struct sock_addr *src,
-                         const struct sock_addr *dst, uint16_t port, const char *cc,
-                         const struct sock_callbacks *cb, void *ctx);
-/* Takes the socket's counters (call before tcp_close/tcp_abort and at the end of the run). */
+/* Connects from src to dst:port with host h's transport `protocol`, callbacks cb (context
+ * ctx), and adopts the socket (with the trace table when a vector is recorded); -1, with c
+ * marked failed, when the connect fails at once. */
+int tcp_app_conn_connect(struct tcp_app_conn *c, struct host *h, const char *protocol,
+                         const struct sock_addr *src, const struct sock_addr *dst,
+                         uint16_t port, const char *cc, const struct sock_callbacks *cb,
+                         void *ctx);
+/* Takes the socket's counters (call before sock_close/sock_abort and at the end of the run). */
 void tcp_app_conn_snapshot(struct tcp_app_conn *c);
-/* Takes the counters and closes the socket (TCP finishes the connection on its own); nothing
+/* Takes the counters and closes the socket (the transport finishes the connection); nothing
  * when the application has already let go of it. */
 void tcp_app_conn_let_go(struct tcp_app_conn *c);
 /* Takes a last snapshot while the socket is held, then writes the scalars listed above;
@@ -73,17 +83,18 @@ struct tcp_app_client {
     char name[PARAM_STRING_MAX];
     struct sched *sched;
     struct results_run *results;
-    struct tcpnet *tn;
+    struct host *host;
+    char protocol[PARAM_STRING_MAX]; /* the transport's name */
     struct sock_addr src, dst;
     uint16_t port;
     char cc[PARAM_STRING_MAX]; /* the application's congestion control, "" = the stack's */
 };
 
 /* From create(): names the client, finds the addresses (tcp_app_addrs) and attaches the
- * application's tcp parameters to node's stack (tcpnet_attach); 0, or -1 with a message. */
+ * application's host rows to node's host (host_attach); 0, or -1 with a message. */
 int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const char *name,
                         struct net_node *node, struct net_node *dst, int family, uint16_t port,
-                        const struct tcpnet_opts *tcp, char *err, size_t errlen);
+                        const struct host_opts *opts, char *err, size_t errlen);
 /* At the start time: starts the connection's statistics and connects with callbacks cb, whose
  * ctx is a; 0, or -1 when the connection failed at once. */
 int tcp_app_client_connect(struct tcp_app_client *a, const struct sock_callbacks *cb);

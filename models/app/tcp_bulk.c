@@ -5,9 +5,9 @@
  * every writable callback tops the buffer up. `size` 0 B sends until the end of the run;
  * otherwise the application sends `size` bytes, then closes (FIN), and the transfer completes
  * when TCP reports the connection closed in both directions (all data and the FIN
- * acknowledged, the receiver's FIN received): completion_time runs from `start` to then. The
- * tcp parameters on the application (cc, mss, sndbuf, ...) configure the node's stack
- * (models/tcpnet/tcpnet.h). Scalars and vectors: tcp_app.h, module = the instance name.
+ * acknowledged, the receiver's FIN received): completion_time runs from `start` to then.
+ * `protocol` (tcp, mptcp) picks the transport; the tcp parameters on the application (cc,
+ * mss, sndbuf, ...) configure the node's stack (models/host/host.h). Scalars and vectors: tcp_app.h, module = the instance name.
  * Not modelled: application-limited pacing (see onoff), several connections (see reqresp).
  */
 #include <stddef.h>
@@ -16,7 +16,7 @@
 
 #include "models/app/app_params.h"
 #include "models/app/tcp_app.h"
-#include "models/tcpnet/tcpnet.h"
+#include "models/host/host.h"
 
 struct bulk_config {
     char node[PARAM_STRING_MAX];
@@ -25,7 +25,7 @@ struct bulk_config {
     uint64_t port;
     bytes_t size;
     sim_time_t start;
-    struct tcpnet_opts tcp;
+    struct host_opts host;
 };
 
 struct bulk {
@@ -105,7 +105,7 @@ static int bulk_create(struct model_ctx *ctx, const char *name, const void *conf
     }
     b->size = c->size;
     if (tcp_app_client_init(&b->client, ctx, name, node, dst, c->family, (uint16_t)c->port,
-                            &c->tcp, err, errlen) < 0)
+                            &c->host, err, errlen) < 0)
         return -1;
     if (model_ctx_on_finish(ctx, bulk_finish, b) < 0) {
         snprintf(err, errlen, "out of memory");
@@ -130,7 +130,7 @@ static const struct param_def bulk_params[] = {
       "bytes to send, then close; 0B = unlimited (until the end of the run)", NULL, 0, 0 },
     { "start", PARAM_TIME, offsetof(struct bulk_config, start), "0s",
       "time of the connect (SYN)", NULL, 0, 0 },
-    TCPNET_PARAMS(struct bulk_config, tcp),
+    HOST_PARAMS(struct bulk_config, host),
 };
 
 static const struct model_def bulk_model = {

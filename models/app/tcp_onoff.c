@@ -11,6 +11,7 @@
  *
  * Scalars (module NAME): offered_bytes (produced), backlog_max (bytes), on_periods, plus the
  * connection's (tcp_app.h; completion_time when it closed). The far end is a tcp-sink.
+ * `protocol` (tcp, mptcp) and the tcp parameters: models/host/host.h.
  * Not modelled: packet-size distributions within a period (chunks are constant).
  */
 #include <stddef.h>
@@ -20,7 +21,7 @@
 #include "models/app/app_dist.h"
 #include "models/app/app_params.h"
 #include "models/app/tcp_app.h"
-#include "models/tcpnet/tcpnet.h"
+#include "models/host/host.h"
 
 struct onoff_config {
     char node[PARAM_STRING_MAX];
@@ -32,7 +33,7 @@ struct onoff_config {
     char on[PARAM_STRING_MAX];
     char off[PARAM_STRING_MAX];
     sim_time_t start, stop;
-    struct tcpnet_opts tcp;
+    struct host_opts host;
 };
 
 struct onoff {
@@ -177,7 +178,7 @@ static int onoff_create(struct model_ctx *ctx, const char *name, const void *con
         return -1;
     }
     if (tcp_app_client_init(&o->client, ctx, name, node, dst, c->family, (uint16_t)c->port,
-                            &c->tcp, err, errlen) < 0)
+                            &c->host, err, errlen) < 0)
         return -1;
     if (!(o->periods = model_ctx_rng(ctx, name, "periods")) ||
         model_ctx_on_finish(ctx, onoff_finish, o) < 0) {
@@ -212,7 +213,7 @@ static const struct param_def onoff_params[] = {
       "time of the connect; the first ON period starts then", NULL, 0, 0 },
     { "stop", PARAM_TIME, offsetof(struct onoff_config, stop), "0s",
       "no data produced at or after this time (0s = until the end of the run)", NULL, 0, 0 },
-    TCPNET_PARAMS(struct onoff_config, tcp),
+    HOST_PARAMS(struct onoff_config, host),
 };
 
 static const struct model_def onoff_model = {

@@ -17,6 +17,8 @@
  * object_bytes (read by the client), failed (connections that ended with an error);
  * histogram "completion" (s, 1 ms bins up to 10 s); vector "completion" (every transaction's
  * completion time at its end); per connection (module NAME.cK, client side): tcp_app.h.
+ * `protocol` (tcp, mptcp) picks the transport of both ends; the tcp parameters configure both
+ * nodes' stacks (models/host/host.h).
  * Not modelled: pipelining, several objects per request, server processing time.
  */
 #include <stddef.h>
@@ -27,7 +29,7 @@
 #include "models/app/app_dist.h"
 #include "models/app/app_params.h"
 #include "models/app/tcp_app.h"
-#include "models/tcpnet/tcpnet.h"
+#include "models/host/host.h"
 
 struct rr_config {
     char node[PARAM_STRING_MAX];
@@ -40,7 +42,7 @@ struct rr_config {
     char object_size[PARAM_STRING_MAX];
     char think[PARAM_STRING_MAX];
     sim_time_t start, stop;
-    struct tcpnet_opts tcp;
+    struct host_opts host;
 };
 
 struct rr;
@@ -62,7 +64,8 @@ struct rr {
     char name[PARAM_STRING_MAX];
     struct sched *sched;
     struct results_run *results;
-    struct tcpnet *client_tn, *server_tn;
+    struct host *client_host, *server_host;
+    char protocol[PARAM_STRING_MAX]; /* the transport of both ends */
     struct sock_addr src, dst;
     uint16_t port;
     char cc[PARAM_STRING_MAX]; /* congestion control of both ends' sockets, "" = stack's */
@@ -272,11 +275,9 @@ static void rr_listen(struct sched *sch, void *ctx, void *arg)
     struct rr *a = ctx;
     (void)sch;
     (void)arg;
-    struct tcp_stack *st = tcpnet_stack(a->server_tn);
-    struct tcp_listener *l;
-    a->listener = st && tcp_listen(st, &a->dst, a->port, &server_lcb, a, &l) == 0
-                      ? tcp_listener_sock(l)
-                      : NULL;
+    struct sock_listen_args la = { .addr = a->dst, .port = a->port };
+    if (host_listen(a->server_host, a->protocol, &la, &server_lcb, a, &a->listener) < 0)
+        a->listener = NULL;
 }
 
 static void rr_start(struct sched *sch, void *ctx, void *arg)
@@ -289,8 +290,8 @@ static void rr_start(struct sched *sch, void *ctx, void *arg)
         snprintf(module, sizeof module, "%s.c%llu", a->name, (unsigned long long)i);
         tcp_app_conn_init(&k->c, a->results, module, sch);
         k->app = a;
-        if (tcp_app_conn_connect(&k->c, a->client_tn, &a->src, &a->dst, a->port,
-                                 a->cc[0] ? a->cc : NULL, &client_cb, k) < 0) {
+        if (tcp_app_conn_connect(&k->c, a->client_host, a->protocol, &a->src, &a->dst,
+                                 a->port, a->cc[0] ? a->cc : NULL, &client_cb, k) < 0) {
             a->failed++;
             continue;
         }
@@ -360,10 +361,11 @@ static int rr_create(struct model_ctx *ctx, const char *name, const void *config
         snprintf(err, errlen, "node and dst are the same node \"%s\"", c->node);
         return -1;
     }
-    if (tcpnet_attach(ctx, node, name, &c->tcp, &a->client_tn, err, errlen) < 0 ||
-        tcpnet_attach(ctx, dst, name, &c->tcp, &a->server_tn, err, errlen) < 0)
+    if (host_attach(ctx, node, name, &c->host, &a->client_host, err, errlen) < 0 ||
+        host_attach(ctx, dst, name, &c->host, &a->server_host, err, errlen) < 0)
         return -1;
-    const char *cc = tcpnet_opts_cc(&c->tcp);
+    snprintf(a->protocol, sizeof a->protocol, "%s", host_opts_protocol(&c->host));
+    const char *cc = host_opts_cc(&c->host);
     snprintf(a->cc, sizeof a->cc, "%s", cc ? cc : "");
     if (!(a->conns = calloc(a->nconns, sizeof *a->conns)) ||
         !(a->sizes = model_ctx_rng(ctx, name, "sizes")) ||
@@ -407,7 +409,7 @@ static const struct param_def rr_params[] = {
       NULL, 0, 0 },
     { "stop", PARAM_TIME, offsetof(struct rr_config, stop), "0s",
       "no request at or after this time (0s = until the end of the run)", NULL, 0, 0 },
-    TCPNET_PARAMS(struct rr_config, tcp),
+    HOST_PARAMS(struct rr_config, host),
 };
 
 static const struct model_def rr_model = {

@@ -7,8 +7,8 @@
  * connections), goodput (rx_bytes in bit/s between the first and the last byte read),
  * accepted (connections), completed (connections whose peer finished), failed (reset or
  * timed out); and the listener's counters syns_received, syns_dropped, cookies_sent,
- * cookies_validated. The tcp parameters on the application (rcvbuf, ...) configure the node's
- * stack (models/tcpnet/tcpnet.h). Nothing is allocated per connection beyond TCP's own state.
+ * cookies_validated. `protocol` (tcp, mptcp) picks the listener's transport; the tcp
+ * parameters on the application (rcvbuf, ...) configure the node's stack (models/host/host.h). Nothing is allocated per connection beyond TCP's own state.
  * Not modelled: per-connection receive statistics (the sender's connection records them).
  */
 #include <stddef.h>
@@ -16,18 +16,19 @@
 #include <stdlib.h>
 
 #include "models/app/tcp_app.h"
-#include "models/tcpnet/tcpnet.h"
+#include "models/host/host.h"
 
 struct tsink_config {
     char node[PARAM_STRING_MAX];
     uint64_t port;
-    struct tcpnet_opts tcp;
+    struct host_opts host;
 };
 
 struct tsink {
     char name[PARAM_STRING_MAX];
     struct sched *sched;
-    struct tcpnet *tn;
+    struct host *host;
+    char protocol[PARAM_STRING_MAX];
     uint16_t port;
     char cc[PARAM_STRING_MAX]; /* congestion control of accepted sockets, "" = stack's */
     struct sock_listener *listener;
@@ -86,11 +87,9 @@ static void tsink_start(struct sched *sch, void *ctx, void *arg)
     struct tsink *k = ctx;
     (void)sch;
     (void)arg;
-    struct tcp_stack *st = tcpnet_stack(k->tn);
-    struct tcp_listener *l;
-    k->listener = st && tcp_listen(st, NULL, k->port, &tsink_lcb, k, &l) == 0
-                      ? tcp_listener_sock(l)
-                      : NULL;
+    struct sock_listen_args la = { .port = k->port };
+    if (host_listen(k->host, k->protocol, &la, &tsink_lcb, k, &k->listener) < 0)
+        k->listener = NULL;
 }
 
 static void tsink_finish(void *obj, struct model_ctx *ctx)
@@ -133,15 +132,16 @@ static int tsink_create(struct model_ctx *ctx, const char *name, const void *con
     snprintf(k->name, sizeof k->name, "%s", name);
     k->sched = ctx->sched;
     k->port = (uint16_t)c->port;
-    if (tcpnet_attach(ctx, node, name, &c->tcp, &k->tn, err, errlen) < 0)
+    if (host_attach(ctx, node, name, &c->host, &k->host, err, errlen) < 0)
         return -1;
-    const char *cc = tcpnet_opts_cc(&c->tcp);
+    snprintf(k->protocol, sizeof k->protocol, "%s", host_opts_protocol(&c->host));
+    const char *cc = host_opts_cc(&c->host);
     snprintf(k->cc, sizeof k->cc, "%s", cc ? cc : "");
     if (model_ctx_on_finish(ctx, tsink_finish, k) < 0) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    /* Listening at time 0 rather than now: every application's tcp values are known then. */
+    /* Listening at time 0 rather than now: every application's settings are known then. */
     sched_at(ctx->sched, 0, tsink_start, k, NULL);
     *out = k;
     return 0;
@@ -152,7 +152,7 @@ static const struct param_def tsink_params[] = {
       NULL, 0, 0 },
     { "port", PARAM_UINT, offsetof(struct tsink_config, port), "5000", "TCP port to listen on",
       NULL, 1, 65535 },
-    TCPNET_PARAMS(struct tsink_config, tcp),
+    HOST_PARAMS(struct tsink_config, host),
 };
 
 static const struct model_def tsink_model = {

@@ -25,6 +25,17 @@ const struct net_addr *net_node_primary(const struct net_node *n, int family)
     return a->family ? a : NULL;
 }
 
+const struct net_addr *net_node_source(const struct net_node *n, int family)
+{
+    const struct net_addr *a = net_node_primary(n, family);
+    if (a)
+        return a;
+    for (size_t i = 0; i < n->nifaddrs; i++)
+        if (n->ifaddrs[i].addr.family == family)
+            return &n->ifaddrs[i].addr;
+    return NULL;
+}
+
 uint32_t net_node_addr(const struct net_node *n)
 {
     return n->addr4.family ? net_addr_v4_host(&n->addr4) : 0;

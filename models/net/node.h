@@ -69,6 +69,11 @@ struct net_node *net_node_find(struct model_ctx *ctx, const char *name, char *er
 const char *net_node_name(const struct net_node *n);
 /* The primary address of a family (4 or 6), or NULL when the node has none. */
 const struct net_addr *net_node_primary(const struct net_node *n, int family);
+/* The address a local connection uses by default: the primary address of the family or,
+ * for a node without one (`address: none` and per-interface addresses, a multihomed phone),
+ * its first interface address of the family in the order of `interfaces`. NULL when the
+ * node has no address of the family at all. Valid from node creation on. */
+const struct net_addr *net_node_source(const struct net_node *n, int family);
 /* Primary IPv4 address in host order, 0 when there is none. */
 uint32_t net_node_addr(const struct net_node *n);
 /* True when a is one of the node's addresses (primary or per interface). */
