@@ -369,6 +369,25 @@ struct tcp_listener *tnet_listen_sink(struct tnet *tn, struct tn_app *sink)
     return l;
 }
 
+void tn_farm_acceptable(struct sock_listener *l_sl, void *ctx)
+{
+    struct tcp_listener *l = tcp_listener_from(l_sl);
+    struct tn_farm *f = ctx;
+    f->calls++;
+    if (!f->accept)
+        return;
+    struct tcp_sock *s;
+    while (f->n < 8 && tcp_accept(l, &tn_app_callbacks, &f->app[f->n], &s) == 0) {
+        struct tn_app *a = &f->app[f->n++];
+        a->sock = s;
+        a->connected = true;
+        if (tcp_sock_readable(s))
+            a->read += tcp_read(s, tcp_sock_readable(s));
+    }
+}
+
+const struct sock_listener_callbacks tn_farm_callbacks = { .acceptable = tn_farm_acceptable };
+
 int tnet_connect_bulk(struct tnet *tn, struct tn_app *app, size_t bytes, const char *cc)
 {
     app->to_send = bytes;

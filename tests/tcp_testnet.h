@@ -124,6 +124,15 @@ struct tn_app {
 extern const struct sock_callbacks tn_app_callbacks;
 /* Listener on B:80 that accepts into sink (one connection). */
 struct tcp_listener *tnet_listen_sink(struct tnet *tn, struct tn_app *sink);
+/* A listener application: while `accept` is set, takes up to 8 connections off the accept
+ * queue into app[] (reading what they already hold); counts its acceptable calls. */
+struct tn_farm {
+    struct tn_app app[8];
+    int n, calls;
+    bool accept;
+};
+extern const struct sock_listener_callbacks tn_farm_callbacks;
+void tn_farm_acceptable(struct sock_listener *l, void *farm);
 /* Connects A -> B:80 with `bytes` to send from app. */
 int tnet_connect_bulk(struct tnet *tn, struct tn_app *app, size_t bytes, const char *cc);
 

@@ -11,33 +11,9 @@
 
 #define RATE 100000000ull
 
-struct farm {
-    struct tn_app app[8];
-    int n;
-    bool accept;
-};
-
-static void farm_acceptable(struct sock_listener *l_sl, void *ctx)
-{
-    struct tcp_listener *l = tcp_listener_from(l_sl);
-    struct farm *f = ctx;
-    if (!f->accept)
-        return;
-    struct tcp_sock *s;
-    while (f->n < 8 && tcp_accept(l, &tn_app_callbacks, &f->app[f->n], &s) == 0) {
-        struct tn_app *a = &f->app[f->n++];
-        a->sock = s;
-        a->connected = true;
-        if (tcp_sock_readable(s))
-            a->read += tcp_read(s, tcp_sock_readable(s));
-    }
-}
-
-static const struct sock_listener_callbacks farm_cb = { .acceptable = farm_acceptable };
-
 /* Three clients sending 50 kB each to a farm listener (server config cb) at once. */
 struct three {
-    struct farm f;
+    struct tn_farm f;
     struct tn_app cli[3];
     struct tnet *tn;
     struct tcp_listener *l;
@@ -48,7 +24,7 @@ static void run_three_clients(const struct tcp_config *cb, bool accept, struct t
 {
     *t = (struct three){ .f.accept = accept };
     t->tn = tnet_new(RATE, time_from_ms(10), NULL, cb);
-    tcp_listen(t->tn->b, NULL, 80, &farm_cb, &t->f, &t->l);
+    tcp_listen(t->tn->b, NULL, 80, &tn_farm_callbacks, &t->f, &t->l);
     for (int i = 0; i < 3; i++)
         CU_ASSERT_EQUAL(tnet_connect_bulk(t->tn, &t->cli[i], 50000, NULL), 0);
     sched_run_until(t->tn->s, time_from_s(5));
@@ -56,7 +32,7 @@ static void run_three_clients(const struct tcp_config *cb, bool accept, struct t
 }
 
 /* Ends the n clients' and the farm's connections (with a RST when abort) and frees tn. */
-static void close_all(struct tnet *tn, struct tn_app *cli, int n, struct farm *f, bool abort)
+static void close_all(struct tnet *tn, struct tn_app *cli, int n, struct tn_farm *f, bool abort)
 {
     void (*end)(struct tcp_sock *) = abort ? tcp_abort : tcp_close;
     for (int i = 0; i < n; i++)
@@ -112,9 +88,9 @@ static void test_cookie_without_timestamps_loses_window_scaling(void)
     tcp_config_default(&cb);
     cb.syn_backlog = 1;
     struct tnet *tn = tnet_new(RATE, time_from_ms(10), &ca, &cb);
-    struct farm f = { .accept = true };
+    struct tn_farm f = { .accept = true };
     struct tcp_listener *l;
-    tcp_listen(tn->b, NULL, 80, &farm_cb, &f, &l);
+    tcp_listen(tn->b, NULL, 80, &tn_farm_callbacks, &f, &l);
     struct tn_app cli[2] = { 0 };
     for (int i = 0; i < 2; i++)
         tnet_connect_bulk(tn, &cli[i], 300000, NULL);
@@ -169,7 +145,7 @@ static void test_full_accept_queue_holds_back_handshakes(void)
     CU_ASSERT_EQUAL(t.ls.accepted, 0);
     /* Accepting frees a place: a held-back connection completes with its next SYN-ACK. */
     t.f.accept = true;
-    farm_acceptable(tcp_listener_sock(t.l), &t.f);
+    tn_farm_acceptable(tcp_listener_sock(t.l), &t.f);
     sched_run_until(t.tn->s, time_from_s(40));
     tcp_listener_get_stats(t.l, &t.ls);
     CU_ASSERT(t.ls.accepted >= 2);
@@ -201,9 +177,9 @@ static void test_syn_flood_costs_bounded_memory(void)
     cb.syn_backlog = 64;
     struct tnet *tn = tnet_new(RATE, time_from_ms(10), NULL, &cb);
     tn->keep_log = false;
-    struct farm f = { .accept = true };
+    struct tn_farm f = { .accept = true };
     struct tcp_listener *l;
-    tcp_listen(tn->b, NULL, 80, &farm_cb, &f, &l);
+    tcp_listen(tn->b, NULL, 80, &tn_farm_callbacks, &f, &l);
     for (uint32_t i = 0; i < 10000; i++)
         inject_syn(tn, i / 100, (uint16_t)(1024 + i), i * 7919u);
     struct sock_listener_stats ls;
@@ -250,10 +226,10 @@ static void test_idle_connection_memory_is_reported_and_small(void)
 
 static void test_closing_a_listener_resets_its_queued_connections(void)
 {
-    struct farm f = { .accept = false };
+    struct tn_farm f = { .accept = false };
     struct tnet *tn = tnet_new(RATE, time_from_ms(10), NULL, NULL);
     struct tcp_listener *l;
-    tcp_listen(tn->b, NULL, 80, &farm_cb, &f, &l);
+    tcp_listen(tn->b, NULL, 80, &tn_farm_callbacks, &f, &l);
     struct tn_app cli[2] = { 0 };
     for (int i = 0; i < 2; i++) {
         tnet_connect_bulk(tn, &cli[i], 1000, NULL);

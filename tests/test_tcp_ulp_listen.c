@@ -14,30 +14,7 @@
 
 #define RATE 100000000ull
 
-/* Accepts every connection into app[] (and counts how often it was called). */
-struct farm {
-    struct tn_app app[8];
-    int n, calls;
-};
-
-static void farm_acceptable(struct sock_listener *l_sl, void *ctx)
-{
-    struct tcp_listener *l = tcp_listener_from(l_sl);
-    struct farm *f = ctx;
-    f->calls++;
-    struct tcp_sock *s;
-    while (f->n < 8 && tcp_accept(l, &tn_app_callbacks, &f->app[f->n], &s) == 0) {
-        struct tn_app *a = &f->app[f->n++];
-        a->sock = s;
-        a->connected = true;
-        if (tcp_sock_readable(s))
-            a->read += tcp_read(s, tcp_sock_readable(s));
-    }
-}
-
-static const struct sock_listener_callbacks farm_cb = { .acceptable = farm_acceptable };
-
-static uint64_t farm_read(const struct farm *f)
+static uint64_t farm_read(const struct tn_farm *f)
 {
     uint64_t n = 0;
     for (int i = 0; i < f->n; i++)
@@ -49,7 +26,7 @@ static uint64_t farm_read(const struct farm *f)
 struct lnet {
     struct tnet *tn;
     struct wtap *w;
-    struct farm f;
+    struct tn_farm f;
     struct tcp_listener *l;
     struct lhook lh;
     struct tulp *u[4];
@@ -59,10 +36,10 @@ struct lnet {
 static void lnet_new(struct lnet *n, const struct tcp_config *cb, enum tcp_syn_verdict v,
                      const struct tcp_ulp_ops *ops)
 {
-    *n = (struct lnet){ 0 };
+    *n = (struct lnet){ .f.accept = true };
     n->tn = tnet_new(RATE, time_from_ms(10), NULL, cb);
     n->w = wtap_new(n->tn);
-    CU_ASSERT_EQUAL(tcp_listen(n->tn->b, NULL, 80, &farm_cb, &n->f, &n->l), 0);
+    CU_ASSERT_EQUAL(tcp_listen(n->tn->b, NULL, 80, &tn_farm_callbacks, &n->f, &n->l), 0);
     n->lh = (struct lhook){ .verdict = v, .ops = ops };
     for (int i = 0; i < 4; i++)
         n->lh.child[i] = n->u[i] = tulp_new(n->tn);
@@ -259,9 +236,9 @@ static void test_transparent_listener_takes_any_destination_and_reports_it(void)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(10), NULL, NULL);
     tn->carry_addrs = true;
-    struct farm f = { 0 };
+    struct tn_farm f = { .accept = true };
     struct tcp_listener *l;
-    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 0, &farm_cb, &f, &l), 0);
+    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 0, &tn_farm_callbacks, &f, &l), 0);
     struct tn_app cli[2] = { 0 };
     connect_to(tn, &cli[0], &far1, 443, 30000);
     connect_to(tn, &cli[1], &far2, 8080, 20000);
@@ -292,13 +269,13 @@ static void test_specific_listeners_win_over_transparent_ones(void)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(10), NULL, NULL);
     tn->carry_addrs = true;
-    struct farm exact = { 0 }, any22 = { 0 }, t80 = { 0 }, t0 = { 0 };
+    struct tn_farm exact = { .accept = true }, any22 = exact, t80 = exact, t0 = exact;
     struct tcp_listener *l;
-    CU_ASSERT_EQUAL(tcp_listen(tn->b, &tn->addr_b, 80, &farm_cb, &exact, &l), 0);
-    CU_ASSERT_EQUAL(tcp_listen(tn->b, NULL, 22, &farm_cb, &any22, &l), 0);
-    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 80, &farm_cb, &t80, &l), 0);
-    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 0, &farm_cb, &t0, &l), 0);
-    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 80, &farm_cb, &t80, &l), SOCK_ERR_ARG);
+    CU_ASSERT_EQUAL(tcp_listen(tn->b, &tn->addr_b, 80, &tn_farm_callbacks, &exact, &l), 0);
+    CU_ASSERT_EQUAL(tcp_listen(tn->b, NULL, 22, &tn_farm_callbacks, &any22, &l), 0);
+    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 80, &tn_farm_callbacks, &t80, &l), 0);
+    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 0, &tn_farm_callbacks, &t0, &l), 0);
+    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 80, &tn_farm_callbacks, &t80, &l), SOCK_ERR_ARG);
     struct tn_app cli[4] = { 0 };
     connect_to(tn, &cli[0], &tn->addr_b, 80, 1000); /* exact address listener */
     connect_to(tn, &cli[1], &far1, 80, 1000);       /* transparent on 80 */
@@ -317,10 +294,10 @@ static void test_specific_listeners_win_over_transparent_ones(void)
 static void test_transparent_listener_leaves_ephemeral_ports_free(void)
 {
     struct tnet *tn = tnet_new(RATE, time_from_ms(10), NULL, NULL);
-    struct farm fb = { 0 }, fa = { 0 };
+    struct tn_farm fb = { .accept = true }, fa = fb;
     struct tcp_listener *l;
-    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 0, &farm_cb, &fb, &l), 0);
-    CU_ASSERT_EQUAL(tcp_listen(tn->a, NULL, 80, &farm_cb, &fa, &l), 0);
+    CU_ASSERT_EQUAL(tcp_listen_transparent(tn->b, 0, &tn_farm_callbacks, &fb, &l), 0);
+    CU_ASSERT_EQUAL(tcp_listen(tn->a, NULL, 80, &tn_farm_callbacks, &fa, &l), 0);
     struct tn_app out = { .to_send = 5000, .close_when_done = true };
     CU_ASSERT_EQUAL(tcp_connect(tn->b, &tn->addr_b, 0, &tn->addr_a, 80, NULL,
                                 &tn_app_callbacks, &out, &out.sock),
