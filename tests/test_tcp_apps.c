@@ -128,6 +128,24 @@ static void test_node_without_primary_address_uses_its_first_interface_address(v
     results_db_close(db);
 }
 
+/* `protocol: mptcp` on both ends runs the transfer over MPTCP through the host stack: the
+ * bytes arrive, the connection reports itself as MPTCP that did not fall back (the
+ * mptcp_fallback and subflows scalars exist only for MPTCP connections). */
+static void test_protocol_mptcp_runs_the_transfer_over_mptcp(void)
+{
+    struct results_db *db = run_apps(
+        "mp.yaml",
+        "  - {name: up, kind: bulk, node: c, dst: s, size: 300kB, protocol: mptcp}\n"
+        "  - {name: k, kind: tcp-sink, node: s, protocol: mptcp}\n",
+        time_from_s(5));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(db);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up", "failed"), 0, 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "k", "rx_bytes"), 3e5, 0);
+    CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up", "mptcp_fallback"), 0, 0);
+    (void)ta_scalar(db, "up", "subflows"); /* recorded (active subflows at the last snapshot) */
+    results_db_close(db);
+}
+
 /* Think times space the transactions. On an open connection a small transaction takes one
  * round trip (20 ms) plus serializing 300 B and 1 kB at 20 Mbit/s (0.5 ms); the first starts
  * after the handshake (20 ms), so transaction k starts at 0.02 + k (0.5 + 0.0205) s and the
@@ -328,6 +346,7 @@ SUITE(tcp_apps, NULL, NULL,
       TEST(test_exponential_draws_have_the_given_mean),
       TEST(test_reqresp_completes_every_transaction),
       TEST(test_node_without_primary_address_uses_its_first_interface_address),
+      TEST(test_protocol_mptcp_runs_the_transfer_over_mptcp),
       TEST(test_reqresp_think_time_spaces_transactions),
       TEST(test_onoff_offers_rate_during_on_periods_only),
       TEST(test_conflicting_tcp_values_on_one_node_are_refused),

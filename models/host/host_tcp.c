@@ -148,10 +148,10 @@ static int tcp_tp_listen(void *tp, const struct sock_listen_args *a,
                          struct sock_listener **out)
 {
     struct host_tcp *t = tp;
-    if (a->transparent)
-        return SOCK_ERR_ARG; /* the TCP listener's transparent mode is not there yet */
     struct tcp_listener *l;
-    int rc = tcp_listen(t->stack, a->addr.family ? &a->addr : NULL, a->port, cb, ctx, &l);
+    int rc = a->transparent
+                 ? tcp_listen_transparent(t->stack, a->port, cb, ctx, &l)
+                 : tcp_listen(t->stack, a->addr.family ? &a->addr : NULL, a->port, cb, ctx, &l);
     if (rc == 0)
         *out = tcp_listener_sock(l);
     return rc;

@@ -211,9 +211,11 @@ struct mptcp_listener {
     void *cb_ctx;
     struct mptcp_conn *acc_head, *acc_tail; /* ready, not yet accepted */
     struct sock_listener_stats stats;
+    struct mptcp_listener *next; /* the stack's listeners (freed with the stack) */
 };
 
 struct mptcp_stack {
+    struct mptcp_listener *listeners;
     struct tcp_stack *tcp;
     struct sched *sched;
     struct mptcp_config cfg;

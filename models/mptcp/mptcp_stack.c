@@ -59,6 +59,12 @@ void mptcp_stack_free(struct mptcp_stack *st)
             c->sf[i]->closed = true;            /* the TCP stack frees its own sockets */
         mptcp_conn_destroy(c);
     }
+    /* Listener records only: their TCP listeners are the TCP stack's to free, silently. */
+    while (st->listeners) {
+        struct mptcp_listener *ml = st->listeners;
+        st->listeners = ml->next;
+        free(ml);
+    }
     mptcp_token_table_free(st->tokens);
     rng_free(st->rng);
     mptcp_config_free(&st->cfg);
@@ -229,6 +235,11 @@ static void ml_close(struct sock_listener *l)
         if (c->listener == ml)
             c->listener = NULL;
     tcp_listener_close(ml->tcp);
+    struct mptcp_listener **pp = &ml->st->listeners;
+    while (*pp && *pp != ml)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = ml->next;
     free(ml);
 }
 
@@ -257,12 +268,16 @@ int mptcp_listen(struct mptcp_stack *st, const struct sock_listen_args *a,
     ml->st = st;
     ml->cb = cb;
     ml->cb_ctx = ctx;
-    int rc = tcp_listen(st->tcp, a->addr.family ? &a->addr : NULL, a->port, &tcp_listener_cb,
-                        ml, &ml->tcp);
+    int rc = a->transparent
+                 ? tcp_listen_transparent(st->tcp, a->port, &tcp_listener_cb, ml, &ml->tcp)
+                 : tcp_listen(st->tcp, a->addr.family ? &a->addr : NULL, a->port,
+                              &tcp_listener_cb, ml, &ml->tcp);
     if (rc < 0) {
         free(ml);
         return rc;
     }
+    ml->next = st->listeners;
+    st->listeners = ml;
     tcp_listener_set_ulp(ml->tcp, &mptcp_listen_ulp_ops, ml);
     *out = &ml->sl;
     return 0;
