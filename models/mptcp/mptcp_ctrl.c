@@ -585,6 +585,10 @@ static bool listen_claim(struct tcp_listener *l, void *lctx, struct tcp_sock *ch
         return false;
     sf->tcp = child;
     tcp_sock_set_ctx(child, &mptcp_subflow_callbacks, sf);
+    /* Linux creates every subflow with the MPTCP socket's congestion control (the
+     * application's TCP_CONGESTION applies to all of them): a passive join too. */
+    if (sf->conn->cc_name[0])
+        tcp_sock_set_cc(child, sf->conn->cc_name);
     return true;
 }
 

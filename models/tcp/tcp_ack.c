@@ -29,6 +29,8 @@ void tcp_cc_sync(struct tcp_sock *c)
     c->cc.in_flight = tcp_in_flight(c);
     c->cc.now = sched_now(c->stack->sched);
     c->cc.srtt = c->srtt;
+    c->cc.snd_una = c->snd_una;
+    c->cc.snd_nxt = c->snd_nxt;
 }
 
 void tcp_enter_loss(struct tcp_sock *c)
@@ -165,8 +167,14 @@ static void on_new_ack(struct tcp_sock *c, uint32_t ack)
         if (cwnd_limited)
             c->cc.ops->cong_avoid(&c->cc, data_acked);
     }
-    if (c->cc.ops->pkts_acked)
+    if (c->cc.ops->pkts_acked) {
+        c->cc.snd_una = c->snd_una;
+        c->cc.snd_nxt = c->snd_nxt;
+        c->cc.ack_rtt = rtt;
+        if (rtt < 0 && c->ack_tsecr_ok)
+            c->cc.ack_rtt = (sim_time_t)(uint32_t)(tcp_ts_now(c) - c->ack_tsecr) * PS_PER_MS;
         c->cc.ops->pkts_acked(&c->cc, data_acked, rtt);
+    }
     if (c->snd_una == c->snd_max) {
         tcp_rtx_stop(c); /* RFC 6298 (5.2) */
     } else if (restart_rto) {

@@ -19,12 +19,13 @@
 #ifndef MCPSIM_TCP_CONG_H
 #define MCPSIM_TCP_CONG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "sim/units.h"
 
-#define TCP_CC_PRIV_BYTES 64
+#define TCP_CC_PRIV_BYTES 104   /* Linux ICSK_CA_PRIV_SIZE */
 
 enum tcp_ca_event {
     TCP_CA_EVENT_LOSS,          /* RTO expired: cwnd is back to the loss window */
@@ -43,6 +44,10 @@ struct tcp_cc {
     sim_time_t now;        /* simulated time of the call */
     sim_time_t srtt;       /* smoothed RTT (0 before the first sample) */
     sim_time_t min_rtt;    /* smallest RTT sample seen (0 before the first sample) */
+    sim_time_t ack_rtt;    /* pkts_acked: this ACK's RTT (the timed segment's, else from its
+                            * timestamp echo at the 1 ms clock); -1 when neither */
+    uint32_t snd_una, snd_nxt; /* the sender's sequence state at the call */
+    bool hystart;          /* CUBIC: HyStart slow-start exit (tcp `hystart`) */
     _Alignas(8) uint8_t priv[TCP_CC_PRIV_BYTES];
 };
 

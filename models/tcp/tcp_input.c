@@ -328,11 +328,13 @@ static bool data_input(struct tcp_sock *c, uint32_t seq, uint32_t len, bool fin)
 
 /* RFC 7323 section 5.3 R1 (PAWS): a timestamp older than TS.Recent marks an old
  * duplicate. Returns true to drop. *tsval is set when the segment has a timestamp. */
-static bool paws_reject(const struct tcp_sock *c, const struct tcp_hdr *h, bool *has_ts,
+static bool paws_reject(struct tcp_sock *c, const struct tcp_hdr *h, bool *has_ts,
                         uint32_t *tsval)
 {
-    uint32_t tsecr;
+    uint32_t tsecr = 0;
     *has_ts = (c->flags & TF_TS_OK) && tcp_opt_get_timestamp(h, tsval, &tsecr) == 0;
+    c->ack_tsecr = tsecr;
+    c->ack_tsecr_ok = *has_ts && tsecr != 0;
     return *has_ts && !(h->flags & TCP_FLAG_RST) && seq_lt(*tsval, c->ts_recent);
 }
 

@@ -112,6 +112,8 @@ struct tcp_sock {
     /* Receive sequence space; rcv_read is what the application consumed. */
     uint32_t irs, rcv_nxt, rcv_adv, rcv_read, rcv_fin, last_ack_sent;
     uint32_t ts_recent;            /* RFC 7323 TS.Recent */
+    uint32_t ack_tsecr;            /* the segment being processed: its TSecr ... */
+    bool ack_tsecr_ok;             /* ... when it has a timestamp echoing ours */
     uint32_t rtt_seq;              /* the timed segment ends at rtt_seq */
     sim_time_t rtt_start;
     sim_time_t srtt, rttvar, rto;

@@ -46,6 +46,9 @@ static const struct param_def tcp_params[] = {
       "SACK blocks (RFC 2018) and SACK-based recovery (RFC 6675)", NULL, 0, 0 },
     { "prr", PARAM_BOOL, F(prr), "true",
       "proportional rate reduction during SACK recovery (RFC 6937; Linux, ns-3)", NULL, 0, 0 },
+    { "hystart", PARAM_BOOL, F(hystart), "true",
+      "CUBIC leaves slow start early on an ACK train or a rising RTT (HyStart, Linux "
+      "tcp_cubic hystart=1 hystart_detect=3; ns-3 TcpCubic)", NULL, 0, 0 },
     { "timestamps", PARAM_BOOL, F(timestamps), "true",
       "timestamps and PAWS (RFC 7323)", NULL, 0, 0 },
     { "wscale", PARAM_BOOL, F(wscale), "true", "window scaling (RFC 7323)", NULL, 0, 0 },

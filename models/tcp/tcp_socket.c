@@ -86,6 +86,13 @@ size_t tcp_sock_writable(const struct tcp_sock *c)
     return c->stack->cfg.sndbuf > q ? (size_t)(c->stack->cfg.sndbuf - q) : 0;
 }
 
+size_t tcp_sock_unsent(const struct tcp_sock *c)
+{
+    /* data starts at iss + 1; snd_max is past the SYN once it has gone out */
+    uint32_t sent_end = seq_gt(c->snd_max, c->iss) ? c->snd_max : c->iss + 1;
+    return seq_gt(c->write_seq, sent_end) ? (size_t)(c->write_seq - sent_end) : 0;
+}
+
 int64_t tcp_send(struct tcp_sock *s, size_t bytes)
 {
     switch (s->state) {

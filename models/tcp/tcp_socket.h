@@ -77,6 +77,10 @@ size_t tcp_sock_readable(const struct tcp_sock *s);
 bool tcp_sock_eof(const struct tcp_sock *s);
 /* Free send-buffer space in bytes. */
 size_t tcp_sock_writable(const struct tcp_sock *s);
+/* Queued bytes never sent yet (the tail of the send queue, beyond the highest sequence
+ * sent): what a layer above may still re-describe, as Linux MPTCP extends the mapping of an
+ * skb that has not gone out. */
+size_t tcp_sock_unsent(const struct tcp_sock *s);
 
 /* ---- ending ------------------------------------------------------------------------ */
 

@@ -168,6 +168,8 @@ struct tcp_sock *tcp_sock_alloc(struct tcp_stack *st, const struct tcp_cong_ops 
     c->cc.mss = c->mss;
     c->cc.cwnd = (uint32_t)cfg->initial_cwnd * c->mss;
     c->cc.ssthresh = UINT32_MAX;
+    c->cc.hystart = cfg->hystart;
+    c->cc.ack_rtt = -1;
     c->cc.ops->init(&c->cc);
     tcp_timers_init(c);
     st->stats.conns_live++;

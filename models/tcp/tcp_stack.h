@@ -60,6 +60,7 @@ struct tcp_config {
     bool nagle;               /* RFC 896 / RFC 1122 4.2.3.4 */
     bool limited_transmit;    /* RFC 3042: a new segment on each of the first two dup ACKs */
     bool prr;                 /* RFC 6937 proportional rate reduction in SACK recovery */
+    bool hystart;             /* CUBIC leaves slow start by HyStart (Linux tcp_cubic hystart=1) */
     bool sack;                /* offer and accept SACK (RFC 2018) */
     bool timestamps;          /* RFC 7323 timestamps */
     bool wscale;              /* RFC 7323 window scaling */
