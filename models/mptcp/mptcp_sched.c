@@ -23,20 +23,24 @@ bool mptcp_sf_usable(const struct mptcp_subflow *sf)
     return true;
 }
 
+/* The room of a usable subflow from its view (mptcp_sf_room). */
+static uint32_t room_of(const struct mptcp_subflow *sf, const struct tcp_sock_view *v)
+{
+    uint64_t limit = (uint64_t)v->cwnd + v->mss;
+    if (v->queued >= limit)
+        return 0;
+    uint64_t room = limit - v->queued;
+    uint64_t free = tcp_stack_config(tcp_sock_stack(sf->tcp))->sndbuf - v->queued;
+    return (uint32_t)(room < free ? room : free);
+}
+
 uint32_t mptcp_sf_room(const struct mptcp_subflow *sf)
 {
     if (!mptcp_sf_usable(sf))
         return 0;
-    struct sock_info in;
-    tcp_sock_get_info(sf->tcp, &in);
-    const struct tcp_config *cfg = tcp_stack_config(tcp_sock_stack(sf->tcp));
-    uint64_t queued = cfg->sndbuf - tcp_sock_writable(sf->tcp);
-    uint64_t limit = (uint64_t)in.cwnd + in.mss;
-    if (queued >= limit)
-        return 0;
-    uint64_t room = limit - queued;
-    size_t free = tcp_sock_writable(sf->tcp);
-    return (uint32_t)(room < free ? room : free);
+    struct tcp_sock_view v;
+    tcp_sock_get_view(sf->tcp, &v);
+    return room_of(sf, &v);
 }
 
 /* Non-backup subflows if any is usable, else backups (Linux: "backup" only when no active). */
@@ -64,15 +68,14 @@ static struct mptcp_subflow *pick_default(struct mptcp_conn *c, uint32_t *room)
         struct mptcp_subflow *sf = c->sf[i];
         if (!eligible(sf, backup))
             continue;
-        uint32_t r = mptcp_sf_room(sf);
+        struct tcp_sock_view v;
+        tcp_sock_get_view(sf->tcp, &v);
+        uint32_t r = room_of(sf, &v);
         if (!r)
             continue;
-        struct sock_info in;
-        tcp_sock_get_info(sf->tcp, &in);
-        const struct tcp_config *cfg = tcp_stack_config(tcp_sock_stack(sf->tcp));
-        double queued = (double)(cfg->sndbuf - tcp_sock_writable(sf->tcp));
-        double srtt = in.srtt > 0 ? (double)in.srtt : 1.0;
-        double linger = (queued + in.mss) * srtt / (in.cwnd ? in.cwnd : 1);
+        double queued = (double)v.queued;
+        double srtt = v.srtt > 0 ? (double)v.srtt : 1.0;
+        double linger = (queued + v.mss) * srtt / (v.cwnd ? v.cwnd : 1);
         if (!best || linger < best_linger) {
             best = sf;
             best_linger = linger;
@@ -91,14 +94,14 @@ static struct mptcp_subflow *pick_minrtt(struct mptcp_conn *c, uint32_t *room)
         struct mptcp_subflow *sf = c->sf[i];
         if (!eligible(sf, backup))
             continue;
-        uint32_t r = mptcp_sf_room(sf);
+        struct tcp_sock_view v;
+        tcp_sock_get_view(sf->tcp, &v);
+        uint32_t r = room_of(sf, &v);
         if (!r)
             continue;
-        struct sock_info in;
-        tcp_sock_get_info(sf->tcp, &in);
-        if (!best || in.srtt < best_rtt) {
+        if (!best || v.srtt < best_rtt) {
             best = sf;
-            best_rtt = in.srtt;
+            best_rtt = v.srtt;
             *room = r;
         }
     }
