@@ -230,7 +230,7 @@ void mptcp_dss_rcv(struct mptcp_subflow *sf, const struct mptcp_opt *o, uint32_t
     if (d->data_len == 0) {
         /* infinite mapping (section 3.3.1): the peer fell back */
         c->st->stats.infinite_map_rx++;
-        mptcp_fallback(c, false);
+        mptcp_fallback(c, false, MPTCP_FB_INFINITE_MAP);
         return;
     }
     if ((d->flags & MPTCP_DSS_F) && !c->have_data_fin) {
@@ -273,7 +273,7 @@ void mptcp_dss_pull(struct mptcp_subflow *sf)
             if (c->nsf == 1 && sf->mpc) {
                 /* RFC 8684 section 3.7: DSS stripped on the only subflow, data in order:
                  * an implicit infinite mapping, fall back */
-                mptcp_fallback(c, false);
+                mptcp_fallback(c, false, MPTCP_FB_NO_MAPPING);
                 continue;
             }
             mptcp_subflow_reset(sf, MPTCP_RST_EMIDDLEBOX);
