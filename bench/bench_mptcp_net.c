@@ -60,6 +60,8 @@ static double run_dumbbell(const char *tag, const char *path)
     if (right)
         net_hook_register(right, NET_HOOK_PREROUTING, 0, count_hook, &cr);
     uint64_t events = world_run(w, NULL, NULL);
+    struct sched_stats ss;
+    sched_get_stats(world_ctx(w)->sched, &ss);
     bench_world_free(&bw);
     double cpu = bench_cpu() - c0, wall = bench_wall() - t0;
 #define R(what, v, unit)                                       \
@@ -71,6 +73,8 @@ static double run_dumbbell(const char *tag, const char *path)
     R("wall", wall, "s");
     R("events", (double)events, "events");
     R("events per CPU second", (double)events / cpu, "ev/s");
+    R("events cancelled", (double)ss.cancelled, "events");
+    R("pending events, peak", (double)ss.pending_peak, "events");
     R("bottleneck packets", (double)cr.packets, "pkt");
     R("bottleneck packets per CPU second", (double)cr.packets / cpu, "pkt/s");
 #undef R

@@ -39,9 +39,12 @@ uint16_t mptcp_map_csum(const struct mptcp_conn *c, uint64_t dsn, uint32_t ssn, 
 
 /* ---- mapping rings ----------------------------------------------------------------- */
 
+/* Newest first: a segment at the send edge (every call but a retransmission's) is in the
+ * last mapping queued, and mappings cover disjoint SSN runs, so the first match is the only
+ * one whichever end the search starts from. */
 const struct mptcp_map *mptcp_tx_map_at(const struct mptcp_subflow *sf, uint32_t rel)
 {
-    for (size_t i = 0; i < sf->tx_n; i++)
+    for (size_t i = sf->tx_n; i-- > 0;)
         if ((uint32_t)(rel - sf->tx[i].ssn) < sf->tx[i].len)
             return &sf->tx[i];
     return NULL;

@@ -59,11 +59,22 @@ static bool eligible(const struct mptcp_subflow *sf, bool backup)
 
 /* Linux default: the subflow whose queue drains soonest, queued bytes over its pacing rate
  * (~ cwnd / srtt): linger = queued * srtt / cwnd. */
+static double linger_of(const struct tcp_sock_view *v)
+{
+    double queued = (double)v->queued;
+    double srtt = v->srtt > 0 ? (double)v->srtt : 1.0;
+    return (queued + v->mss) * srtt / (v->cwnd ? v->cwnd : 1);
+}
+
+/* The linger of the best candidate so far is computed only once a second candidate needs
+ * the comparison: most picks find one subflow with room. */
 static struct mptcp_subflow *pick_default(struct mptcp_conn *c, uint32_t *room)
 {
     bool backup = want_backup(c);
     struct mptcp_subflow *best = NULL;
+    struct tcp_sock_view best_v = { 0 };
     double best_linger = 0;
+    bool best_known = false;
     for (size_t i = 0; i < c->nsf; i++) {
         struct mptcp_subflow *sf = c->sf[i];
         if (!eligible(sf, backup))
@@ -73,10 +84,18 @@ static struct mptcp_subflow *pick_default(struct mptcp_conn *c, uint32_t *room)
         uint32_t r = room_of(sf, &v);
         if (!r)
             continue;
-        double queued = (double)v.queued;
-        double srtt = v.srtt > 0 ? (double)v.srtt : 1.0;
-        double linger = (queued + v.mss) * srtt / (v.cwnd ? v.cwnd : 1);
-        if (!best || linger < best_linger) {
+        if (!best) {
+            best = sf;
+            best_v = v;
+            *room = r;
+            continue;
+        }
+        if (!best_known) {
+            best_linger = linger_of(&best_v);
+            best_known = true;
+        }
+        double linger = linger_of(&v);
+        if (linger < best_linger) {
             best = sf;
             best_linger = linger;
             *room = r;
