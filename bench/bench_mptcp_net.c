@@ -7,7 +7,8 @@
  * Per scenario: CPU and wall time (world built, 60 s simulated, torn down), events, events
  * per CPU second, bottleneck packets (IP packets arriving at node "right" from left-a or
  * left-b: the data direction of both bottlenecks) and simulated packets per CPU second; then
- * the ratio of the two CPU times (issue 11's target: MPTCP <= 1.5 x the TCP reference).
+ * the ratio of the two CPU times (issue 11's target: MPTCP <= 1.5 x the TCP reference), each
+ * the least of three alternating repetitions.
  *
  * Idle memory: a reqresp instance opens N persistent connections (one 100 B transaction
  * each, then a think time longer than the run), so at the end every connection is
@@ -46,10 +47,15 @@ static enum net_verdict count_hook(void *ctx, struct net_node *n, struct packet 
     return NET_ACCEPT;
 }
 
-/* Runs one 60 s scenario and reports it under `tag`; the CPU seconds, or -1. */
-static double run_dumbbell(const char *tag, const char *path)
+struct dumbbell_run {
+    double cpu, wall;          /* the best (least CPU) of the repetitions */
+    uint64_t events, cancelled, pending_peak, packets; /* the same in every repetition */
+};
+
+/* Runs one 60 s scenario once; keeps the least CPU time in *r. 0, or -1. */
+static int run_dumbbell(const char *tag, const char *path, struct dumbbell_run *r)
 {
-    char label[128], err[1024];
+    char err[1024];
     struct bench_world bw;
     double c0 = bench_cpu(), t0 = bench_wall();
     if (bench_world_file(&bw, tag, path, NULL, 0, time_from_s(60)) < 0)
@@ -64,29 +70,54 @@ static double run_dumbbell(const char *tag, const char *path)
     sched_get_stats(world_ctx(w)->sched, &ss);
     bench_world_free(&bw);
     double cpu = bench_cpu() - c0, wall = bench_wall() - t0;
+    if (r->cpu == 0 || cpu < r->cpu) {
+        r->cpu = cpu;
+        r->wall = wall;
+    }
+    r->events = events;
+    r->cancelled = ss.cancelled;
+    r->pending_peak = ss.pending_peak;
+    r->packets = cr.packets;
+    return 0;
+}
+
+static void report_dumbbell(const char *tag, const struct dumbbell_run *r)
+{
+    char label[128];
 #define R(what, v, unit)                                       \
     do {                                                       \
         snprintf(label, sizeof label, "%s: " what, tag);       \
         bench_report(label, v, unit);                          \
     } while (0)
-    R("CPU", cpu, "s");
-    R("wall", wall, "s");
-    R("events", (double)events, "events");
-    R("events per CPU second", (double)events / cpu, "ev/s");
-    R("events cancelled", (double)ss.cancelled, "events");
-    R("pending events, peak", (double)ss.pending_peak, "events");
-    R("bottleneck packets", (double)cr.packets, "pkt");
-    R("bottleneck packets per CPU second", (double)cr.packets / cpu, "pkt/s");
+    R("CPU (best of the repetitions)", r->cpu, "s");
+    R("wall (of that repetition)", r->wall, "s");
+    R("events", (double)r->events, "events");
+    R("events per CPU second", (double)r->events / r->cpu, "ev/s");
+    R("events cancelled", (double)r->cancelled, "events");
+    R("pending events, peak", (double)r->pending_peak, "events");
+    R("bottleneck packets", (double)r->packets, "pkt");
+    R("bottleneck packets per CPU second", (double)r->packets / r->cpu, "pkt/s");
 #undef R
-    return cpu;
 }
 
+/* The two scenarios alternate, REPS times each, and the least CPU time of each is compared:
+ * on a shared machine the noise only adds time, so the minimum is the figure that repeats
+ * (simulated results are identical in every repetition). */
 BENCH(mptcp_dumbbell)
 {
-    double tcp = run_dumbbell("tcp 20 flows", "scenarios/bench/tcp-dumbbell-2path.yaml");
-    double mp = run_dumbbell("mptcp 10x2", "scenarios/bench/mptcp-dumbbell.yaml");
-    if (tcp > 0 && mp > 0)
-        bench_report("mptcp CPU / tcp CPU (target <= 1.5)", mp / tcp, "x");
+    enum { REPS = 3 };
+    struct dumbbell_run tcp = { 0 }, mp = { 0 };
+    for (int i = 0; i < REPS; i++)
+        if (run_dumbbell("tcp 20 flows", "scenarios/bench/tcp-dumbbell-2path.yaml", &tcp) < 0 ||
+            run_dumbbell("mptcp 10x2", "scenarios/bench/mptcp-dumbbell.yaml", &mp) < 0)
+            return;
+    report_dumbbell("tcp 20 flows", &tcp);
+    report_dumbbell("mptcp 10x2", &mp);
+    bench_report("mptcp CPU / tcp CPU (target <= 1.5)", mp.cpu / tcp.cpu, "x");
+    bench_report("mptcp / tcp bottleneck packets", (double)mp.packets / (double)tcp.packets,
+                 "x");
+    bench_report("mptcp / tcp CPU per bottleneck packet",
+                 (mp.cpu / (double)mp.packets) / (tcp.cpu / (double)tcp.packets), "x");
 }
 
 struct idle_run {
