@@ -190,6 +190,11 @@ enum results_vector_mode {
 struct results_vector *results_vector(struct results_run *run, const char *module,
                                       const char *name, const char *unit);
 void results_vector_set_mode(struct results_vector *v, enum results_vector_mode mode);
+/* Whether results_vector(run, module, name, ...) would give a handle under the rules as they
+ * stand, without creating one (a created vector is stored even without samples): for a model
+ * that creates a series only once it knows it has one (an MPTCP subflow's). false for a NULL
+ * run or a name with a dot (no failure recorded). */
+bool results_vector_enabled(struct results_run *run, const char *module, const char *name);
 
 /* Out of line: buffers the sample (times must not decrease) and flushes a full batch. */
 void results_vector_append(struct results_vector *v, sim_time_t t, double value);

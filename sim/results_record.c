@@ -246,6 +246,14 @@ struct results_vector *results_vector(struct results_run *run, const char *modul
     return v;
 }
 
+bool results_vector_enabled(struct results_run *run, const char *module, const char *name)
+{
+    sim_time_t interval;
+    if (!run || !module || !*module || !name || !*name || strchr(name, '.'))
+        return false;
+    return decide(run, RULE_VECTOR, module, name, &interval);
+}
+
 void results_vector_set_mode(struct results_vector *v, enum results_vector_mode mode)
 {
     if (v)

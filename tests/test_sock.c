@@ -137,7 +137,8 @@ static void fs_set_trace(struct sock *s, const struct sock_trace *t, void *ctx)
 {
     (void)s, (void)t, (void)ctx;
 }
-/* It calls itself MPTCP, fallen back, with two subflows: the applications' MPTCP scalars. */
+/* It calls itself MPTCP, fallen back, with two subflows (three at the most): the
+ * applications' MPTCP scalars, whose `subflows` is the peak. */
 static void fs_get_info(const struct sock *s, struct sock_info *out)
 {
     memset(out, 0, sizeof *out);
@@ -146,6 +147,8 @@ static void fs_get_info(const struct sock *s, struct sock_info *out)
     out->srtt = time_from_ms(5);
     out->fallback = true;
     out->subflows = 2;
+    out->subflows_peak = 3;
+    out->fallback_reason = 4;
 }
 static void fs_get_stats(const struct sock *s, struct sock_stats *out)
 {
@@ -421,7 +424,8 @@ static void test_apps_choose_the_transport_with_protocol_and_carry_its_settings(
     CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up", "connect_time"), 0.001, 1e-12);
     CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up", "completion_time"), 0.002, 1e-12);
     CU_ASSERT_EQUAL(ta_scalar(db, "up", "mptcp_fallback"), 1);
-    CU_ASSERT_EQUAL(ta_scalar(db, "up", "subflows"), 2);
+    CU_ASSERT_EQUAL(ta_scalar(db, "up", "subflows"), 3); /* the peak, not the active count */
+    CU_ASSERT_EQUAL(ta_scalar(db, "up", "mptcp_fallback_reason"), 4);
     CU_ASSERT_EQUAL(ta_scalar(db, "up", "failed"), 0);
     CU_ASSERT_EQUAL(ta_scalar(db, "k", "syns_received"), 7);
     results_db_close(db);

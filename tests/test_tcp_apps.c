@@ -142,7 +142,7 @@ static void test_protocol_mptcp_runs_the_transfer_over_mptcp(void)
     CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up", "failed"), 0, 0);
     CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "k", "rx_bytes"), 3e5, 0);
     CU_ASSERT_DOUBLE_EQUAL(ta_scalar(db, "up", "mptcp_fallback"), 0, 0);
-    (void)ta_scalar(db, "up", "subflows"); /* recorded (active subflows at the last snapshot) */
+    (void)ta_scalar(db, "up", "subflows"); /* recorded (the most subflows at once) */
     results_db_close(db);
 }
 

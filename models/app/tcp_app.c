@@ -3,16 +3,43 @@
 #include "models/app/tcp_app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* The series of MPTCP subflow k, created at its first report (NULL when k is past the table
+ * or nothing per subflow is recorded). One allocation-free lookup per sample after that. */
+static struct tcp_app_sf_vectors *sf_vectors(struct tcp_app_conn *c, unsigned k)
+{
+    if (!c->sf || k >= TCP_APP_SF_MAX)
+        return NULL;
+    struct tcp_app_sf_vectors *v = &c->sf[k];
+    if (!v->made) {
+        char m[sizeof c->module + 8];
+        snprintf(m, sizeof m, "%s.sf%u", c->module, k);
+        v->made = true;
+        v->cwnd = results_vector(c->run, m, "cwnd", "B");
+        results_vector_set_mode(v->cwnd, RESULTS_ON_CHANGE);
+        v->rtt = results_vector(c->run, m, "rtt", "s");
+        v->tx_bytes = results_vector(c->run, m, "tx_bytes", "B");
+        results_vector_set_mode(v->tx_bytes, RESULTS_ON_CHANGE);
+        v->acked_bytes = results_vector(c->run, m, "acked_bytes", "B");
+        results_vector_set_mode(v->acked_bytes, RESULTS_ON_CHANGE);
+    }
+    return v;
+}
 
 static void trace_cwnd(struct sock *s, void *ctx, unsigned sf, uint32_t cwnd,
                        uint32_t ssthresh)
 {
     struct tcp_app_conn *c = ctx;
     (void)s;
-    (void)sf;
     (void)ssthresh;
-    results_vector_add(c->cwnd, sched_now(c->sched), (double)cwnd);
+    sim_time_t now = sched_now(c->sched);
+    if (sf == 0)
+        results_vector_add(c->cwnd, now, (double)cwnd);
+    struct tcp_app_sf_vectors *v = sf_vectors(c, sf);
+    if (v)
+        results_vector_add(v->cwnd, now, (double)cwnd);
 }
 
 static void trace_rtt(struct sock *s, void *ctx, unsigned sf, sim_time_t sample,
@@ -20,15 +47,46 @@ static void trace_rtt(struct sock *s, void *ctx, unsigned sf, sim_time_t sample,
 {
     struct tcp_app_conn *c = ctx;
     (void)s;
-    (void)sf;
     (void)srtt;
     (void)rto;
-    results_vector_add(c->rtt, sched_now(c->sched), time_to_sec(sample));
+    sim_time_t now = sched_now(c->sched);
+    if (sf == 0)
+        results_vector_add(c->rtt, now, time_to_sec(sample));
+    struct tcp_app_sf_vectors *v = sf_vectors(c, sf);
+    if (v)
+        results_vector_add(v->rtt, now, time_to_sec(sample));
 }
 
+static void trace_data(struct sock *s, void *ctx, uint64_t acked, uint64_t received)
+{
+    struct tcp_app_conn *c = ctx;
+    (void)s;
+    sim_time_t now = sched_now(c->sched);
+    results_vector_add(c->data_acked, now, (double)acked);
+    results_vector_add(c->data_received, now, (double)received);
+}
+
+static void trace_sf_bytes(struct sock *s, void *ctx, unsigned sf, uint64_t sent,
+                           uint64_t acked)
+{
+    struct tcp_app_conn *c = ctx;
+    (void)s;
+    struct tcp_app_sf_vectors *v = sf_vectors(c, sf);
+    if (!v)
+        return;
+    sim_time_t now = sched_now(c->sched);
+    results_vector_add(v->tx_bytes, now, (double)sent);
+    results_vector_add(v->acked_bytes, now, (double)acked);
+}
+
+/* TCP: only the members whose vectors are recorded, so the other sources cost one test. */
 static const struct sock_trace trace_both = { .cwnd = trace_cwnd, .rtt = trace_rtt };
 static const struct sock_trace trace_cwnd_only = { .cwnd = trace_cwnd };
 static const struct sock_trace trace_rtt_only = { .rtt = trace_rtt };
+/* MPTCP with anything recorded: every source (a member whose vectors are off tests NULLs). */
+static const struct sock_trace trace_mptcp = { .cwnd = trace_cwnd, .rtt = trace_rtt,
+                                               .data = trace_data,
+                                               .sf_bytes = trace_sf_bytes };
 
 void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const char *module,
                        struct sched *sched)
@@ -36,6 +94,7 @@ void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const ch
     memset(c, 0, sizeof *c);
     snprintf(c->module, sizeof c->module, "%s", module);
     c->sched = sched;
+    c->run = run;
     c->started = sched_now(sched);
     c->connected = c->completed = -1;
     c->cwnd = results_vector(run, c->module, "cwnd", "B");
@@ -44,9 +103,42 @@ void tcp_app_conn_init(struct tcp_app_conn *c, struct results_run *run, const ch
     c->rtt = results_vector(run, c->module, "rtt", "s");
 }
 
+void tcp_app_conn_free(struct tcp_app_conn *c)
+{
+    free(c->sf);
+    c->sf = NULL;
+}
+
+/* Is any series of an MPTCP subflow recorded (by the rules for subflows 0..max-1)? */
+static bool sf_wanted(const struct tcp_app_conn *c)
+{
+    static const char *const names[] = { "cwnd", "rtt", "tx_bytes", "acked_bytes" };
+    char m[sizeof c->module + 8];
+    for (unsigned k = 0; k < TCP_APP_SF_MAX; k++) {
+        snprintf(m, sizeof m, "%s.sf%u", c->module, k);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (results_vector_enabled(c->run, m, names[i]))
+                return true;
+    }
+    return false;
+}
+
 static void conn_attach(struct tcp_app_conn *c, struct sock *s)
 {
     c->sock = s;
+    struct sock_info info;
+    sock_get_info(s, &info);
+    if (info.transport && strcmp(info.transport, "mptcp") == 0) {
+        c->data_acked = results_vector(c->run, c->module, "data_acked", "B");
+        results_vector_set_mode(c->data_acked, RESULTS_ON_CHANGE);
+        c->data_received = results_vector(c->run, c->module, "data_received", "B");
+        results_vector_set_mode(c->data_received, RESULTS_ON_CHANGE);
+        if (sf_wanted(c))
+            c->sf = calloc(TCP_APP_SF_MAX, sizeof *c->sf); /* NULL: not traced per subflow */
+        if (c->cwnd || c->rtt || c->data_acked || c->data_received || c->sf)
+            sock_set_trace(s, &trace_mptcp, c);
+        return;
+    }
     const struct sock_trace *t = c->cwnd && c->rtt ? &trace_both
                                      : c->cwnd          ? &trace_cwnd_only
                                      : c->rtt           ? &trace_rtt_only
@@ -80,7 +172,13 @@ void tcp_app_conn_snapshot(struct tcp_app_conn *c)
     c->srtt = info.srtt;
     c->mptcp = info.transport && strcmp(info.transport, "mptcp") == 0;
     c->fallback = info.fallback;
-    c->subflows = info.subflows;
+    c->subflows_peak = info.subflows_peak;
+    c->fallback_reason = info.fallback_reason;
+    c->joins_attempted = info.joins_attempted;
+    c->joins_ok = info.joins_ok;
+    c->add_addr_tx = info.add_addr_tx;
+    c->add_addr_rx = info.add_addr_rx;
+    c->mem_bytes = info.mem_bytes;
 }
 
 void tcp_app_conn_let_go(struct tcp_app_conn *c)
@@ -120,7 +218,14 @@ void tcp_app_conn_record(struct tcp_app_conn *c, struct results_run *run, sim_ti
     results_scalar(run, m, "failed", "", c->failed ? 1.0 : 0.0);
     if (c->mptcp) {
         results_scalar(run, m, "mptcp_fallback", "", c->fallback ? 1.0 : 0.0);
-        results_scalar(run, m, "subflows", "", (double)c->subflows);
+        results_scalar(run, m, "mptcp_fallback_reason", "", (double)c->fallback_reason);
+        results_scalar(run, m, "subflows", "", (double)c->subflows_peak);
+        results_scalar(run, m, "joins_attempted", "", (double)c->joins_attempted);
+        results_scalar(run, m, "joins_ok", "", (double)c->joins_ok);
+        results_scalar(run, m, "add_addr_tx", "", (double)c->add_addr_tx);
+        results_scalar(run, m, "add_addr_rx", "", (double)c->add_addr_rx);
+        results_scalar(run, m, "reinjected_bytes", "B", (double)st->reinjected_bytes);
+        results_scalar(run, m, "mem_bytes", "B", (double)c->mem_bytes);
     }
 }
 

@@ -9,17 +9,28 @@
  * handshake finished, when it completed, and the socket's counters taken just before the
  * application lets go of the socket. Time series go through sim/results.h vectors under the
  * module of the connection ("bulk-0", "web.c3"): "cwnd" (bytes, on every change) and "rtt"
- * (seconds, every RTT sample). Both are off unless the scenario's record: rules enable them
- * ("vector:bulk-*.cwnd": on), and when both are off the socket gets no trace table, so an
- * unrecorded series costs nothing per segment.
+ * (seconds, every RTT sample), of an MPTCP connection's first subflow (index 0). An MPTCP
+ * connection also has "data_acked" (bytes the peer data-ACKed) and "data_received" (bytes
+ * delivered in data sequence order) under the connection's module, and per subflow k the
+ * module "MODULE.sfK" ("bulk-0.sf1") with "cwnd", "rtt", "tx_bytes" (payload bytes sent
+ * once: the highest sequence sent) and "acked_bytes" (payload bytes the subflow's cumulative
+ * ACKs cover), each created when subflow k first reports (k < TCP_APP_SF_MAX). All are off
+ * unless the scenario's record: rules enable them ("vector:bulk-*.sf*.cwnd": on), and when
+ * every one is off the socket gets no trace table, so an unrecorded series costs nothing per
+ * segment.
  *
  * Scalars (tcp_app_conn_record, module = the connection's): tx_bytes (payload bytes the peer
  * acknowledged), rx_bytes, goodput (acknowledged payload bits per second from the end of the
  * handshake to completion or the end of the run), completion_time (s, only when completed),
  * connect_time (s, handshake), retrans_segs, rto_count, fast_retrans, rtt_samples, srtt (s),
  * failed (1 when the connection ended with an error); for an MPTCP connection also
- * mptcp_fallback (1 when it fell back to plain TCP) and subflows (active subflows at the last
- * snapshot); TCP connections record neither, so TCP results are as before MPTCP existed.
+ * mptcp_fallback (1 when it fell back to plain TCP), mptcp_fallback_reason (the reason's
+ * number, enum mptcp_fallback_reason, 0 = none), subflows (the most subflows established at
+ * the same time: the peak, not the count at the end), joins_attempted, joins_ok,
+ * add_addr_tx, add_addr_rx, reinjected_bytes and mem_bytes (the connection's memory as the
+ * model accounts it at the last snapshot: connection, subflow contexts, TCP control blocks
+ * and queues); TCP connections record none of these, so TCP results are as before MPTCP
+ * existed.
  * Not modelled: per-connection histograms (add them when a study needs them).
  *
  * A struct tcp_app_client is an application with one client connection (bulk, onoff): the
@@ -39,17 +50,30 @@
 #include "sim/results.h"
 #include "sim/sched.h"
 
+#define TCP_APP_SF_MAX 8 /* MPTCP subflows traced per connection (indices 0..7) */
+
+/* The series of one MPTCP subflow (created when it first reports). */
+struct tcp_app_sf_vectors {
+    bool made;
+    struct results_vector *cwnd, *rtt, *tx_bytes, *acked_bytes;
+};
+
 struct tcp_app_conn {
     char module[PARAM_STRING_MAX + 32];
     struct sock *sock;               /* NULL once the application let go of it */
     struct sched *sched;
+    struct results_run *run;
     sim_time_t started, connected, completed; /* -1 = not yet */
     struct sock_stats stats;     /* last snapshot */
     sim_time_t srtt;
     bool mptcp, fallback;            /* the socket is MPTCP; it fell back (last snapshot) */
-    uint8_t subflows;
+    uint8_t subflows_peak, fallback_reason;
+    uint16_t joins_attempted, joins_ok, add_addr_tx, add_addr_rx;
+    size_t mem_bytes;
     bool failed;
     struct results_vector *cwnd, *rtt;
+    struct results_vector *data_acked, *data_received; /* MPTCP */
+    struct tcp_app_sf_vectors *sf; /* MPTCP, [TCP_APP_SF_MAX], NULL when none is recorded */
 };
 
 /* Names the connection, creates its vectors (NULL when not recorded) and marks it started
@@ -65,6 +89,9 @@ int tcp_app_conn_connect(struct tcp_app_conn *c, struct host *h, const char *pro
                          void *ctx);
 /* Takes the socket's counters (call before sock_close/sock_abort and at the end of the run). */
 void tcp_app_conn_snapshot(struct tcp_app_conn *c);
+/* Frees what the connection's records own (the subflow series table); the vectors belong
+ * to the run. Call once the connection is no longer traced (the socket let go). */
+void tcp_app_conn_free(struct tcp_app_conn *c);
 /* Takes the counters and closes the socket (the transport finishes the connection); nothing
  * when the application has already let go of it. */
 void tcp_app_conn_let_go(struct tcp_app_conn *c);

@@ -86,7 +86,9 @@ static void bulk_finish(void *obj, struct model_ctx *ctx)
 
 static void bulk_release(void *obj, struct model_ctx *ctx)
 {
+    struct bulk *b = obj;
     (void)ctx;
+    tcp_app_conn_free(&b->client.conn);
     free(obj);
 }
 

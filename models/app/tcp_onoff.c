@@ -149,7 +149,9 @@ static void onoff_finish(void *obj, struct model_ctx *ctx)
 
 static void onoff_release(void *obj, struct model_ctx *ctx)
 {
+    struct onoff *o = obj;
     (void)ctx;
+    tcp_app_conn_free(&o->client.conn);
     free(obj);
 }
 

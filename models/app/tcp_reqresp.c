@@ -324,6 +324,9 @@ static void rr_release(void *obj, struct model_ctx *ctx)
 {
     struct rr *a = obj;
     (void)ctx;
+    for (uint64_t i = 0; a->conns && i < a->nconns; i++)
+        if (a->conns[i].app)
+            tcp_app_conn_free(&a->conns[i].c);
     free(a->conns);
     free(a);
 }

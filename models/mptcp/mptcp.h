@@ -64,6 +64,22 @@ struct mptcp_stack_stats {
     uint64_t conns_live, conns_peak, conn_bytes, conn_bytes_peak;
 };
 
+/* Why a connection fell back to plain TCP (sock_info.fallback_reason, the scalar
+ * mptcp_fallback_reason; RFC 8684 section 3.7 and Linux's MIB counters of the same cases). */
+enum mptcp_fallback_reason {
+    MPTCP_FB_NONE = 0,
+    MPTCP_FB_DISABLED = 1,       /* active MPTCP off after a blackhole, or no unique token */
+    MPTCP_FB_SYN_BLACKHOLE = 2,  /* MPC SYNs lost: the next SYN went out plain */
+    MPTCP_FB_SYNACK = 3,         /* SYN/ACK without (a valid) MP_CAPABLE */
+    MPTCP_FB_PLAIN_SYN = 4,      /* server: a plain SYN to the MPTCP listener */
+    MPTCP_FB_ACK = 5,            /* server: third ACK / first data without MP_CAPABLE or DSS */
+    MPTCP_FB_DATA_NO_DSS = 6,    /* client: the server's first data without DSS */
+    MPTCP_FB_NO_MAPPING = 7,     /* data without a mapping on the only subflow */
+    MPTCP_FB_INFINITE_MAP = 8,   /* an infinite mapping received */
+};
+/* "none", "disabled", "syn_blackhole", ... (the enum's names in lower case). */
+const char *mptcp_fallback_reason_name(unsigned reason);
+
 struct mptcp_stack;
 
 /* The node's MPTCP over its TCP stack `tcp`: keys and nonces come from the random stream

@@ -392,6 +392,15 @@ static void ulp_write_options(struct tcp_sock *s, void *ctx, struct tcp_hdr *h, 
     if (len == 0 && !(h->flags & (TCP_FLAG_FIN | TCP_FLAG_SYN)) && mptcp_pm_write(sf, h, len))
         return;                                 /* ADD_ADDR alone on a pure ACK, as Linux */
     mptcp_dss_write(sf, h, len);
+    if (c->trace && c->trace->sf_bytes && len) {
+        /* first transmissions: bytes past the highest relative sequence sent so far */
+        uint32_t end = h->seq + len - (sf->iss + 1);
+        if ((int32_t)(end - sf->tr_sent_hi) > 0) {
+            sf->tr_sent += end - sf->tr_sent_hi;
+            sf->tr_sent_hi = end;
+            mptcp_trace_sf_bytes(sf);
+        }
+    }
 }
 
 static bool ulp_rcv_options(struct tcp_sock *s, void *ctx, const struct tcp_hdr *h,
@@ -440,12 +449,29 @@ static uint32_t ulp_rcv_window(struct tcp_sock *s, void *ctx)
     return mptcp_rcv_window(sf->conn);
 }
 
+void mptcp_join_ok(struct mptcp_subflow *sf)
+{
+    if (sf->join)
+        sf->conn->joins_ok++;
+}
+
+/* The most subflows established at once (sock_info.subflows_peak). */
+void mptcp_count_peak(struct mptcp_conn *c)
+{
+    uint8_t n = 0;
+    for (size_t i = 0; i < c->nsf; i++)
+        n += c->sf[i]->established && !c->sf[i]->closed;
+    if (n > c->sf_peak)
+        c->sf_peak = n;
+}
+
 static void sf_established(struct mptcp_subflow *sf)
 {
     struct mptcp_conn *c = sf->conn;
     if (sf->reset_pending)
         return;
     sf->established = true;
+    mptcp_count_peak(c);
     mptcp_subflow_trace(sf);
     if (sf->join && sf->server) {
         mptcp_sf_send_ack(sf);                  /* the 4th ACK (RFC 8684 section 3.2) */
@@ -479,6 +505,8 @@ static void ulp_event(struct tcp_sock *s, void *ctx, enum tcp_ulp_event ev)
         sf_established(sf);
         break;
     case TCP_ULP_EV_ACKED:
+        if (c->trace && c->trace->sf_bytes)
+            mptcp_trace_sf_bytes(sf);
         mptcp_subflow_acked(sf);
         mptcp_push(c);
         break;

@@ -81,11 +81,13 @@ static uint8_t mpc_flags(const struct mptcp_conn *c)
  * socket; "once MPTCP reverts to TCP, it MUST NOT revert back". Data still counts at the
  * data level so the socket's counters go on: the bytes read from the subflow continue the
  * data sequence where it stood (an infinite mapping). */
-void mptcp_fallback(struct mptcp_conn *c, bool count_ack)
+void mptcp_fallback(struct mptcp_conn *c, bool count_ack, uint8_t reason)
 {
     if (c->fallback)
         return;
     c->fallback = true;
+    if (!c->fb_reason)
+        c->fb_reason = reason;
     if (count_ack)
         c->st->stats.mpc_fallback_ack++;
     struct mptcp_subflow *sf = mptcp_first_subflow(c);
@@ -228,7 +230,7 @@ bool mptcp_ctrl_write(struct mptcp_subflow *sf, struct tcp_hdr *h, uint32_t len)
                 /* Linux ctrl.c mptcp_active_detect_blackhole: SYN + MP_CAPABLE dropped
                  * too often; this SYN goes out plain and the connection is TCP */
                 c->mpc_dropped = true;
-                mptcp_fallback(c, false);
+                mptcp_fallback(c, false, MPTCP_FB_SYN_BLACKHOLE);
                 return true;
             }
         } else {
@@ -301,7 +303,7 @@ static bool rcv_synack(struct mptcp_subflow *sf, const struct tcp_hdr *h,
     if (!m || m->u.mpc.nkeys != 1 || m->u.mpc.version != c->version ||
         mptcp_mpc_flags_check(c->version, m->u.mpc.flags) < 0) {
         st->stats.mpc_fallback_synack++;   /* Linux MPCapableFallbackSYNACK */
-        mptcp_fallback(c, false);
+        mptcp_fallback(c, false, MPTCP_FB_SYNACK);
         return true;
     }
     st->stats.mpc_synack_rx++;
@@ -340,7 +342,7 @@ static bool rcv_server_mpc(struct mptcp_subflow *sf, const struct tcp_hdr *h,
         return true;
     }
     if (seg_len || !(h->flags & TCP_FLAG_FIN)) {
-        mptcp_fallback(c, true);            /* Linux MPCapableFallbackACK */
+        mptcp_fallback(c, true, MPTCP_FB_ACK); /* Linux MPCapableFallbackACK */
         return true;
     }
     return true;
@@ -360,6 +362,7 @@ static bool rcv_join_ack(struct mptcp_subflow *sf, const struct mptcp_opt *o, si
         return false;
     }
     sf->fully_established = true;           /* the 4th ACK follows at ESTABLISHED */
+    mptcp_join_ok(sf);
     return true;
 }
 
@@ -389,6 +392,7 @@ bool mptcp_ctrl_rcv(struct mptcp_subflow *sf, const struct tcp_hdr *h, uint32_t 
             /* the 4th ACK: the server acknowledged our third ACK */
             sf->join_ack_pending = false;
             sf->fully_established = true;
+            mptcp_join_ok(sf);
             mptcp_push(c);
         }
         return true;
@@ -402,7 +406,7 @@ bool mptcp_ctrl_rcv(struct mptcp_subflow *sf, const struct tcp_hdr *h, uint32_t 
             c->fully_established = true;    /* section 3.1: a DSS proves the key arrived */
             mptcp_conn_fully_established(c);
         } else if (seg_len) {
-            mptcp_fallback(c, true);        /* first data without DSS (section 3.7) */
+            mptcp_fallback(c, true, MPTCP_FB_DATA_NO_DSS); /* first data without DSS (3.7) */
         }
     }
     return true;
@@ -500,6 +504,7 @@ static enum tcp_syn_verdict listen_syn(struct tcp_listener *l, void *lctx,
         if (!sf)
             return TCP_SYN_RESET;
         sf->join = sf->server = true;
+        c->joins_tx++;
         sf->irs = h->seq;
         sf->nonce_remote = mpj->u.join.nonce;
         sf->remote_id = mpj->u.join.addr_id;
@@ -570,6 +575,7 @@ static bool listen_cookie_ack(struct tcp_listener *l, void *lctx, struct tcp_soc
     sf->iss = ack->ack - 1;
     sf->local_addr = in.local;
     c->fully_established = true;
+    mptcp_count_peak(c);
     tcp_sock_set_ulp(child, &mptcp_ulp_ops, sf);
     if (m->u.mpc.has_data_len)
         mptcp_rx_map_add(sf, c->remote_idsn + 1, 1, m->u.mpc.data_len);

@@ -39,9 +39,12 @@ uint16_t mptcp_map_csum(const struct mptcp_conn *c, uint64_t dsn, uint32_t ssn, 
 
 /* ---- mapping rings ----------------------------------------------------------------- */
 
+/* Newest first: a segment at the send edge (every call but a retransmission's) is in the
+ * last mapping queued, and mappings cover disjoint SSN runs, so the first match is the only
+ * one whichever end the search starts from. */
 const struct mptcp_map *mptcp_tx_map_at(const struct mptcp_subflow *sf, uint32_t rel)
 {
-    for (size_t i = 0; i < sf->tx_n; i++)
+    for (size_t i = sf->tx_n; i-- > 0;)
         if ((uint32_t)(rel - sf->tx[i].ssn) < sf->tx[i].len)
             return &sf->tx[i];
     return NULL;
@@ -223,9 +226,9 @@ void mptcp_dss_rcv(struct mptcp_subflow *sf, const struct mptcp_opt *o, uint32_t
         uint64_t ack = d->data_ack;
         if (!(d->flags & MPTCP_DSS_A8))
             ack = mptcp_expand_seq(c->snd_una, ack);
-        struct sock_info in;
-        tcp_sock_get_info(sf->tcp, &in);
-        mptcp_data_ack(c, ack, in.snd_wnd);
+        struct tcp_sock_view v;
+        tcp_sock_get_view(sf->tcp, &v);
+        mptcp_data_ack(c, ack, v.snd_wnd);
     }
     if (!(d->flags & MPTCP_DSS_M))
         return;
@@ -237,7 +240,7 @@ void mptcp_dss_rcv(struct mptcp_subflow *sf, const struct mptcp_opt *o, uint32_t
     if (d->data_len == 0) {
         /* infinite mapping (section 3.3.1): the peer fell back */
         c->st->stats.infinite_map_rx++;
-        mptcp_fallback(c, false);
+        mptcp_fallback(c, false, MPTCP_FB_INFINITE_MAP);
         return;
     }
     if ((d->flags & MPTCP_DSS_F) && !c->have_data_fin) {
@@ -280,7 +283,7 @@ void mptcp_dss_pull(struct mptcp_subflow *sf)
             if (c->nsf == 1 && sf->mpc) {
                 /* RFC 8684 section 3.7: DSS stripped on the only subflow, data in order:
                  * an implicit infinite mapping, fall back */
-                mptcp_fallback(c, false);
+                mptcp_fallback(c, false, MPTCP_FB_NO_MAPPING);
                 continue;
             }
             mptcp_subflow_reset(sf, MPTCP_RST_EMIDDLEBOX);

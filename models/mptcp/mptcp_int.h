@@ -108,6 +108,10 @@ struct mptcp_subflow {
     double avg_pace;             /* default scheduler: smoothed pacing rate, bytes/s */
     event_id abort_ev;           /* deferred reset */
     struct sock_addr local_addr; /* for the path manager's local ids */
+    /* sf_bytes trace (kept only while the connection has a trace table with sf_bytes):
+     * payload bytes sent, and the relative end of the highest segment sent */
+    uint64_t tr_sent;
+    uint32_t tr_sent_hi;
 };
 
 /* Connection states (Linux msk states, TCP names). */
@@ -202,6 +206,10 @@ struct mptcp_conn {
     event_id pm_ev;              /* ADD_ADDR retransmission */
     struct mptcp_cc_group ccg;
     struct sock_stats stats;     /* data level */
+    /* per-connection counters (sock_info): peak established subflows, fallback reason
+     * (enum mptcp_fallback_reason), joins opened / fully established, ADD_ADDRs */
+    uint8_t sf_peak, fb_reason;
+    uint16_t joins_tx, joins_ok, add_addr_tx, add_addr_rx;
     char cc_name[16];            /* set_opt "cc" for subflows to come ("" = default) */
 };
 
@@ -264,6 +272,9 @@ void mptcp_conn_all_closed(struct mptcp_conn *c);
 /* A server connection can be accepted (MPTCP fully established or fallen back). */
 void mptcp_listener_ready(struct mptcp_conn *c);
 size_t mptcp_conn_writable(const struct mptcp_conn *c);
+/* Reports the subflow's bytes sent and acked to the connection's sf_bytes trace (which the
+ * caller has checked is set). */
+void mptcp_trace_sf_bytes(struct mptcp_subflow *sf);
 /* Routes the subflow's TCP traces to the connection's (with its index). */
 void mptcp_subflow_trace(struct mptcp_subflow *sf);
 extern const struct sock_ops mptcp_sock_ops;
@@ -294,7 +305,12 @@ bool mptcp_ctrl_write(struct mptcp_subflow *sf, struct tcp_hdr *h, uint32_t len)
 /* Handshake options of an accepted segment; false = drop it (the subflow is being reset). */
 bool mptcp_ctrl_rcv(struct mptcp_subflow *sf, const struct tcp_hdr *h, uint32_t seg_len,
                     const struct mptcp_opt *opts, size_t nopts);
-void mptcp_fallback(struct mptcp_conn *c, bool count_ack);
+/* Falls back for `reason` (enum mptcp_fallback_reason; the first one is kept). */
+void mptcp_fallback(struct mptcp_conn *c, bool count_ack, uint8_t reason);
+/* A join subflow completed its handshake (counted in joins_ok once). */
+void mptcp_join_ok(struct mptcp_subflow *sf);
+/* After a subflow became established: updates the connection's peak subflow count. */
+void mptcp_count_peak(struct mptcp_conn *c);
 /* Resets one subflow with MP_TCPRST `reason`. */
 void mptcp_subflow_reset(struct mptcp_subflow *sf, uint8_t reason);
 extern const struct tcp_listen_ulp_ops mptcp_listen_ulp_ops;

@@ -67,6 +67,7 @@ int mptcp_pm_join(struct mptcp_conn *c, const struct sock_addr *src, uint16_t sr
         return rc;
     }
     sf->tcp = t;
+    c->joins_tx++;
     if (src)
         sf->local_addr = *src;
     mptcp_subflow_trace(sf);
@@ -86,6 +87,7 @@ static void announce_signal_endpoints(struct mptcp_conn *c)
             c->adv[c->nadv++] = (struct mptcp_pending_addr){ .ep = (uint8_t)i,
                                                              .tx_pending = true };
             st->stats.add_addr_tx++;
+            c->add_addr_tx++;
         }
     if (c->nadv)
         mptcp_pm_kick(c);
@@ -320,6 +322,7 @@ static void rcv_add_addr(struct mptcp_conn *c, const struct mptcp_add_addr *a)
         }
     }
     st->stats.add_addr_rx++;
+    c->add_addr_rx++;
     size_t i = 0;
     for (; i < c->nremote; i++)
         if (c->remote[i].id == a->addr_id && i > 0)

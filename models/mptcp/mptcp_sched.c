@@ -41,19 +41,13 @@ bool mptcp_sf_usable(const struct mptcp_subflow *sf)
     return true;
 }
 
-static uint64_t sf_queued(const struct mptcp_subflow *sf)
-{
-    const struct tcp_config *cfg = tcp_stack_config(tcp_sock_stack(sf->tcp));
-    return cfg->sndbuf - tcp_sock_writable(sf->tcp);
-}
-
 uint32_t mptcp_map_cap(const struct mptcp_subflow *sf)
 {
     uint32_t max = (uint32_t)sf->conn->st->cfg.mapping_max;
-    struct sock_info in;
-    tcp_sock_get_info(sf->tcp, &in);
-    if (in.mss && max >= 2 * in.mss)
-        max -= max % in.mss;
+    struct tcp_sock_view v;
+    tcp_sock_get_view(sf->tcp, &v);
+    if (v.mss && max >= 2 * v.mss)
+        max -= max % v.mss;
     return max;
 }
 
@@ -61,13 +55,12 @@ uint32_t mptcp_sf_room(const struct mptcp_subflow *sf)
 {
     if (!mptcp_sf_usable(sf) || sf->tx_n >= MPTCP_MAPS)
         return 0;
-    struct sock_info in;
-    tcp_sock_get_info(sf->tcp, &in);
-    uint64_t queued = sf_queued(sf);
-    uint64_t limit = (uint64_t)in.cwnd + in.mss;
-    if (queued >= limit)
+    struct tcp_sock_view v;
+    tcp_sock_get_view(sf->tcp, &v);
+    uint64_t limit = (uint64_t)v.cwnd + v.mss;
+    if (v.queued >= limit)
         return 0;
-    uint64_t room = limit - queued;
+    uint64_t room = limit - v.queued;
     size_t free = tcp_sock_writable(sf->tcp);
     return (uint32_t)(room < free ? room : free);
 }
@@ -89,7 +82,7 @@ static bool eligible(const struct mptcp_subflow *sf, bool backup)
 /* Linux tcp_sndbuf_expand: the send buffer for the largest cwnd seen, in bytes of truesize
  * (each segment's head rounded up to a power of two plus the sk_buff); payload in the
  * kernel's 64 KiB skbs costs about its own size, so this is also what the queue may hold. */
-static uint64_t linux_sndbuf(struct mptcp_subflow *sf, const struct sock_info *in,
+static uint64_t linux_sndbuf(struct mptcp_subflow *sf, const struct tcp_sock_view *in,
                              const struct tcp_config *cfg)
 {
     uint32_t segs = in->mss ? in->cwnd / in->mss : 0;
@@ -105,7 +98,7 @@ static uint64_t linux_sndbuf(struct mptcp_subflow *sf, const struct sock_info *i
 
 /* Linux tcp_update_pacing_rate: mss x max(cwnd, packets out) / srtt, times 200 % in slow
  * start (cwnd below half ssthresh) and 120 % after. Bytes per second; 0 before an RTT. */
-static double linux_pacing_rate(const struct sock_info *in)
+static double linux_pacing_rate(const struct tcp_sock_view *in)
 {
     if (in->srtt <= 0)
         return 0;
@@ -128,15 +121,15 @@ static struct mptcp_subflow *pick_default(struct mptcp_conn *c, uint32_t *room)
         struct mptcp_subflow *sf = c->sf[i];
         if (!eligible(sf, backup))
             continue;
-        struct sock_info in;
-        tcp_sock_get_info(sf->tcp, &in);
+        struct tcp_sock_view in;
+        tcp_sock_get_view(sf->tcp, &in);
         double rate = linux_pacing_rate(&in);
         if (sf->avg_pace <= 0)
             sf->avg_pace = rate;
         if (sf->avg_pace <= 0)
             continue;
         const struct tcp_config *cfg = tcp_stack_config(tcp_sock_stack(sf->tcp));
-        uint64_t queued = sf_queued(sf);
+        uint64_t queued = in.queued;
         double linger = (double)queued / sf->avg_pace;
         if (!best || linger < best_linger) {
             uint64_t buf = linux_sndbuf(sf, &in, cfg);
@@ -175,8 +168,8 @@ static struct mptcp_subflow *pick_minrtt(struct mptcp_conn *c, uint32_t *room)
         uint32_t r = mptcp_sf_room(sf);
         if (!r)
             continue;
-        struct sock_info in;
-        tcp_sock_get_info(sf->tcp, &in);
+        struct tcp_sock_view in;
+        tcp_sock_get_view(sf->tcp, &in);
         if (!best || in.srtt < best_rtt) {
             best = sf;
             best_rtt = in.srtt;

@@ -157,6 +157,14 @@ static void tr_state(struct sock *s, void *ctx, unsigned sf, int from, int to)
 
 static const struct sock_trace sf_trace = { .cwnd = tr_cwnd, .rtt = tr_rtt, .state = tr_state };
 
+void mptcp_trace_sf_bytes(struct mptcp_subflow *sf)
+{
+    struct mptcp_conn *c = sf->conn;
+    struct sock_stats st;
+    tcp_sock_get_stats(sf->tcp, &st);
+    c->trace->sf_bytes(&c->sock, c->trace_ctx, sf->index, sf->tr_sent, st.bytes_acked);
+}
+
 void mptcp_subflow_trace(struct mptcp_subflow *sf)
 {
     if (sf->tcp && !sf->closed)
@@ -210,6 +218,12 @@ static void ms_get_info(const struct sock *s, struct sock_info *out)
     out->state_name = state_name(c->state);
     out->fallback = c->fallback;
     out->subflows = active;
+    out->subflows_peak = c->sf_peak;
+    out->fallback_reason = c->fb_reason;
+    out->joins_attempted = c->joins_tx;
+    out->joins_ok = c->joins_ok;
+    out->add_addr_tx = c->add_addr_tx;
+    out->add_addr_rx = c->add_addr_rx;
     out->mem_bytes = mem + out->mem_bytes;
     out->rcv_wnd = mptcp_rcv_window(c);
 }

@@ -83,6 +83,14 @@ void mptcp_stack_set_next_key(struct mptcp_stack *st, uint64_t key)
 }
 
 size_t mptcp_conn_idle_bytes(void) { return sizeof(struct mptcp_conn); }
+
+const char *mptcp_fallback_reason_name(unsigned reason)
+{
+    static const char *const names[] = { "none", "disabled", "syn_blackhole", "synack",
+                                         "plain_syn", "ack", "data_no_dss", "no_mapping",
+                                         "infinite_map" };
+    return reason < sizeof names / sizeof names[0] ? names[reason] : "?";
+}
 size_t mptcp_subflow_idle_bytes(void) { return sizeof(struct mptcp_subflow); }
 
 /* Linux ctrl.c: MPTCP off for blackhole_timeout << (times - 1) after an MPC SYN blackhole. */
@@ -113,6 +121,7 @@ int mptcp_connect(struct mptcp_stack *st, const struct sock_connect_args *a,
     bool plain = active_disabled(st) || mptcp_token_new(st, c) < 0;
     if (plain) {
         c->fallback = true;
+        c->fb_reason = MPTCP_FB_DISABLED;
         c->local_idsn = 0;
     }
     mptcp_conn_init_seq(c);
@@ -187,12 +196,13 @@ static void tcp_acceptable(struct sock_listener *l, void *ctx)
             c->listener = ml;
             mptcp_conn_init_seq(c);
             sf->mpc = sf->server = sf->established = true;
-            mptcp_fallback(c, false);
+            mptcp_fallback(c, false, MPTCP_FB_PLAIN_SYN);
         } else {
             c = sf->conn;
             sf->tcp = child;
             sf->established = true;
         }
+        mptcp_count_peak(c);
         tcp_sock_set_ctx(child, &mptcp_subflow_callbacks, sf);
         c->state = MPTCP_S_ESTABLISHED;
         mptcp_listener_ready(c);               /* Linux accepts at the third ACK too */

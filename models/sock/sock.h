@@ -108,19 +108,31 @@ struct sock_info {
     size_t mem_bytes;             /* control blocks and queues (all subflows for MPTCP) */
     bool fallback;                /* MPTCP: the connection fell back to plain TCP */
     uint8_t subflows;             /* MPTCP: active subflows (TCP: 1) */
+    /* MPTCP only (0 for TCP): the most subflows established at the same time; why it fell
+     * back (the transport's reason number, 0 = it did not); MP_JOIN subflows opened (client:
+     * SYNs sent, server: SYNs accepted) and fully established; ADD_ADDRs announced and
+     * accepted (HMAC valid) on this connection. */
+    uint8_t subflows_peak;
+    uint8_t fallback_reason;
+    uint16_t joins_attempted, joins_ok;
+    uint16_t add_addr_tx, add_addr_rx;
 };
 
 /* Trace sources in the ns-3 manner: NULL members and a NULL table cost one test each.
  * `sf` is the subflow index (0 for TCP and for an MPTCP connection's first subflow).
  * cwnd: after any change of cwnd or ssthresh (bytes); rtt: each RTT sample with the new SRTT
  * and RTO; state: each state change; data: MPTCP data-level progress (bytes data-ACKed by the
- * peer, bytes delivered in order) on every change. */
+ * peer, bytes delivered in order) on every change; sf_bytes: MPTCP, one subflow's payload
+ * bytes sent (first transmissions: the highest subflow sequence sent) and acknowledged at the
+ * subflow level (cumulative ACKs), whenever either grows. TCP calls neither data nor
+ * sf_bytes. */
 struct sock_trace {
     void (*cwnd)(struct sock *s, void *ctx, unsigned sf, uint32_t cwnd, uint32_t ssthresh);
     void (*rtt)(struct sock *s, void *ctx, unsigned sf, sim_time_t sample, sim_time_t srtt,
                 sim_time_t rto);
     void (*state)(struct sock *s, void *ctx, unsigned sf, int from, int to);
     void (*data)(struct sock *s, void *ctx, uint64_t acked, uint64_t received);
+    void (*sf_bytes)(struct sock *s, void *ctx, unsigned sf, uint64_t sent, uint64_t acked);
 };
 
 /* The operations behind the calls; a transport fills every member. */

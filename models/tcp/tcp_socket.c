@@ -289,6 +289,17 @@ void tcp_sock_get_info(const struct tcp_sock *s, struct sock_info *out)
     out->mem_bytes = tcp_sock_mem_bytes(s);
 }
 
+void tcp_sock_get_view(const struct tcp_sock *s, struct tcp_sock_view *out)
+{
+    out->mss = s->mss;
+    out->cwnd = s->cc.cwnd;
+    out->snd_wnd = s->snd_wnd;
+    out->queued = (uint32_t)(s->stack->cfg.sndbuf - tcp_sock_writable(s));
+    out->srtt = s->srtt;
+    out->ssthresh = s->cc.ssthresh;
+    out->in_flight = tcp_in_flight(s);
+}
+
 /* ---- the struct sock face ------------------------------------------------------------ */
 
 static struct tcp_sock *tcp_of(struct sock *s) { return (struct tcp_sock *)(void *)s; }

@@ -102,6 +102,17 @@ void tcp_sock_get_stats(const struct tcp_sock *s, struct sock_stats *out);
  * struct sock of the connection; the data member is not used by TCP. */
 void tcp_sock_set_trace(struct tcp_sock *s, const struct sock_trace *t, void *ctx);
 void tcp_sock_get_info(const struct tcp_sock *s, struct sock_info *out);
+/* The few numbers a layer above reads on every segment or data ACK (MPTCP's schedulers and
+ * data ACKs), as tcp_sock_get_info has them, without building a whole sock_info (which
+ * walks the queues for mem_bytes and in_flight). */
+struct tcp_sock_view {
+    uint32_t mss, cwnd;         /* payload bytes per full segment; bytes */
+    uint32_t snd_wnd;           /* the peer's window, scaled (bytes) */
+    uint32_t queued;            /* bytes queued and not acknowledged (sndbuf - writable) */
+    uint32_t ssthresh, in_flight; /* bytes */
+    sim_time_t srtt;            /* 0 before the first sample */
+};
+void tcp_sock_get_view(const struct tcp_sock *s, struct tcp_sock_view *out);
 int tcp_sock_state(const struct tcp_sock *s);
 struct tcp_stack *tcp_sock_stack(const struct tcp_sock *s);
 /* The connection's congestion-control state, for coupled algorithms (MPTCP groups its
