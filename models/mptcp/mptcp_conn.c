@@ -511,3 +511,11 @@ const struct tcp_ulp_ops mptcp_ulp_ops = {
     .event = ulp_event,
     .data_opt_bytes = 24,                       /* DSS ack32 + map64 padded: MSS 1448 -> 1424 */
 };
+
+/* A socket that fell back at the listener (a plain SYN) carries no MPTCP option and keeps
+ * TCP's whole MSS, but the connection still follows its subflow's events: ACKED is where a
+ * fallen-back sender learns its data ACKs (mptcp_subflow_acked). */
+const struct tcp_ulp_ops mptcp_fallback_ulp_ops = {
+    .name = "mptcp-fallback",
+    .event = ulp_event,
+};

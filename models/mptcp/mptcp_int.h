@@ -284,6 +284,7 @@ void mptcp_notify_error(struct mptcp_conn *c, int err);
 void mptcp_notify_closed(struct mptcp_conn *c);
 extern const struct sock_callbacks mptcp_subflow_callbacks;
 extern const struct tcp_ulp_ops mptcp_ulp_ops;
+extern const struct tcp_ulp_ops mptcp_fallback_ulp_ops;
 
 /* ---- handshakes, fallback, resets (mptcp_ctrl.c) ----------------------------------- */
 

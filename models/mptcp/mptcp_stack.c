@@ -188,6 +188,7 @@ static void tcp_acceptable(struct sock_listener *l, void *ctx)
             mptcp_conn_init_seq(c);
             sf->mpc = sf->server = sf->established = true;
             mptcp_fallback(c, false);
+            tcp_sock_set_ulp(child, &mptcp_fallback_ulp_ops, sf);
         } else {
             c = sf->conn;
             sf->tcp = child;
