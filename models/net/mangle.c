@@ -46,7 +46,7 @@ static int parse_hex(const char *s, struct mangle_rule *r)
     return 0;
 }
 
-static const char *const on_names[] = { "all", "syn", "synack", "nosyn", "data" };
+static const char *const on_names[] = { "all", "syn", "synack", "nosyn", "data", "mpc-syn" };
 
 static int parse_key(struct mangle_rule *r, const char *key, const char *val, char *err,
                      size_t errlen)
@@ -59,7 +59,7 @@ static int parse_key(struct mangle_rule *r, const char *key, const char *val, ch
                 r->on = (enum mangle_on)i;
                 return 0;
             }
-        snprintf(err, errlen, "on=%s: expected all, syn, synack, nosyn or data", val);
+        snprintf(err, errlen, "on=%s: expected all, syn, synack, nosyn, data or mpc-syn", val);
         return -1;
     }
     if (!strcmp(key, "p")) {
@@ -150,7 +150,7 @@ int mangle_rule_parse(const char *text, struct mangle_rule *r, char *err, size_t
         r->kind = (uint8_t)v;
     } else if (!strcmp(tok, "mpc-flags")) {
         r->action = MANGLE_MPC_FLAGS;
-        r->on = MANGLE_ON_SYN;
+        r->on = MANGLE_ON_MPC_SYN;
         if (parse_uint(arg, 255, &v) < 0 || v == 0) {
             snprintf(err, errlen, "mpc-flags %s: expected flag bits 0x01..0xff", arg);
             return -1;
@@ -158,7 +158,7 @@ int mangle_rule_parse(const char *text, struct mangle_rule *r, char *err, size_t
         r->bits = (uint8_t)v;
     } else if (!strcmp(tok, "append")) {
         r->action = MANGLE_APPEND;
-        r->on = MANGLE_ON_SYN;
+        r->on = MANGLE_ON_MPC_SYN;
         if (parse_hex(arg, r) < 0) {
             snprintf(err, errlen, "append %s: expected 1 to %d bytes in hex (e.g. 1e04e000)",
                      arg, MANGLE_APPEND_MAX);
@@ -239,6 +239,29 @@ static int seg_find(struct packet *p, struct seg *s)
     return 0;
 }
 
+/* Offset in the TCP header of an MP_CAPABLE option (kind 30, subtype 0), or 0. */
+static size_t mpc_offset(const struct seg *s)
+{
+    size_t i = TCP_HDR_MIN_LEN;
+    while (i < s->tcphl) {
+        uint8_t kind = s->tcp[i];
+        if (kind == TCPOPT_EOL)
+            break;
+        if (kind == TCPOPT_NOP) {
+            i++;
+            continue;
+        }
+        if (i + 1 >= s->tcphl || s->tcp[i + 1] < 2 || i + s->tcp[i + 1] > s->tcphl)
+            break;
+        if (kind == TCPOPT_MPTCP && s->tcp[i + 1] >= 4 && (s->tcp[i + 2] >> 4) == 0)
+            return i;
+        i += s->tcp[i + 1];
+    }
+    return 0;
+}
+
+static bool has_mpc(const struct seg *s) { return mpc_offset(s) != 0; }
+
 int mangle_match(const struct mangle_rule *r, struct packet *p)
 {
     struct seg s;
@@ -252,6 +275,7 @@ int mangle_match(const struct mangle_rule *r, struct packet *p)
     case MANGLE_ON_SYNACK: return syn && ack;
     case MANGLE_ON_NOSYN: return !syn;
     case MANGLE_ON_DATA: return s.payload > 0;
+    case MANGLE_ON_MPC_SYN: return syn && !ack && has_mpc(&s);
     }
     return 0;
 }
@@ -288,21 +312,15 @@ static int do_strip(const struct mangle_rule *r, struct seg *s)
 
 static int do_mpc_flags(const struct mangle_rule *r, struct seg *s)
 {
-    struct tcp_hdr h;
-    if (decode_opts(s, &h) < 0)
+    size_t off = mpc_offset(s);
+    if (!off)
         return 0;
-    for (size_t i = 0; i < h.nopts; i++) {
-        const struct tcp_opt *o = &h.opts[i];
-        if (o->kind != TCPOPT_MPTCP || o->len < 4 || (h.opt[o->off + 2] >> 4) != 0)
-            continue;                   /* MP_CAPABLE is subtype 0 */
-        size_t pos = TCP_HDR_MIN_LEN + o->off + 3;
-        size_t w = pos & ~(size_t)1;
-        uint16_t before = rd16(s->tcp + w);
-        s->tcp[pos] |= r->bits;
-        set_csum(s, csum_update16(get_csum(s), before, rd16(s->tcp + w)));
-        return 1;
-    }
-    return 0;
+    size_t pos = off + 3;              /* the flag byte */
+    size_t w = pos & ~(size_t)1;
+    uint16_t before = rd16(s->tcp + w);
+    s->tcp[pos] |= r->bits;
+    set_csum(s, csum_update16(get_csum(s), before, rd16(s->tcp + w)));
+    return 1;
 }
 
 /* The header grows by `delta` bytes (a multiple of 4): the IP and TCP headers move forward
@@ -359,7 +377,8 @@ static int do_append(const struct mangle_rule *r, struct packet *p, struct seg *
     uint8_t old[TCP_MAX_OPT_LEN] = { 0 }, neu[TCP_MAX_OPT_LEN] = { 0 };
     memcpy(old, s->tcp + TCP_HDR_MIN_LEN, optlen);
     memcpy(neu, old, end);
-    memcpy(neu + end, r->bytes, r->nbytes); /* then EOL (zero) padding */
+    memcpy(neu + end, r->bytes, r->nbytes);
+    memset(neu + end + r->nbytes, TCPOPT_NOP, newlen - end - r->nbytes);
     if (newlen > optlen && grow_header(p, s, newlen - optlen) < 0)
         return -1;
     memcpy(s->tcp + TCP_HDR_MIN_LEN, neu, newlen);

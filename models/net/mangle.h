@@ -30,7 +30,7 @@
 enum mangle_action {
     MANGLE_STRIP,      /* "strip KIND": every option of that kind becomes NOPs */
     MANGLE_MPC_FLAGS,  /* "mpc-flags BITS": OR BITS into an MP_CAPABLE's flag byte */
-    MANGLE_APPEND,     /* "append HEX": these option bytes at the end of the options */
+    MANGLE_APPEND,     /* "append HEX": these option bytes after the options (at an EOL) */
     MANGLE_CORRUPT,    /* "corrupt [OFFSET]": payload byte OFFSET becomes `value` */
 };
 
@@ -41,6 +41,7 @@ enum mangle_on {
     MANGLE_ON_SYNACK,  /* SYN with ACK */
     MANGLE_ON_NOSYN,   /* every segment without SYN (after the handshake's first two) */
     MANGLE_ON_DATA,    /* segments carrying payload */
+    MANGLE_ON_MPC_SYN, /* SYN without ACK carrying MP_CAPABLE (what nfq-mangle rewrites) */
 };
 
 #define MANGLE_NAME_MAX 64
@@ -69,8 +70,9 @@ struct mangle_rule {
 
 /* Parses one rule, "ACTION [ARG] [key=value]..." (docs/models-network.md, "Middlebox"):
  * strip KIND | mpc-flags BITS | append HEX | corrupt [OFFSET]; keys on=all|syn|synack|nosyn|
- * data, p=PROB, in=LINK, out=LINK, from=TIME, until=TIME, skip=N, max=N, value=BYTE
- * (corrupt). Defaults: on=all for strip, syn for mpc-flags and append, data for corrupt.
+ * data|mpc-syn, p=PROB, in=LINK, out=LINK, from=TIME, until=TIME, skip=N, max=N, value=BYTE
+ * (corrupt). Defaults: on=all for strip, mpc-syn for mpc-flags and append, data for
+ * corrupt. Appended bytes are padded to whole words with NOPs (as nfq-mangle does).
  * 0, or -1 with what was expected in err. */
 int mangle_rule_parse(const char *text, struct mangle_rule *r, char *err, size_t errlen);
 
