@@ -387,11 +387,15 @@ static void ulp_write_options(struct tcp_sock *s, void *ctx, struct tcp_hdr *h, 
     if (mptcp_ctrl_write(sf, h, len))
         return;
     struct mptcp_conn *c = sf->conn;
-    if (c->fallback)
+    if (c->fallback) {
+        mptcp_infinite_write(sf, h, len);
         return;
-    if (len == 0 && !(h->flags & (TCP_FLAG_FIN | TCP_FLAG_SYN)) && mptcp_pm_write(sf, h, len))
+    }
+    if (len == 0 && !(h->flags & (TCP_FLAG_FIN | TCP_FLAG_SYN)) && !sf->mp_fail_tx &&
+        mptcp_pm_write(sf, h, len))
         return;                                 /* ADD_ADDR alone on a pure ACK, as Linux */
     mptcp_dss_write(sf, h, len);
+    mptcp_fail_write(sf, h);                    /* MP_FAIL goes with a DSS (Linux) */
 }
 
 static bool ulp_rcv_options(struct tcp_sock *s, void *ctx, const struct tcp_hdr *h,
@@ -411,6 +415,12 @@ static bool ulp_rcv_options(struct tcp_sock *s, void *ctx, const struct tcp_hdr 
         return true;
     if (sf->join && !sf->fully_established)
         return true;
+    if (seg_len && c->csum) {
+        size_t nb;
+        const uint8_t *b = tcp_sock_rx_payload(s, &nb);
+        if (nb)
+            mptcp_csum_rx_bytes(sf, h->seq - sf->irs, b, nb);
+    }
     for (size_t i = 0; i < n; i++) {
         if (o[i].subtype == MPTCP_SUB_DSS)
             mptcp_dss_rcv(sf, &o[i], h->seq - sf->irs, seg_len);
@@ -446,6 +456,8 @@ static void sf_established(struct mptcp_subflow *sf)
     if (sf->reset_pending)
         return;
     sf->established = true;
+    if (sf->join)
+        c->no_infinite_fallback = true;         /* Linux mptcp_subflow_joined */
     mptcp_subflow_trace(sf);
     if (sf->join && sf->server) {
         mptcp_sf_send_ack(sf);                  /* the 4th ACK (RFC 8684 section 3.2) */

@@ -89,8 +89,10 @@ void mptcp_fallback(struct mptcp_conn *c, bool count_ack)
     if (count_ack)
         c->st->stats.mpc_fallback_ack++;
     struct mptcp_subflow *sf = mptcp_first_subflow(c);
-    if (sf)
+    if (sf) {
         c->fb_rx_base = c->rcv_nxt - sf->rx_ssn;
+        c->fb_tx_base = c->snd_nxt - sf->tx_ssn;
+    }
     if (c->local_token)
         mptcp_token_remove(c->st->tokens, c->local_token);
     c->local_token = 0;
@@ -140,6 +142,7 @@ static bool write_rst(struct mptcp_subflow *sf, struct tcp_hdr *h)
         if (mptcp_opt_put(h, &fc))
             c->st->stats.fastclose_tx++;
     }
+    mptcp_fail_write(sf, h);                    /* MP_FAIL before MP_TCPRST, as Linux */
     if (c->version == 1) {
         struct mptcp_opt r = { .subtype = MPTCP_SUB_TCPRST };
         r.u.tcprst.reason = sf->rst_reason;
