@@ -384,13 +384,13 @@ static void ulp_write_options(struct tcp_sock *s, void *ctx, struct tcp_hdr *h, 
         return;                                 /* a cookie SYN-ACK: synack_options wrote */
     if (!sf->tcp)
         sf->tcp = s;
-    if (mptcp_ctrl_write(sf, h, len))
-        return;
     struct mptcp_conn *c = sf->conn;
-    if (c->fallback) {
-        mptcp_infinite_write(sf, h, len);
+    if (c->fallback && sf->infinite_tx && !(h->flags & TCP_FLAG_RST)) {
+        mptcp_infinite_write(sf, h, len);       /* the last MPTCP option of the subflow */
         return;
     }
+    if (mptcp_ctrl_write(sf, h, len) || c->fallback)
+        return;
     if (len == 0 && !(h->flags & (TCP_FLAG_FIN | TCP_FLAG_SYN)) && !sf->mp_fail_tx &&
         mptcp_pm_write(sf, h, len))
         return;                                 /* ADD_ADDR alone on a pure ACK, as Linux */
@@ -456,6 +456,10 @@ static void sf_established(struct mptcp_subflow *sf)
     if (sf->reset_pending)
         return;
     sf->established = true;
+    if (sf->join && (c->fallback || c->no_more_subflows)) {
+        mptcp_subflow_reset(sf, MPTCP_RST_EMPTCP); /* Linux __mptcp_finish_join refuses */
+        return;
+    }
     if (sf->join)
         c->no_infinite_fallback = true;         /* Linux mptcp_subflow_joined */
     mptcp_subflow_trace(sf);
