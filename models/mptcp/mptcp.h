@@ -58,6 +58,7 @@ struct mptcp_stack_stats {
     uint64_t rm_addr_rx, mp_prio_rx;
     uint64_t dss_no_mapping, infinite_map_rx, infinite_map_tx, mp_fail_rx, mp_fail_tx;
     uint64_t csum_fail;             /* DataCsumErr: mappings whose DSS checksum failed */
+    uint64_t no_dack_fallback;      /* our data ACKed with no MPTCP option: fell back / reset */
     uint64_t fastclose_rx, fastclose_tx, tcprst_rx, tcprst_tx;
     uint64_t bad_opts;              /* malformed MPTCP options ignored */
     uint64_t dup_data;              /* data-level duplicates (reinjection or redundant) */

@@ -398,6 +398,23 @@ static void ulp_write_options(struct tcp_sock *s, void *ctx, struct tcp_hdr *h, 
     mptcp_fail_write(sf, h);                    /* MP_FAIL goes with a DSS (Linux) */
 }
 
+/* RFC 8684 section 3.7: "if an ACK is received for data (not just for the SYN) without a
+ * DSS option containing a Data ACK, the sender determines the path is not MPTCP capable": a
+ * join is reset, the first subflow falls back to TCP (and opens no more subflows). Only
+ * until a data ACK has come on the subflow, and only for a segment with no MPTCP option at
+ * all (an ADD_ADDR or MP_CAPABLE ACK is MPTCP signalling that got through). */
+static bool no_data_ack(struct mptcp_subflow *sf)
+{
+    struct mptcp_conn *c = sf->conn;
+    c->st->stats.no_dack_fallback++;
+    if (sf->join || c->nsf > 1) {
+        mptcp_subflow_reset(sf, MPTCP_RST_EMIDDLEBOX);
+        return false;
+    }
+    mptcp_fallback(c, false);                  /* TCP's ACKED event then gives the data ACK */
+    return true;
+}
+
 static bool ulp_rcv_options(struct tcp_sock *s, void *ctx, const struct tcp_hdr *h,
                             uint32_t seg_len)
 {
@@ -415,6 +432,9 @@ static bool ulp_rcv_options(struct tcp_sock *s, void *ctx, const struct tcp_hdr 
         return true;
     if (sf->join && !sf->fully_established)
         return true;
+    if (n == 0 && !sf->dack_seen && sf->established && (h->flags & TCP_FLAG_ACK) &&
+        (int32_t)(h->ack - sf->iss) > 1 && (int32_t)(sf->tx_ssn - 1) > 0)
+        return no_data_ack(sf);
     if (seg_len && c->csum) {
         size_t nb;
         const uint8_t *b = tcp_sock_rx_payload(s, &nb);

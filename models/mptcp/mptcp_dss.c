@@ -221,6 +221,7 @@ void mptcp_dss_rcv(struct mptcp_subflow *sf, const struct mptcp_opt *o, uint32_t
     struct mptcp_conn *c = sf->conn;
     const struct mptcp_dss *d = &o->u.dss;
     if (d->flags & MPTCP_DSS_A) {
+        sf->dack_seen = true;
         uint64_t ack = d->data_ack;
         if (!(d->flags & MPTCP_DSS_A8))
             ack = mptcp_expand_seq(c->snd_una, ack);

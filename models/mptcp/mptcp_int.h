@@ -116,6 +116,7 @@ struct mptcp_subflow {
     bool rto_seen;               /* stalled: reinjection done for this episode */
     uint8_t syn_sent;            /* MPC SYNs written (blackhole detection) */
     bool valid_csum_seen;        /* a mapping's checksum verified (Linux valid_csum_seen) */
+    bool dack_seen;              /* a DSS data ACK arrived on this subflow (RFC 8684 3.7) */
     bool mp_fail_tx;             /* MP_FAIL(fail_dsn) on the next segment (or the RST) */
     bool fail_expect;            /* we sent MP_FAIL: the peer's MP_FAIL is the answer */
     bool infinite_tx;            /* the next data segment carries the infinite mapping */
