@@ -20,8 +20,9 @@ const char *ta_write(const char *name, const char *text)
     return path;
 }
 
-struct results_db *ta_run(const char *path, sim_time_t duration, const char *vectors,
-                          const char *db_path, char *err, size_t errlen)
+static struct results_db *run(const char *path, sim_time_t duration, const char *vectors,
+                               const char *db_path, const char *pcap_dir, char *err,
+                               size_t errlen)
 {
     struct scenario *sc;
     struct scenario_plan plan;
@@ -40,7 +41,8 @@ struct results_db *ta_run(const char *path, sim_time_t duration, const char *vec
         results_db_close(db);
         return NULL;
     }
-    struct world_config wc = { .seed = 1, .duration = duration, .results = rr };
+    struct world_config wc = { .seed = 1, .duration = duration, .results = rr,
+                               .pcap_dir = pcap_dir };
     int rc = results_enable(rr, "vector:*", false, err, errlen);
     if (rc == 0 && vectors)
         rc = results_enable(rr, vectors, true, err, errlen);
@@ -63,6 +65,18 @@ struct results_db *ta_run(const char *path, sim_time_t duration, const char *vec
         return NULL;
     }
     return db;
+}
+
+struct results_db *ta_run(const char *path, sim_time_t duration, const char *vectors,
+                          const char *db_path, char *err, size_t errlen)
+{
+    return run(path, duration, vectors, db_path, NULL, err, errlen);
+}
+
+struct results_db *ta_run_pcap(const char *path, sim_time_t duration, const char *pcap_dir,
+                               char *err, size_t errlen)
+{
+    return run(path, duration, NULL, NULL, pcap_dir, err, errlen);
 }
 
 struct pick {

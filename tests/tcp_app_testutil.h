@@ -19,6 +19,10 @@ const char *ta_write(const char *name, const char *text);
 struct results_db *ta_run(const char *path, sim_time_t duration, const char *vectors,
                           const char *db_path, char *err, size_t errlen);
 
+/* ta_run with every interface captured into pcap_dir (an existing directory, as --pcap). */
+struct results_db *ta_run_pcap(const char *path, sim_time_t duration, const char *pcap_dir,
+                               char *err, size_t errlen);
+
 /* The scalar module.name of run "t"; asserts it was recorded exactly once. */
 double ta_scalar(struct results_db *db, const char *module, const char *name);
 

@@ -3,11 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "models/mptcp/mptcp_int.h"
 #include "models/wire/tcp.h"
+#include "cmd/mptcp_seq.h"
+#include "sim/results.h"
 #include "tests/harness.h"
 #include "tests/mptcp_testnet.h"
+#include "tests/tcp_app_testutil.h"
 
 static bool fell_back(struct sock *s)
 {
@@ -118,7 +122,95 @@ static void test_mpc_syn_blackhole_falls_back_and_disables_mptcp(void)
     mnet_free(m);
 }
 
+
+/* ---- options stripped after the handshake (the kernel twin topology) ---------------- */
+
+/* scenarios/validation/linux-twin-strip.yaml with the router's rule replaced by `rule` and
+ * the server sending `bytes`; run with capture; returns the capture directory. */
+static const char *strip_run(const char *name, const char *rule, const char *bytes,
+                             struct results_db **db)
+{
+    FILE *f = fopen("scenarios/validation/linux-twin-strip.yaml", "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    static char text[8192], out[8400];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    char *m = strstr(text, "[\"strip 30\"]"), *r = strstr(text, "reply: 300000B");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    *m = 0;
+    *r = 0;
+    snprintf(out, sizeof out, "%s[\"%s\"]%sreply: %s%s", text, rule, m + 12, bytes, r + 14);
+    static char dir[512];
+    char file[64], err[512];
+    snprintf(file, sizeof file, "%s.yaml", name);
+    snprintf(dir, sizeof dir, "%s/%s", harness_tmpdir(), name);
+    mkdir(dir, 0755);
+    *db = ta_run_pcap(ta_write(file, out), time_from_s(10), dir, err, sizeof err);
+    if (!*db)
+        fprintf(stderr, "\n  %s: %s\n", name, err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(*db);
+    return dir;
+}
+
+static char *client_doc(const char *dir)
+{
+    char p1[600], p2[600], err[512];
+    snprintf(p1, sizeof p1, "%s/client-wifi.pcap", dir);
+    snprintf(p2, sizeof p2, "%s/client-lte.pcap", dir);
+    const char *paths[2] = { p1, p2 };
+    char *d = mseq_document_of(paths, 2, MSEQ_CONTROL, err, sizeof err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    return d;
+}
+
+/* RFC 8684 3.7: the MP_CAPABLE handshake got through, then a middlebox strips option 30
+ * from every data segment (the server's). The client sees data without a mapping on its
+ * only subflow before any data ACK: an implicit infinite mapping, it falls back; its ACKs
+ * then carry no MPTCP option, and the server, whose data is ACKed without a DSS data ACK,
+ * falls back too ("the sender determines the path is not MPTCP capable"). Both ends end up
+ * in TCP and every byte arrives; no subflow is added. */
+static void test_dss_stripped_after_the_handshake_falls_back_at_both_ends(void)
+{
+    struct results_db *db;
+    const char *dir = strip_run("strip-data", "strip 30 on=data in=s1", "300000B", &db);
+    CU_ASSERT_EQUAL(ta_scalar(db, "xfer", "rx_bytes"), 300000);
+    CU_ASSERT_EQUAL(ta_scalar(db, "xfer", "mptcp_fallback"), 1);
+    CU_ASSERT_TRUE(ta_scalar(db, "xfer", "completion_time") > 0);
+    /* only the data segments sent before the server fell back carried option 30 */
+    double stripped = ta_scalar(db, "router.mangle1", "applied");
+    CU_ASSERT_TRUE(stripped >= 1 && stripped < 20);
+    results_db_close(db);
+    char *d = client_doc(dir);
+    CU_ASSERT_PTR_NULL(strstr(d, "subflow 2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "> A MPC(v1,f01,k2)\n[data <]\n< FA data\n"));
+    CU_ASSERT_PTR_NULL(strstr(d, "R"));
+    free(d);
+}
+
+/* The same on a join only (the router strips the data going out on lte): the client resets
+ * the join with MP_TCPRST 6 (middlebox interference), the connection stays MPTCP on its
+ * other subflows and every byte arrives. */
+static void test_dss_stripped_on_a_join_resets_only_the_join(void)
+{
+    struct results_db *db;
+    const char *dir = strip_run("strip-join", "strip 30 on=data out=lte", "1000000B", &db);
+    CU_ASSERT_EQUAL(ta_scalar(db, "xfer", "rx_bytes"), 1000000);
+    CU_ASSERT_EQUAL(ta_scalar(db, "xfer", "mptcp_fallback"), 0);
+    CU_ASSERT_TRUE(ta_scalar(db, "router.mangle1", "applied") >= 1);
+    results_db_close(db);
+    char *d = client_doc(dir);
+    const char *lte = strstr(d, "subflow 2 10.1.2.2 > 10.2.1.2 join conn 1\n");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(lte);
+    CU_ASSERT_PTR_NOT_NULL(strstr(lte, "> R TCPRST(r6)\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(d, "< FA DSS(Aa)\n"));   /* DATA_FIN done over MPTCP */
+    free(d);
+}
+
 SUITE(mptcp_fallback, NULL, NULL,
+      TEST(test_dss_stripped_after_the_handshake_falls_back_at_both_ends),
+      TEST(test_dss_stripped_on_a_join_resets_only_the_join),
       TEST(test_plain_tcp_server_gives_fallback_client),
       TEST(test_plain_tcp_client_gives_fallback_server_socket),
       TEST(test_mpc_syn_with_unknown_flag_is_ignored),

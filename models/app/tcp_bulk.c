@@ -8,6 +8,9 @@
  * acknowledged, the receiver's FIN received): completion_time runs from `start` to then.
  * `protocol` (tcp, mptcp) picks the transport; the tcp parameters on the application (cc,
  * mss, sndbuf, ...) configure the node's stack (models/host/host.h). Scalars and vectors: tcp_app.h, module = the instance name.
+ * `direction: down` turns it into a download client (iperf3 -R, the kernel comparison's
+ * mptcp-xfer client): it connects and sends nothing, reads what the listener sends (a
+ * tcp-sink with `reply`) until the listener's FIN, then closes; `size` must be 0B then.
  * Not modelled: application-limited pacing (see onoff), several connections (see reqresp).
  */
 #include <stddef.h>
@@ -25,12 +28,14 @@ struct bulk_config {
     uint64_t port;
     bytes_t size;
     sim_time_t start;
+    int direction;                /* 0 up (send), 1 down (receive) */
     struct host_opts host;
 };
 
 struct bulk {
     struct tcp_app_client client; /* first: the socket callbacks' ctx is the bulk */
     uint64_t size, queued;        /* size 0 = unlimited */
+    bool down;                    /* a download: read until the peer's FIN, then close */
 };
 
 /* Offers more than fits: a send() the buffer limits is what arms the writable callback. */
@@ -50,7 +55,18 @@ static void on_connected(struct sock *s, void *ctx)
     struct bulk *b = ctx;
     (void)s;
     b->client.conn.connected = sched_now(b->client.sched);
-    bulk_fill(b);
+    if (!b->down)
+        bulk_fill(b);
+}
+
+static void on_readable(struct sock *s, void *ctx, size_t bytes)
+{
+    struct bulk *b = ctx;
+    sock_read(s, bytes);
+    if (b->down && sock_eof(s) && sock_readable(s) == 0 && !b->queued) {
+        b->queued = 1;                /* our FIN: once */
+        sock_shutdown(s);
+    }
 }
 
 static void on_writable(struct sock *s, void *ctx, size_t bytes)
@@ -64,7 +80,7 @@ static void on_writable(struct sock *s, void *ctx, size_t bytes)
 
 static const struct sock_callbacks bulk_cb = {
     .connected = on_connected,
-    .readable = tcp_app_client_discard,
+    .readable = on_readable,
     .writable = on_writable,
     .closed = tcp_app_client_closed,
     .error = tcp_app_client_error,
@@ -106,6 +122,12 @@ static int bulk_create(struct model_ctx *ctx, const char *name, const void *conf
         return -1;
     }
     b->size = c->size;
+    b->down = c->direction == 1;
+    if (b->down && b->size) {
+        snprintf(err, errlen, "direction: down receives what the listener sends: size must be "
+                 "0B (the listener's reply sets it)");
+        return -1;
+    }
     if (tcp_app_client_init(&b->client, ctx, name, node, dst, c->family, (uint16_t)c->port,
                             &c->host, err, errlen) < 0)
         return -1;
@@ -132,6 +154,9 @@ static const struct param_def bulk_params[] = {
       "bytes to send, then close; 0B = unlimited (until the end of the run)", NULL, 0, 0 },
     { "start", PARAM_TIME, offsetof(struct bulk_config, start), "0s",
       "time of the connect (SYN)", NULL, 0, 0 },
+    { "direction", PARAM_ENUM, offsetof(struct bulk_config, direction), "up",
+      "up: send to dst; down: send nothing, read what dst sends (a tcp-sink with reply) until "
+      "its FIN, then close", "up|down", 0, 0 },
     HOST_PARAMS(struct bulk_config, host),
 };
 

@@ -57,6 +57,8 @@ struct mptcp_stack_stats {
     uint64_t add_addr_tx, add_addr_rx, echo_add_addr_rx, add_addr_bad_hmac, add_addr_drop;
     uint64_t rm_addr_rx, mp_prio_rx;
     uint64_t dss_no_mapping, infinite_map_rx, infinite_map_tx, mp_fail_rx, mp_fail_tx;
+    uint64_t csum_fail;             /* DataCsumErr: mappings whose DSS checksum failed */
+    uint64_t no_dack_fallback;      /* our data ACKed with no MPTCP option: fell back / reset */
     uint64_t fastclose_rx, fastclose_tx, tcprst_rx, tcprst_tx;
     uint64_t bad_opts;              /* malformed MPTCP options ignored */
     uint64_t dup_data;              /* data-level duplicates (reinjection or redundant) */
@@ -76,6 +78,8 @@ enum mptcp_fallback_reason {
     MPTCP_FB_DATA_NO_DSS = 6,    /* client: the server's first data without DSS */
     MPTCP_FB_NO_MAPPING = 7,     /* data without a mapping on the only subflow */
     MPTCP_FB_INFINITE_MAP = 8,   /* an infinite mapping received */
+    MPTCP_FB_NO_DATA_ACK = 9,    /* data ACKed with no DSS data ACK (options stripped) */
+    MPTCP_FB_CHECKSUM = 10,      /* a DSS checksum failed on the only subflow (MP_FAIL) */
 };
 /* "none", "disabled", "syn_blackhole", ... (the enum's names in lower case). */
 const char *mptcp_fallback_reason_name(unsigned reason);

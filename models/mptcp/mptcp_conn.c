@@ -384,12 +384,15 @@ static void ulp_write_options(struct tcp_sock *s, void *ctx, struct tcp_hdr *h, 
         return;                                 /* a cookie SYN-ACK: synack_options wrote */
     if (!sf->tcp)
         sf->tcp = s;
-    if (mptcp_ctrl_write(sf, h, len))
-        return;
     struct mptcp_conn *c = sf->conn;
-    if (c->fallback)
+    if (c->fallback && sf->infinite_tx && !(h->flags & TCP_FLAG_RST)) {
+        mptcp_infinite_write(sf, h, len);       /* the last MPTCP option of the subflow */
         return;
-    if (len == 0 && !(h->flags & (TCP_FLAG_FIN | TCP_FLAG_SYN)) && mptcp_pm_write(sf, h, len))
+    }
+    if (mptcp_ctrl_write(sf, h, len) || c->fallback)
+        return;
+    if (len == 0 && !(h->flags & (TCP_FLAG_FIN | TCP_FLAG_SYN)) && !sf->mp_fail_tx &&
+        mptcp_pm_write(sf, h, len))
         return;                                 /* ADD_ADDR alone on a pure ACK, as Linux */
     mptcp_dss_write(sf, h, len);
     if (c->trace && c->trace->sf_bytes && len) {
@@ -401,6 +404,24 @@ static void ulp_write_options(struct tcp_sock *s, void *ctx, struct tcp_hdr *h, 
             mptcp_trace_sf_bytes(sf);
         }
     }
+    mptcp_fail_write(sf, h);                    /* MP_FAIL goes with a DSS (Linux) */
+}
+
+/* RFC 8684 section 3.7: "if an ACK is received for data (not just for the SYN) without a
+ * DSS option containing a Data ACK, the sender determines the path is not MPTCP capable": a
+ * join is reset, the first subflow falls back to TCP (and opens no more subflows). Only
+ * until a data ACK has come on the subflow, and only for a segment with no MPTCP option at
+ * all (an ADD_ADDR or MP_CAPABLE ACK is MPTCP signalling that got through). */
+static bool no_data_ack(struct mptcp_subflow *sf)
+{
+    struct mptcp_conn *c = sf->conn;
+    c->st->stats.no_dack_fallback++;
+    if (sf->join || c->nsf > 1) {
+        mptcp_subflow_reset(sf, MPTCP_RST_EMIDDLEBOX);
+        return false;
+    }
+    mptcp_fallback(c, false, MPTCP_FB_NO_DATA_ACK); /* TCP's ACKED event then gives the data ACK */
+    return true;
 }
 
 static bool ulp_rcv_options(struct tcp_sock *s, void *ctx, const struct tcp_hdr *h,
@@ -420,6 +441,15 @@ static bool ulp_rcv_options(struct tcp_sock *s, void *ctx, const struct tcp_hdr 
         return true;
     if (sf->join && !sf->fully_established)
         return true;
+    if (n == 0 && !sf->dack_seen && sf->established && (h->flags & TCP_FLAG_ACK) &&
+        (int32_t)(h->ack - sf->iss) > 1 && (int32_t)(sf->tx_ssn - 1) > 0)
+        return no_data_ack(sf);
+    if (seg_len && c->csum) {
+        size_t nb;
+        const uint8_t *b = tcp_sock_rx_payload(s, &nb);
+        if (nb)
+            mptcp_csum_rx_bytes(sf, h->seq - sf->irs, b, nb);
+    }
     for (size_t i = 0; i < n; i++) {
         if (o[i].subtype == MPTCP_SUB_DSS)
             mptcp_dss_rcv(sf, &o[i], h->seq - sf->irs, seg_len);
@@ -471,6 +501,12 @@ static void sf_established(struct mptcp_subflow *sf)
     if (sf->reset_pending)
         return;
     sf->established = true;
+    if (sf->join && (c->fallback || c->no_more_subflows)) {
+        mptcp_subflow_reset(sf, MPTCP_RST_EMPTCP); /* Linux __mptcp_finish_join refuses */
+        return;
+    }
+    if (sf->join)
+        c->no_infinite_fallback = true;         /* Linux mptcp_subflow_joined */
     mptcp_count_peak(c);
     mptcp_subflow_trace(sf);
     if (sf->join && sf->server) {
@@ -538,4 +574,12 @@ const struct tcp_ulp_ops mptcp_ulp_ops = {
     .rcv_window = ulp_rcv_window,
     .event = ulp_event,
     .data_opt_bytes = 24,                       /* DSS ack32 + map64 padded: MSS 1448 -> 1424 */
+};
+
+/* A socket that fell back at the listener (a plain SYN) carries no MPTCP option and keeps
+ * TCP's whole MSS, but the connection still follows its subflow's events: ACKED is where a
+ * fallen-back sender learns its data ACKs (mptcp_subflow_acked). */
+const struct tcp_ulp_ops mptcp_fallback_ulp_ops = {
+    .name = "mptcp-fallback",
+    .event = ulp_event,
 };

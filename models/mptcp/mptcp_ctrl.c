@@ -91,12 +91,20 @@ void mptcp_fallback(struct mptcp_conn *c, bool count_ack, uint8_t reason)
     if (count_ack)
         c->st->stats.mpc_fallback_ack++;
     struct mptcp_subflow *sf = mptcp_first_subflow(c);
-    if (sf)
+    if (sf) {
         c->fb_rx_base = c->rcv_nxt - sf->rx_ssn;
+        c->fb_tx_base = c->snd_nxt - sf->tx_ssn;
+    }
     if (c->local_token)
         mptcp_token_remove(c->st->tokens, c->local_token);
     c->local_token = 0;
     mptcp_pm_stop(c);
+    /* Plain TCP is one subflow: a join that was still being set up when an MP_FAIL made the
+     * connection fall back is reset (Linux refuses to finish such a join, and a fallback
+     * that finds another subflow resets instead). */
+    for (size_t i = 0; i < c->nsf; i++)
+        if (c->sf[i] != sf && !c->sf[i]->closed)
+            mptcp_subflow_reset(c->sf[i], MPTCP_RST_EMPTCP);
 }
 
 static void deferred_abort(struct sched *s, void *ctx, void *arg)
@@ -134,14 +142,15 @@ void mptcp_subflow_reset(struct mptcp_subflow *sf, uint8_t reason)
 static bool write_rst(struct mptcp_subflow *sf, struct tcp_hdr *h)
 {
     struct mptcp_conn *c = sf->conn;
-    if (c->fallback && !c->fastclose_tx)
-        return true;
+    if (c->fallback && !c->fastclose_tx && !sf->join)
+        return true;                            /* a join reset at the fallback keeps its MPTCP */
     if (c->fastclose_tx) {
         struct mptcp_opt fc = { .subtype = MPTCP_SUB_FASTCLOSE };
         fc.u.fastclose.rcv_key = c->remote_key;
         if (mptcp_opt_put(h, &fc))
             c->st->stats.fastclose_tx++;
     }
+    mptcp_fail_write(sf, h);                    /* MP_FAIL before MP_TCPRST, as Linux */
     if (c->version == 1) {
         struct mptcp_opt r = { .subtype = MPTCP_SUB_TCPRST };
         r.u.tcprst.reason = sf->rst_reason;

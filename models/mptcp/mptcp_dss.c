@@ -13,7 +13,8 @@
  *
  * Payload content: packets carry virtual payload, which the pcap writer shows as zero bytes.
  * A DSS checksum is therefore the checksum of the pseudo-header over zero bytes
- * (mptcp_map_csum); a middlebox corrupting payload is modelled elsewhere by a flag, not here.
+ * (mptcp_map_csum) at the sender; the receiver verifies whole mappings over what a middlebox
+ * made real (mptcp_fail.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,12 @@ const struct mptcp_map *mptcp_tx_map_at(const struct mptcp_subflow *sf, uint32_t
 
 void mptcp_rx_map_add(struct mptcp_subflow *sf, uint64_t dsn, uint32_t ssn, uint32_t len)
 {
+    mptcp_rx_map_add_cs(sf, dsn, ssn, len, NULL, 0);
+}
+
+void mptcp_rx_map_add_cs(struct mptcp_subflow *sf, uint64_t dsn, uint32_t ssn, uint32_t len,
+                         const uint16_t *csum, uint16_t dl)
+{
     if (len == 0 || (int32_t)(ssn + len - sf->rx_ssn) <= 0)
         return;                                 /* already read */
     size_t i = 0;
@@ -66,7 +73,8 @@ void mptcp_rx_map_add(struct mptcp_subflow *sf, uint64_t dsn, uint32_t ssn, uint
         return;
     }
     memmove(&sf->rx[i + 1], &sf->rx[i], (sf->rx_n - i) * sizeof sf->rx[0]);
-    sf->rx[i] = (struct mptcp_map){ .dsn = dsn, .ssn = ssn, .len = len };
+    sf->rx[i] = (struct mptcp_map){ .dsn = dsn, .ssn = ssn, .len = len,
+                                    .csum = csum ? *csum : 0, .dl = dl, .checked = !csum };
     sf->rx_n++;
 }
 
@@ -223,6 +231,7 @@ void mptcp_dss_rcv(struct mptcp_subflow *sf, const struct mptcp_opt *o, uint32_t
     struct mptcp_conn *c = sf->conn;
     const struct mptcp_dss *d = &o->u.dss;
     if (d->flags & MPTCP_DSS_A) {
+        sf->dack_seen = true;
         uint64_t ack = d->data_ack;
         if (!(d->flags & MPTCP_DSS_A8))
             ack = mptcp_expand_seq(c->snd_una, ack);
@@ -254,7 +263,37 @@ void mptcp_dss_rcv(struct mptcp_subflow *sf, const struct mptcp_opt *o, uint32_t
     uint32_t len = d->data_len - ((d->flags & MPTCP_DSS_F) ? 1 : 0);
     (void)seq;
     (void)seg_len;
-    mptcp_rx_map_add(sf, dsn, d->ssn, len);
+    mptcp_rx_map_add_cs(sf, dsn, d->ssn, len, c->csum && d->has_csum ? &d->csum : NULL,
+                        d->data_len);
+}
+
+/* With checksums, the in-order bytes the receiver may read of the n available: whole
+ * mappings only, each verified once (Linux validate_data_csum: data is available when the
+ * receive queue holds the full mapping). Bytes without a mapping are left to the rules of
+ * mptcp_dss_pull. A bad checksum is mptcp_csum_failed's: delivered after MP_FAIL, or the
+ * subflow is reset and the bytes are not read. */
+static size_t csum_ready(struct mptcp_subflow *sf, size_t n)
+{
+    uint32_t pos = sf->rx_ssn, end = sf->rx_ssn + (uint32_t)n;
+    while ((int32_t)(end - pos) > 0) {
+        struct mptcp_map *m = NULL;
+        for (size_t i = 0; i < sf->rx_n; i++)
+            if ((uint32_t)(pos - sf->rx[i].ssn) < sf->rx[i].len)
+                m = &sf->rx[i];
+        if (!m)
+            return pos == sf->rx_ssn ? n : pos - sf->rx_ssn;
+        if ((int32_t)(m->ssn + m->len - end) > 0)
+            break;                              /* the mapping is not all here yet */
+        if (!m->checked) {
+            m->checked = true;
+            if (mptcp_csum_ok(sf, m))
+                sf->valid_csum_seen = true;
+            else if (!mptcp_csum_failed(sf, m))
+                break;                          /* the subflow is being reset */
+        }
+        pos = m->ssn + m->len;
+    }
+    return pos - sf->rx_ssn;
 }
 
 void mptcp_dss_pull(struct mptcp_subflow *sf)
@@ -263,6 +302,8 @@ void mptcp_dss_pull(struct mptcp_subflow *sf)
     if (sf->closed || !sf->tcp)
         return;
     size_t n = tcp_sock_readable(sf->tcp);
+    if (n && c->csum && !c->fallback)
+        n = csum_ready(sf, n);
     if (!n)
         return;
     uint64_t before = c->rcv_nxt;
@@ -305,6 +346,8 @@ void mptcp_dss_pull(struct mptcp_subflow *sf)
         memmove(sf->rx, sf->rx + k, (sf->rx_n - k) * sizeof sf->rx[0]);
         sf->rx_n -= (uint8_t)k;
     }
+    if (sf->rxb_n)
+        mptcp_csum_rx_trim(sf);
     if (c->rcv_nxt != before) {
         c->stats.bytes_received += c->rcv_nxt - before;
         check_data_fin(c);
@@ -499,6 +542,7 @@ void mptcp_reinject(struct mptcp_subflow *sf)
             other = true;
     if (!other)
         return;
+    c->no_infinite_fallback = true;             /* Linux __mptcp_retrans */
     if (c->reinj_from >= c->reinj_to || lo < c->reinj_from)
         c->reinj_from = lo;
     if (hi > c->reinj_to)

@@ -37,6 +37,7 @@
 #define MPTCP_MAPS 16              /* mappings kept per subflow and direction */
 #define MPTCP_TOKEN_RETRIES 4      /* Linux MPTCP_TOKEN_MAX_RETRIES */
 #define MPTCP_ADD_ADDR_RETRANS 3   /* Linux ADD_ADDR_RETRANS_MAX */
+#define MPTCP_RXBYTES 4            /* real (corrupted) payload bytes logged per subflow */
 
 /* MP_TCPRST reasons (RFC 8684 section 3.6). */
 enum {
@@ -67,11 +68,21 @@ struct mptcp_endpoint {
 int mptcp_endpoint_parse(const char *s, struct mptcp_endpoint *out, char *err, size_t errlen);
 int mptcp_config_copy(struct mptcp_config *dst, const struct mptcp_config *src);
 
-/* One mapping: DSN run [dsn, dsn + len) on relative subflow sequence [ssn, ssn + len). */
+/* One mapping: DSN run [dsn, dsn + len) on relative subflow sequence [ssn, ssn + len).
+ * Received mappings keep the DSS checksum and the data-level length as sent (len + 1 with
+ * DATA_FIN), which the checksum's pseudo-header covers. */
 struct mptcp_map {
     uint64_t dsn;
     uint32_t ssn;
     uint32_t len;
+    uint16_t csum, dl;
+    bool checked;                /* receive side: checksum verified */
+};
+
+/* A non-zero real payload byte a subflow received (mptcp_fail.c). */
+struct mptcp_rxbyte {
+    uint32_t ssn;
+    uint8_t v;
 };
 
 struct mptcp_conn;
@@ -106,6 +117,14 @@ struct mptcp_subflow {
     uint8_t syn_sent;            /* MPC SYNs written (blackhole detection) */
     uint32_t sndbuf_segs;        /* largest cwnd seen, segments (Linux tcp_sndbuf_expand) */
     double avg_pace;             /* default scheduler: smoothed pacing rate, bytes/s */
+    bool valid_csum_seen;        /* a mapping's checksum verified (Linux valid_csum_seen) */
+    bool dack_seen;              /* a DSS data ACK arrived on this subflow (RFC 8684 3.7) */
+    bool mp_fail_tx;             /* MP_FAIL(fail_dsn) on the next segment (or the RST) */
+    bool fail_expect;            /* we sent MP_FAIL: the peer's MP_FAIL is the answer */
+    bool infinite_tx;            /* the next data segment carries the infinite mapping */
+    uint64_t fail_dsn;
+    struct mptcp_rxbyte rxb[MPTCP_RXBYTES];
+    uint8_t rxb_n;
     event_id abort_ev;           /* deferred reset */
     struct sock_addr local_addr; /* for the path manager's local ids */
     /* sf_bytes trace (kept only while the connection has a trace table with sf_bytes):
@@ -169,6 +188,7 @@ struct mptcp_conn {
     uint64_t read_seq;           /* next DSN the application reads */
     uint64_t data_fin_seq;       /* peer's DATA_FIN DSN, valid with have_data_fin */
     uint64_t fb_rx_base;         /* after fallback: DSN = fb_rx_base + relative SSN */
+    uint64_t fb_tx_base;         /* the same for bytes queued after the fallback */
     struct mptcp_range *ooo;
     uint16_t nooo, capooo;
 
@@ -179,6 +199,9 @@ struct mptcp_conn {
     bool server;
     bool csum;                   /* checksums negotiated */
     bool fallback;               /* plain TCP on the first subflow (RFC 8684 section 3.7) */
+    bool no_infinite_fallback;   /* a join or a reinjection happened (Linux
+                                  * !allow_infinite_fallback): MP_FAIL resets the subflow */
+    bool no_more_subflows;       /* an MP_FAIL was accepted (Linux !allow_subflows) */
     bool fully_established;      /* the peer proved it has our key (a DSS arrived) */
     bool remote_key_known;
     bool mpc_dropped;            /* the MPC SYN was given up (blackhole detection) */
@@ -297,6 +320,7 @@ void mptcp_notify_error(struct mptcp_conn *c, int err);
 void mptcp_notify_closed(struct mptcp_conn *c);
 extern const struct sock_callbacks mptcp_subflow_callbacks;
 extern const struct tcp_ulp_ops mptcp_ulp_ops;
+extern const struct tcp_ulp_ops mptcp_fallback_ulp_ops;
 
 /* ---- handshakes, fallback, resets (mptcp_ctrl.c) ----------------------------------- */
 
@@ -339,11 +363,31 @@ void mptcp_check_close(struct mptcp_conn *c);
 void mptcp_ooo_free(struct mptcp_conn *c);
 const struct mptcp_map *mptcp_tx_map_at(const struct mptcp_subflow *sf, uint32_t rel_ssn);
 void mptcp_rx_map_add(struct mptcp_subflow *sf, uint64_t dsn, uint32_t ssn, uint32_t len);
+/* The same with the DSS checksum to verify (csum NULL: none) over data-level length dl. */
+void mptcp_rx_map_add_cs(struct mptcp_subflow *sf, uint64_t dsn, uint32_t ssn, uint32_t len,
+                         const uint16_t *csum, uint16_t dl);
 /* DSS checksum of a mapping over its payload (zero bytes unless corrupted, see
  * mptcp_dss.c). */
 uint16_t mptcp_map_csum(const struct mptcp_conn *c, uint64_t dsn, uint32_t ssn, uint16_t len);
 /* Expands a 32-bit sequence number near `ref` to 64 bits (Linux expand_seq). */
 uint64_t mptcp_expand_seq(uint64_t ref, uint64_t v32);
+
+/* ---- DSS checksum, MP_FAIL, infinite mapping (mptcp_fail.c) ---------------------- */
+
+/* Logs the non-zero real payload bytes of an accepted segment at relative SSN rel. */
+void mptcp_csum_rx_bytes(struct mptcp_subflow *sf, uint32_t rel, const uint8_t *b, size_t n);
+void mptcp_csum_rx_trim(struct mptcp_subflow *sf);
+/* Whether the received mapping's DSS checksum matches its payload. */
+bool mptcp_csum_ok(const struct mptcp_subflow *sf, const struct mptcp_map *m);
+/* A mapping failed its checksum: MP_FAIL and (one subflow) deliver it: true; or reset the
+ * subflow and drop it: false. */
+bool mptcp_csum_failed(struct mptcp_subflow *sf, const struct mptcp_map *m);
+/* MP_FAIL received on sf. */
+void mptcp_fail_rcv(struct mptcp_subflow *sf, uint64_t dsn);
+/* Appends a pending MP_FAIL to h; true when written. */
+bool mptcp_fail_write(struct mptcp_subflow *sf, struct tcp_hdr *h);
+/* After a fallback MP_FAIL caused: the infinite mapping on the next data segment. */
+void mptcp_infinite_write(struct mptcp_subflow *sf, struct tcp_hdr *h, uint32_t len);
 
 /* ---- schedulers (mptcp_sched.c) ---------------------------------------------------- */
 

@@ -49,7 +49,7 @@ int mptcp_pm_join(struct mptcp_conn *c, const struct sock_addr *src, uint16_t sr
                   bool backup)
 {
     struct mptcp_stack *st = c->st;
-    if (c->fallback || extra_subflows(c) >= st->cfg.subflows_max)
+    if (c->fallback || c->no_more_subflows || extra_subflows(c) >= st->cfg.subflows_max)
         return SOCK_ERR_STATE;
     struct mptcp_subflow *sf = mptcp_subflow_new(c, NULL);
     if (!sf)
@@ -370,7 +370,7 @@ void mptcp_pm_rcv(struct mptcp_subflow *sf, const struct mptcp_opt *o)
         sf->peer_backup = o->u.prio.backup;
         break;
     case MPTCP_SUB_FAIL:
-        c->st->stats.mp_fail_rx++;
+        mptcp_fail_rcv(sf, o->u.fail.dsn);
         break;
     default:
         break;                                  /* unknown subtypes are ignored (Linux) */

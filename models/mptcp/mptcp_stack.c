@@ -88,7 +88,7 @@ const char *mptcp_fallback_reason_name(unsigned reason)
 {
     static const char *const names[] = { "none", "disabled", "syn_blackhole", "synack",
                                          "plain_syn", "ack", "data_no_dss", "no_mapping",
-                                         "infinite_map" };
+                                         "infinite_map", "no_data_ack", "checksum" };
     return reason < sizeof names / sizeof names[0] ? names[reason] : "?";
 }
 size_t mptcp_subflow_idle_bytes(void) { return sizeof(struct mptcp_subflow); }
@@ -197,6 +197,7 @@ static void tcp_acceptable(struct sock_listener *l, void *ctx)
             mptcp_conn_init_seq(c);
             sf->mpc = sf->server = sf->established = true;
             mptcp_fallback(c, false, MPTCP_FB_PLAIN_SYN);
+            tcp_sock_set_ulp(child, &mptcp_fallback_ulp_ops, sf);
         } else {
             c = sf->conn;
             sf->tcp = child;

@@ -153,6 +153,7 @@ static void node_finish(void *obj, struct model_ctx *ctx)
     results_scalar(r, n->name, "routing_entries", "", (double)net_node_route_count(n));
     results_scalar(r, n->name, "routing_computed", "", (double)computed);
     results_scalar(r, n->name, "config_errors", "", (double)n->config_errors);
+    node_mangle_record(n, r);
     if (n->opt.cpu_per_packet > 0) {
         sim_time_t now = sched_now(ctx->sched);
         results_scalar(r, n->name, "cpu_utilization", "",
@@ -171,6 +172,7 @@ static void node_release(void *obj, struct model_ctx *ctx)
     free(n->ifown);
     node_cpu_free(n);
     node_hooks_free(n);
+    node_mangle_free(n);
     fib_free(&n->fib4);
     fib_free(&n->fib6);
     free(n->ifs);
@@ -269,7 +271,8 @@ static int node_create(struct model_ctx *ctx, const char *name, const void *conf
     fib_init(&n->fib6, 6);
     if (primary_addresses(s, n, c, err, errlen) < 0 ||
         node_ifaddrs_parse(n, &c->interfaces, err, errlen) < 0 ||
-        node_routes_parse(n, &c->routes, err, errlen) < 0)
+        node_routes_parse(n, &c->routes, err, errlen) < 0 ||
+        node_mangle_init(n, ctx, &c->mangle, err, errlen) < 0)
         return -1;
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 16;
@@ -309,6 +312,11 @@ static const struct param_def node_params[] = {
     { "routes", PARAM_LIST, offsetof(struct node_config, routes), "",
       "static routes, one per item: \"PREFIX [from PREFIX] via NODE|ADDR\" or \"PREFIX "
       "[from PREFIX] dev LINK\" ([a, b], or one string \"a; b\")", NULL, 0, 0 },
+    { "mangle", PARAM_LIST, offsetof(struct node_config, mangle), "",
+      "middlebox rules on forwarded TCP, one per item: \"strip KIND\", \"mpc-flags BITS\", "
+      "\"append HEX\" or \"corrupt [OFFSET]\", then [on=all|syn|synack|nosyn|data] [p=P] "
+      "[in=LINK] [out=LINK] [from=T] [until=T] [skip=N] [max=N] [value=B] "
+      "(docs/models-network.md, Middlebox)", NULL, 0, 0 },
     { "capture", PARAM_STRING, offsetof(struct node_config, capture), "false",
       "pcap capture: false, true (every interface) or LINK[,LINK] (files NODE-LINK.pcap)",
       NULL, 0, 0 },

@@ -23,6 +23,7 @@ struct node_config {
     char address6[PARAM_STRING_MAX];
     struct param_list interfaces; /* one interface per item, "LINK=ADDR[,ADDR]" */
     struct param_list routes; /* one route per item (registry.h: freed with the config) */
+    struct param_list mangle; /* middlebox rules, one per item (mangle.h) */
     char capture[PARAM_STRING_MAX];
     bool drop_source_routed;
     bool srh_psp;
@@ -66,6 +67,16 @@ struct node_addr {
     struct net_addr a;
     int32_t ifindex;
 };
+
+/* node_mangle.c: the `mangle` rules on the FORWARD hook. init parses them (0, or -1 with
+ * the item in err); resolve binds in=/out= link names when the run starts; record writes
+ * the per-rule scalars. */
+struct node_mangle;
+int node_mangle_init(struct net_node *n, struct model_ctx *ctx, const struct param_list *rules,
+                     char *err, size_t errlen);
+void node_mangle_resolve(struct net_node *n);
+void node_mangle_record(const struct net_node *n, struct results_run *r);
+void node_mangle_free(struct net_node *n);
 
 struct hook_entry {
     int priority;
@@ -149,6 +160,7 @@ struct net_node {
     struct node_cpu cpu;
     uint64_t config_errors;
     struct node_stats st;
+    struct node_mangle *mangle;    /* middlebox rules (node_mangle.c), NULL for most nodes */
 };
 
 /* One address of the world: which node owns it and, for a per-interface address, where the

@@ -383,6 +383,7 @@ void net_shared_ready(struct net_shared *s)
     for (size_t i = 0; i < s->n; i++) {
         struct net_node *n = s->nodes[i];
         resolve_routes(s, n);
+        node_mangle_resolve(n);
         free(n->routes); /* the tables hold what is needed from now on */
         free(n->ifaddrs);
         n->routes = NULL;

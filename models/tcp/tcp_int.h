@@ -167,6 +167,10 @@ struct tcp_stack {
     bool have_next_isn;
     uint32_t next_isn;
     struct tcp_tw *tw_head, *tw_tail; /* TIME-WAIT records in expiry order */
+    /* The segment being processed: its first stored (real) payload bytes, for the ULP
+     * (tcp_sock_rx_payload); payload is virtual unless a model made bytes real. */
+    uint8_t rx_payload[TCP_RX_PAYLOAD_MAX];
+    uint8_t rx_payload_len;
     struct timer tw_timer;
     struct tcp_stack_stats stats;
 };

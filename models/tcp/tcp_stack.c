@@ -298,6 +298,9 @@ int tcp_stack_pick_port(struct tcp_stack *st, const struct sock_addr *laddr,
     return SOCK_ERR_NOPORT;
 }
 
+static void seg_input(struct tcp_stack *st, const struct tcp_hdr *h, uint32_t seg_len,
+                      const struct sock_addr *src, const struct sock_addr *dst);
+
 void tcp_input(struct tcp_stack *st, struct packet *pkt, const struct sock_addr *src,
                const struct sock_addr *dst)
 {
@@ -313,30 +316,49 @@ void tcp_input(struct tcp_stack *st, struct packet *pkt, const struct sock_addr 
     }
     size_t hlen = tcp_hdr_len(&h);
     uint32_t seg_len = (uint32_t)(pkt_wire_len(pkt) - hlen); /* decode checked hlen <= stored */
+    size_t real = pkt_len(pkt) - hlen;
+    if (real > TCP_RX_PAYLOAD_MAX)
+        real = TCP_RX_PAYLOAD_MAX;
+    if (real)
+        memcpy(st->rx_payload, pkt_cdata(pkt) + hlen, real);
+    st->rx_payload_len = (uint8_t)real;
     pkt_free(pkt);
-    struct tcp_hnode *n = tcp_lookup(st, dst, h.dport, src, h.sport);
-    if (n && n->is_tw && !tcp_tw_input(st, (struct tcp_tw *)(void *)n, &h, seg_len))
+    seg_input(st, &h, seg_len, src, dst);
+    st->rx_payload_len = 0;
+}
+
+const uint8_t *tcp_sock_rx_payload(const struct tcp_sock *s, size_t *n)
+{
+    *n = s->stack->rx_payload_len;
+    return s->stack->rx_payload;
+}
+
+static void seg_input(struct tcp_stack *st, const struct tcp_hdr *h, uint32_t seg_len,
+                      const struct sock_addr *src, const struct sock_addr *dst)
+{
+    struct tcp_hnode *n = tcp_lookup(st, dst, h->dport, src, h->sport);
+    if (n && n->is_tw && !tcp_tw_input(st, (struct tcp_tw *)(void *)n, h, seg_len))
         return;
     if (n && !n->is_tw) {
         struct tcp_sock *c = tcp_sock_of(n);
         c->stats.segs_in++;
         tcp_cb_begin(c);
-        tcp_conn_input(c, &h, seg_len);
+        tcp_conn_input(c, h, seg_len);
         tcp_cb_end(c);
         return;
     }
-    struct tcp_listener *l = tcp_listener_find(st, dst, h.dport);
+    struct tcp_listener *l = tcp_listener_find(st, dst, h->dport);
     if (!l && st->transparent)
-        l = tcp_listener_find_transparent(st, h.dport);
+        l = tcp_listener_find_transparent(st, h->dport);
     if (l) {
-        tcp_listen_input(l, &h, seg_len, src, dst);
+        tcp_listen_input(l, h, seg_len, src, dst);
         return;
     }
     /* RFC 9293 section 3.10.7.1: CLOSED state. An RST is ignored; anything else is answered
      * with an RST. */
-    if (!(h.flags & TCP_FLAG_RST)) {
+    if (!(h->flags & TCP_FLAG_RST)) {
         st->stats.no_conn_rsts++;
-        tcp_send_rst_for(st, &h, seg_len, src, dst);
+        tcp_send_rst_for(st, h, seg_len, src, dst);
     }
 }
 

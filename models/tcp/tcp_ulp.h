@@ -143,6 +143,13 @@ int tcp_connect_ulp(struct tcp_stack *st, const struct sock_addr *src, uint16_t 
  * data_opt_bytes; cwnd, in bytes, does not. */
 void tcp_sock_set_ulp(struct tcp_sock *s, const struct tcp_ulp_ops *ops, void *ctx);
 void *tcp_sock_ulp_ctx(const struct tcp_sock *s);
+/* The real payload bytes of the segment being processed, valid inside rcv_options: the
+ * first *n stored bytes of its payload (at most TCP_RX_PAYLOAD_MAX; 0 for the usual virtual
+ * payload, whose bytes are zeros). A middlebox that corrupts payload makes bytes real
+ * (models/net/mangle.h), and an MPTCP DSS checksum must see them. */
+#define TCP_RX_PAYLOAD_MAX 16
+const uint8_t *tcp_sock_rx_payload(const struct tcp_sock *s, size_t *n);
+
 /* Sends a pure ACK now (write_options called): a DATA_ACK, a window update, an ADD_ADDR.
  * SOCK_ERR_STATE before ESTABLISHED. */
 int tcp_sock_send_ack(struct tcp_sock *s);
