@@ -109,13 +109,6 @@ void mptcp_dss_write(struct mptcp_subflow *sf, struct tcp_hdr *h, uint32_t len)
         o.u.dss.dsn = m->dsn;
         o.u.dss.ssn = m->ssn;
         o.u.dss.data_len = (uint16_t)m->len;
-        /* Linux mptcp_write_data_fin: the DATA_FIN rides on the mapping that ends where it
-         * sits, one more in the data-level length (RFC 8684 section 3.3.3). */
-        if (c->data_fin_sent && !c->data_fin_acked && m->dsn + m->len == c->write_seq - 1 &&
-            m->len < 0xffff) {
-            o.u.dss.flags |= MPTCP_DSS_F;
-            o.u.dss.data_len = (uint16_t)(m->len + 1);
-        }
     } else if (c->data_fin_sent && !c->data_fin_acked && len == 0 &&
                !(h->flags & TCP_FLAG_FIN)) {
         /* DATA_FIN alone: mapping of length 1 at SSN 0 (RFC 8684 section 3.3.3) */
@@ -398,31 +391,11 @@ void mptcp_data_ack(struct mptcp_conn *c, uint64_t ack, uint32_t wnd)
     mptcp_push(c);
 }
 
-/* Queues DSNs [dsn, dsn + n) on the subflow; returns how many it took (fewer when the
- * mapping ring fills). Bytes that continue the newest mapping, none of which has gone out
- * yet, extend it up to the mapping cap (Linux appends to the tail skb and its mapping while
- * it is unsent); the rest start new mappings. */
-static uint32_t queue_map(struct mptcp_subflow *sf, uint64_t dsn, uint32_t n)
+static void queue_map(struct mptcp_subflow *sf, uint64_t dsn, uint32_t n)
 {
-    uint32_t cap = mptcp_map_cap(sf), done = 0;
-    if (sf->tx_n) {
-        struct mptcp_map *t = &sf->tx[sf->tx_n - 1];
-        if (t->dsn + t->len == dsn && t->ssn + t->len == sf->tx_ssn && t->len < cap &&
-            tcp_sock_unsent(sf->tcp) >= t->len) {
-            uint32_t k = n < cap - t->len ? n : cap - t->len;
-            t->len += k;
-            done = k;
-        }
-    }
-    while (done < n && sf->tx_n < MPTCP_MAPS) {
-        uint32_t k = n - done < cap ? n - done : cap;
-        sf->tx[sf->tx_n++] = (struct mptcp_map){ .dsn = dsn + done, .ssn = sf->tx_ssn + done,
-                                                 .len = k };
-        done += k;
-    }
-    sf->tx_ssn += done;
-    tcp_send(sf->tcp, done);
-    return done;
+    sf->tx[sf->tx_n++] = (struct mptcp_map){ .dsn = dsn, .ssn = sf->tx_ssn, .len = n };
+    sf->tx_ssn += n;
+    tcp_send(sf->tcp, n);
 }
 
 static bool can_map(const struct mptcp_subflow *sf) { return sf->tx_n < MPTCP_MAPS; }
@@ -465,6 +438,7 @@ void mptcp_push(struct mptcp_conn *c)
     }
     if (!c->remote_key_known && !c->server)
         return;
+    uint32_t max = (uint32_t)c->st->cfg.mapping_max;
     for (;;) {
         uint32_t room = 0;
         /* reinjection first (Linux __mptcp_retrans): the run a failed subflow held */
@@ -475,9 +449,9 @@ void mptcp_push(struct mptcp_conn *c)
             uint64_t n = c->reinj_to - c->reinj_from;
             if (n > room)
                 n = room;
-            n = queue_map(sf, c->reinj_from, (uint32_t)n);
-            if (!n)
-                break;
+            if (n > max)
+                n = max;
+            queue_map(sf, c->reinj_from, (uint32_t)n);
             c->reinj_from += n;
             c->stats.reinjected_bytes += n;
             c->st->stats.reinjected += n;
@@ -494,13 +468,13 @@ void mptcp_push(struct mptcp_conn *c)
         uint64_t n = end - c->snd_nxt;
         if (n > room)
             n = room;
-        n = queue_map(sf, c->snd_nxt, (uint32_t)n);
-        if (!n)
-            break;
+        if (n > max)
+            n = max;
+        queue_map(sf, c->snd_nxt, (uint32_t)n);
         if (c->sched->redundant)
             for (size_t i = 0; i < c->nsf; i++) {
                 struct mptcp_subflow *o = c->sf[i];
-                if (o != sf && room_of(o) >= n && o->tx_n < MPTCP_MAPS)
+                if (o != sf && room_of(o) >= n)
                     queue_map(o, c->snd_nxt, (uint32_t)n);
             }
         c->snd_nxt += n;

@@ -34,7 +34,7 @@
 #define MPTCP_SUBFLOWS_MAX 8       /* Linux MPTCP_PM_MAX_SUBFLOWS-ish bound, incl. the first */
 #define MPTCP_ENDPOINTS_MAX 8      /* Linux MPTCP_PM_ADDR_MAX */
 #define MPTCP_REMOTE_MAX 8         /* peer addresses learnt (ADD_ADDR) */
-#define MPTCP_MAPS 16              /* mappings kept per subflow and direction */
+#define MPTCP_MAPS 8               /* mappings kept per subflow and direction */
 #define MPTCP_TOKEN_RETRIES 4      /* Linux MPTCP_TOKEN_MAX_RETRIES */
 #define MPTCP_ADD_ADDR_RETRANS 3   /* Linux ADD_ADDR_RETRANS_MAX */
 #define MPTCP_RXBYTES 4            /* real (corrupted) payload bytes logged per subflow */
@@ -115,8 +115,6 @@ struct mptcp_subflow {
     bool in_cc_group;
     bool rto_seen;               /* stalled: reinjection done for this episode */
     uint8_t syn_sent;            /* MPC SYNs written (blackhole detection) */
-    uint32_t sndbuf_segs;        /* largest cwnd seen, segments (Linux tcp_sndbuf_expand) */
-    double avg_pace;             /* default scheduler: smoothed pacing rate, bytes/s */
     bool valid_csum_seen;        /* a mapping's checksum verified (Linux valid_csum_seen) */
     bool dack_seen;              /* a DSS data ACK arrived on this subflow (RFC 8684 3.7) */
     bool mp_fail_tx;             /* MP_FAIL(fail_dsn) on the next segment (or the RST) */
@@ -400,13 +398,9 @@ struct mptcp_sched_ops {
 };
 const struct mptcp_sched_ops *mptcp_sched_find(const char *name);
 const char *mptcp_sched_names(void);
-/* Bytes a subflow can take now under the out-of-tree kernel's rule (roundrobin, redundant,
- * minrtt): cwnd plus one MSS minus what it has queued; 0 for one that may not send or whose
- * mapping ring is full. */
+/* Bytes a subflow can take now: cwnd plus one MSS minus what it has queued (Linux pushes
+ * while sk_stream_memory_free and the cwnd is not full), 0 for one that may not send. */
 uint32_t mptcp_sf_room(const struct mptcp_subflow *sf);
-/* The largest mapping the subflow builds: mapping_max, in whole segments when it holds
- * more than one (Linux maps one skb: the TCP size goal, 45 x 1424 B in the captures). */
-uint32_t mptcp_map_cap(const struct mptcp_subflow *sf);
 bool mptcp_sf_usable(const struct mptcp_subflow *sf);
 
 /* ---- path managers (mptcp_pm.c) ---------------------------------------------------- */

@@ -55,10 +55,9 @@ static const struct param_def mptcp_params[] = {
       "MPTCP through SYN cookies: the server key is derived statelessly and the third ACK "
       "brings both keys back (Linux mptcp_subflow_init_cookie_req); false = plain TCP",
       NULL, 0, 0 },
-    { "mapping_max", PARAM_SIZE, F(mapping_max), "65215B",
-      "largest DSS mapping, in whole segments when it holds two or more (Linux maps one skb: "
-      "the TCP size goal, 64 KiB - 1 - MAX_TCP_HEADER = 65215 B, gives 45 x 1424 = 64080 B "
-      "as in the captures)", NULL, 64, 65535 },
+    { "mapping_max", PARAM_SIZE, F(mapping_max), "16KiB",
+      "largest DSS mapping (Linux maps one skb: 16 KiB and more in the captures)", NULL, 64,
+      65535 },
 };
 
 #define NPARAMS (sizeof mptcp_params / sizeof mptcp_params[0])

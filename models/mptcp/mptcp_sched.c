@@ -2,35 +2,17 @@
  * net/mptcp/sched.c and protocol.c mptcp_subflow_get_send; the out-of-tree kernel's
  * roundrobin, redundant and minrtt schedulers).
  *
- * A scheduler only picks; mptcp_push (mptcp_dss.c) builds the mapping and queues it. Two
- * rules bound what a subflow takes, as in the two kernels:
- * - default (upstream Linux): data moves into a subflow's send queue while its send buffer
- *   has room (sk_stream_memory_free), the buffer being what tcp_sndbuf_expand makes of the
- *   largest cwnd: 2 x max(cwnd, 10) segments of truesize (about 3 cwnd of payload), at most
- *   the TCP sndbuf. The subflow chosen is the one whose queue drains first (queued bytes
- *   over a smoothed pacing rate); when that one is full nothing is sent (a slower subflow
- *   is not used to get ahead, the BLEST argument in the kernel's comment), and one choice
- *   carries at most one burst (MPTCP_SEND_BURST_SIZE) before the next.
- * - roundrobin, redundant, minrtt (out-of-tree kernel): a subflow takes data while its
- *   congestion window has room, one MSS ahead.
- * Backup subflows (RFC 8684 section 3.3.8) carry data only when no non-backup subflow is
- * established, as in Linux.
+ * A scheduler only picks; mptcp_push (mptcp_dss.c) builds the mapping and queues it. A subflow
+ * takes at most its room: congestion window plus one MSS minus the bytes it already holds
+ * (sent or not), so data stays at the connection level until a subflow can send it soon and
+ * a late decision can still move it elsewhere - the role Linux gives to sk_stream_memory_free
+ * and the burst limit. Backup subflows (RFC 8684 section 3.3.8) carry data only when no
+ * non-backup subflow is established, as in Linux.
  */
 #include <string.h>
 
 #include "models/mptcp/mptcp_int.h"
 #include "models/tcp/tcp_stack.h"
-
-/* Linux constants: MPTCP_SEND_BURST_SIZE (64 KiB less the largest TCP/IPv6 headers),
- * MAX_TCP_HEADER and the skb overheads of x86-64 (tcp_sndbuf_expand's per_mss), the
- * pacing ratios sysctl_tcp_pacing_ss_ratio / ca_ratio (percent), TCP_INIT_CWND. */
-#define LINUX_SEND_BURST 65428u
-#define LINUX_MAX_TCP_HEADER 320u
-#define LINUX_SHINFO 320u
-#define LINUX_SKB 256u
-#define LINUX_PACING_SS 200u
-#define LINUX_PACING_CA 120u
-#define LINUX_INIT_CWND 10u
 
 bool mptcp_sf_usable(const struct mptcp_subflow *sf)
 {
@@ -41,28 +23,24 @@ bool mptcp_sf_usable(const struct mptcp_subflow *sf)
     return true;
 }
 
-uint32_t mptcp_map_cap(const struct mptcp_subflow *sf)
+/* The room of a usable subflow from its view (mptcp_sf_room). */
+static uint32_t room_of(const struct mptcp_subflow *sf, const struct tcp_sock_view *v)
 {
-    uint32_t max = (uint32_t)sf->conn->st->cfg.mapping_max;
-    struct tcp_sock_view v;
-    tcp_sock_get_view(sf->tcp, &v);
-    if (v.mss && max >= 2 * v.mss)
-        max -= max % v.mss;
-    return max;
+    uint64_t limit = (uint64_t)v->cwnd + v->mss;
+    if (v->queued >= limit)
+        return 0;
+    uint64_t room = limit - v->queued;
+    uint64_t free = tcp_stack_config(tcp_sock_stack(sf->tcp))->sndbuf - v->queued;
+    return (uint32_t)(room < free ? room : free);
 }
 
 uint32_t mptcp_sf_room(const struct mptcp_subflow *sf)
 {
-    if (!mptcp_sf_usable(sf) || sf->tx_n >= MPTCP_MAPS)
+    if (!mptcp_sf_usable(sf))
         return 0;
     struct tcp_sock_view v;
     tcp_sock_get_view(sf->tcp, &v);
-    uint64_t limit = (uint64_t)v.cwnd + v.mss;
-    if (v.queued >= limit)
-        return 0;
-    uint64_t room = limit - v.queued;
-    size_t free = tcp_sock_writable(sf->tcp);
-    return (uint32_t)(room < free ? room : free);
+    return room_of(sf, &v);
 }
 
 /* Non-backup subflows if any is usable, else backups (Linux: "backup" only when no active). */
@@ -79,80 +57,50 @@ static bool eligible(const struct mptcp_subflow *sf, bool backup)
     return mptcp_sf_usable(sf) && (sf->backup || sf->peer_backup) == backup;
 }
 
-/* Linux tcp_sndbuf_expand: the send buffer for the largest cwnd seen, in bytes of truesize
- * (each segment's head rounded up to a power of two plus the sk_buff); payload in the
- * kernel's 64 KiB skbs costs about its own size, so this is also what the queue may hold. */
-static uint64_t linux_sndbuf(struct mptcp_subflow *sf, const struct tcp_sock_view *in,
-                             const struct tcp_config *cfg)
+/* Linux default: the subflow whose queue drains soonest, queued bytes over its pacing rate
+ * (~ cwnd / srtt): linger = queued * srtt / cwnd. */
+static double linger_of(const struct tcp_sock_view *v)
 {
-    uint32_t segs = in->mss ? in->cwnd / in->mss : 0;
-    if (segs > sf->sndbuf_segs)
-        sf->sndbuf_segs = segs;
-    segs = sf->sndbuf_segs > LINUX_INIT_CWND ? sf->sndbuf_segs : LINUX_INIT_CWND;
-    uint32_t head = (uint32_t)cfg->mss + LINUX_MAX_TCP_HEADER + LINUX_SHINFO, p2 = 1;
-    while (p2 < head)
-        p2 <<= 1;
-    uint64_t buf = 2ull * segs * (p2 + LINUX_SKB);
-    return buf < cfg->sndbuf ? buf : cfg->sndbuf;
+    double queued = (double)v->queued;
+    double srtt = v->srtt > 0 ? (double)v->srtt : 1.0;
+    return (queued + v->mss) * srtt / (v->cwnd ? v->cwnd : 1);
 }
 
-/* Linux tcp_update_pacing_rate: mss x max(cwnd, packets out) / srtt, times 200 % in slow
- * start (cwnd below half ssthresh) and 120 % after. Bytes per second; 0 before an RTT. */
-static double linux_pacing_rate(const struct tcp_sock_view *in)
-{
-    if (in->srtt <= 0)
-        return 0;
-    uint32_t w = in->cwnd > in->in_flight ? in->cwnd : in->in_flight;
-    uint32_t ratio = in->cwnd < in->ssthresh / 2 ? LINUX_PACING_SS : LINUX_PACING_CA;
-    return (double)w * ratio / 100.0 / time_to_sec(in->srtt);
-}
-
-/* Linux mptcp_subflow_get_send: the lowest linger time, queued bytes over the subflow's
- * smoothed pacing rate (avg_pacing_rate, first taken from the socket, then after each choice
- * the average of the old value weighted by the queue and the current rate weighted by the
- * burst). NULL when that subflow's buffer is full. */
+/* The linger of the best candidate so far is computed only once a second candidate needs
+ * the comparison: most picks find one subflow with room. */
 static struct mptcp_subflow *pick_default(struct mptcp_conn *c, uint32_t *room)
 {
     bool backup = want_backup(c);
     struct mptcp_subflow *best = NULL;
-    double best_linger = 0, best_rate = 0;
-    uint64_t best_free = 0, best_queued = 0;
+    struct tcp_sock_view best_v = { 0 };
+    double best_linger = 0;
+    bool best_known = false;
     for (size_t i = 0; i < c->nsf; i++) {
         struct mptcp_subflow *sf = c->sf[i];
         if (!eligible(sf, backup))
             continue;
-        struct tcp_sock_view in;
-        tcp_sock_get_view(sf->tcp, &in);
-        double rate = linux_pacing_rate(&in);
-        if (sf->avg_pace <= 0)
-            sf->avg_pace = rate;
-        if (sf->avg_pace <= 0)
+        struct tcp_sock_view v;
+        tcp_sock_get_view(sf->tcp, &v);
+        uint32_t r = room_of(sf, &v);
+        if (!r)
             continue;
-        const struct tcp_config *cfg = tcp_stack_config(tcp_sock_stack(sf->tcp));
-        uint64_t queued = in.queued;
-        double linger = (double)queued / sf->avg_pace;
-        if (!best || linger < best_linger) {
-            uint64_t buf = linux_sndbuf(sf, &in, cfg);
+        if (!best) {
+            best = sf;
+            best_v = v;
+            *room = r;
+            continue;
+        }
+        if (!best_known) {
+            best_linger = linger_of(&best_v);
+            best_known = true;
+        }
+        double linger = linger_of(&v);
+        if (linger < best_linger) {
             best = sf;
             best_linger = linger;
-            best_rate = rate;
-            best_queued = queued;
-            best_free = buf > queued ? buf - queued : 0;
-            if (sf->tx_n >= MPTCP_MAPS)
-                best_free = 0;
+            *room = r;
         }
     }
-    if (!best || !best_free)
-        return NULL;
-    uint64_t burst = best_free < LINUX_SEND_BURST ? best_free : LINUX_SEND_BURST;
-    size_t w = tcp_sock_writable(best->tcp);
-    if (burst > w)
-        burst = w;
-    if (!burst)
-        return NULL;
-    best->avg_pace = (best->avg_pace * (double)best_queued + best_rate * (double)burst) /
-                     (double)(burst + best_queued);
-    *room = (uint32_t)burst;
     return best;
 }
 
@@ -165,14 +113,14 @@ static struct mptcp_subflow *pick_minrtt(struct mptcp_conn *c, uint32_t *room)
         struct mptcp_subflow *sf = c->sf[i];
         if (!eligible(sf, backup))
             continue;
-        uint32_t r = mptcp_sf_room(sf);
+        struct tcp_sock_view v;
+        tcp_sock_get_view(sf->tcp, &v);
+        uint32_t r = room_of(sf, &v);
         if (!r)
             continue;
-        struct tcp_sock_view in;
-        tcp_sock_get_view(sf->tcp, &in);
-        if (!best || in.srtt < best_rtt) {
+        if (!best || v.srtt < best_rtt) {
             best = sf;
-            best_rtt = in.srtt;
+            best_rtt = v.srtt;
             *room = r;
         }
     }
