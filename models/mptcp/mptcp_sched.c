@@ -36,7 +36,25 @@ uint32_t mptcp_sf_room(const struct mptcp_subflow *sf)
         return 0;
     uint64_t room = limit - queued;
     size_t free = tcp_sock_writable(sf->tcp);
-    return (uint32_t)(room < free ? room : free);
+    if (room > free)
+        room = free;
+    /* Whole segments only: Linux maps one skb, which mptcp_sendmsg_frag fills up to the
+     * size goal (a multiple of the MSS). A room of cwnd + 1 MSS - queued that is not a
+     * multiple of the MSS (cwnd grows by fractions of an MSS) would otherwise end a mapping,
+     * and with it a segment, mid-MSS: a runt on every ACK, each taking a packet's place in
+     * a drop-tail queue for a fraction of its bytes. */
+    if (in.mss)
+        room -= room % in.mss;
+    return (uint32_t)room;
+}
+
+uint32_t mptcp_sf_map_max(const struct mptcp_subflow *sf, uint32_t mapping_max)
+{
+    struct sock_info in;
+    tcp_sock_get_info(sf->tcp, &in);
+    if (!in.mss || mapping_max < in.mss)
+        return mapping_max;
+    return mapping_max - mapping_max % in.mss;
 }
 
 /* Non-backup subflows if any is usable, else backups (Linux: "backup" only when no active). */
