@@ -23,12 +23,19 @@ const char *ta_write(const char *name, const char *text)
 struct results_db *ta_run(const char *path, sim_time_t duration, const char *vectors,
                           const char *db_path, char *err, size_t errlen)
 {
+    return ta_run_sets(path, NULL, 0, 1, duration, vectors, db_path, err, errlen);
+}
+
+struct results_db *ta_run_sets(const char *path, const char *const *sets, size_t nsets,
+                               uint64_t seed, sim_time_t duration, const char *vectors,
+                               const char *db_path, char *err, size_t errlen)
+{
     struct scenario *sc;
     struct scenario_plan plan;
     struct world *w = NULL;
     struct results_db *db;
     struct results_run *rr;
-    if (scenario_load(path, NULL, 0, &sc, err, errlen) < 0)
+    if (scenario_load(path, sets, nsets, &sc, err, errlen) < 0)
         return NULL;
     if (results_db_open(db_path ? db_path : ":memory:", &db, err, errlen) < 0) {
         scenario_free(sc);
@@ -40,7 +47,7 @@ struct results_db *ta_run(const char *path, sim_time_t duration, const char *vec
         results_db_close(db);
         return NULL;
     }
-    struct world_config wc = { .seed = 1, .duration = duration, .results = rr };
+    struct world_config wc = { .seed = seed, .duration = duration, .results = rr };
     int rc = results_enable(rr, "vector:*", false, err, errlen);
     if (rc == 0 && vectors)
         rc = results_enable(rr, vectors, true, err, errlen);
