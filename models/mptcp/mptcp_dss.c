@@ -245,8 +245,8 @@ void mptcp_dss_rcv(struct mptcp_subflow *sf, const struct mptcp_opt *o, uint32_t
         uint64_t ack = d->data_ack;
         if (!(d->flags & MPTCP_DSS_A8))
             ack = mptcp_expand_seq(c->snd_una, ack);
-        struct sock_info in;
-        tcp_sock_get_info(sf->tcp, &in);
+        struct tcp_send_state in;
+        tcp_sock_send_state(sf->tcp, &in);
         mptcp_data_ack(c, ack, in.snd_wnd);
     }
     if (!(d->flags & MPTCP_DSS_M))

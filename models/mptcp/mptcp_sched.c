@@ -27,8 +27,8 @@ uint32_t mptcp_sf_room(const struct mptcp_subflow *sf)
 {
     if (!mptcp_sf_usable(sf))
         return 0;
-    struct sock_info in;
-    tcp_sock_get_info(sf->tcp, &in);
+    struct tcp_send_state in;
+    tcp_sock_send_state(sf->tcp, &in);
     const struct tcp_config *cfg = tcp_stack_config(tcp_sock_stack(sf->tcp));
     uint64_t queued = cfg->sndbuf - tcp_sock_writable(sf->tcp);
     uint64_t limit = (uint64_t)in.cwnd + in.mss;
@@ -50,8 +50,8 @@ uint32_t mptcp_sf_room(const struct mptcp_subflow *sf)
 
 uint32_t mptcp_sf_map_max(const struct mptcp_subflow *sf, uint32_t mapping_max)
 {
-    struct sock_info in;
-    tcp_sock_get_info(sf->tcp, &in);
+    struct tcp_send_state in;
+    tcp_sock_send_state(sf->tcp, &in);
     if (!in.mss || mapping_max < in.mss)
         return mapping_max;
     return mapping_max - mapping_max % in.mss;
@@ -85,8 +85,8 @@ static struct mptcp_subflow *pick_default(struct mptcp_conn *c, uint32_t *room)
         uint32_t r = mptcp_sf_room(sf);
         if (!r)
             continue;
-        struct sock_info in;
-        tcp_sock_get_info(sf->tcp, &in);
+        struct tcp_send_state in;
+        tcp_sock_send_state(sf->tcp, &in);
         const struct tcp_config *cfg = tcp_stack_config(tcp_sock_stack(sf->tcp));
         double queued = (double)(cfg->sndbuf - tcp_sock_writable(sf->tcp));
         double srtt = in.srtt > 0 ? (double)in.srtt : 1.0;
@@ -112,8 +112,8 @@ static struct mptcp_subflow *pick_minrtt(struct mptcp_conn *c, uint32_t *room)
         uint32_t r = mptcp_sf_room(sf);
         if (!r)
             continue;
-        struct sock_info in;
-        tcp_sock_get_info(sf->tcp, &in);
+        struct tcp_send_state in;
+        tcp_sock_send_state(sf->tcp, &in);
         if (!best || in.srtt < best_rtt) {
             best = sf;
             best_rtt = in.srtt;

@@ -249,6 +249,14 @@ void tcp_sock_get_stats(const struct tcp_sock *s, struct sock_stats *out)
     *out = s->stats;
 }
 
+void tcp_sock_send_state(const struct tcp_sock *s, struct tcp_send_state *out)
+{
+    out->mss = s->mss;
+    out->cwnd = s->cc.cwnd;
+    out->snd_wnd = s->snd_wnd;
+    out->srtt = s->srtt;
+}
+
 void tcp_sock_get_info(const struct tcp_sock *s, struct sock_info *out)
 {
     memset(out, 0, sizeof *out);
