@@ -155,7 +155,7 @@ static void test_lia_moves_triangle_traffic_onto_the_one_hop_paths(void)
     /* Three 12 Mbit/s links, three connections with a one-hop and a two-hop path: an even
      * split gives 8 per connection (7.7 of payload), LIA's fluid model 9 (8.6), one-hop
      * only 12 (11.5); htsim's LIA 11.67 wire (11.2), uncoupled 10.7 (10.2). Measured here
-     * over 30-90 s and start offsets: LIA 9.7-10.8 per connection, two-hop share of the
+     * over 30-90 s and start offsets: LIA 9.7-10.7 per connection, two-hop share of the
      * wire bytes 4-6 % (htsim 2-3 %); uncoupled Reno 9.6-9.8 with 15 %. Accepted: every
      * connection above 9.0 (above the fluid estimate and the even split) and a two-hop
      * share below 8 % with LIA, against above 10 % uncoupled. */

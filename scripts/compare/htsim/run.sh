@@ -84,7 +84,8 @@ if [ ! -f "$HTSIM_DIR/sim/libhtsim.a" ]; then
     echo "building $HTSIM_DIR/sim/libhtsim.a"
     make -s -C "$HTSIM_DIR/sim" libhtsim.a >/dev/null || { echo "run.sh: htsim did not build" >&2; exit 2; }
 fi
-htsim_version=$(git -C "$HTSIM_DIR" rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)")
+htsim_version=$(git -C "$HTSIM_DIR" rev-parse --short HEAD 2>/dev/null ||
+                head -c 12 "$HTSIM_DIR/COMMIT" 2>/dev/null || echo "(not a git checkout)")
 for p in two_path triangle torus; do
     bin=$out/htsim-$p
     if [ ! -x "$bin" ] || [ "$here/$p.cc" -nt "$bin" ] || [ "$here/mptcp_net.h" -nt "$bin" ] ||
