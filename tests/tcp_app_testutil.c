@@ -20,7 +20,8 @@ const char *ta_write(const char *name, const char *text)
     return path;
 }
 
-static struct results_db *run(const char *path, sim_time_t duration, const char *vectors,
+static struct results_db *run(const char *path, const char *const *sets, size_t nsets,
+                               uint64_t seed, sim_time_t duration, const char *vectors,
                                const char *db_path, const char *pcap_dir, char *err,
                                size_t errlen)
 {
@@ -29,7 +30,7 @@ static struct results_db *run(const char *path, sim_time_t duration, const char 
     struct world *w = NULL;
     struct results_db *db;
     struct results_run *rr;
-    if (scenario_load(path, NULL, 0, &sc, err, errlen) < 0)
+    if (scenario_load(path, sets, nsets, &sc, err, errlen) < 0)
         return NULL;
     if (results_db_open(db_path ? db_path : ":memory:", &db, err, errlen) < 0) {
         scenario_free(sc);
@@ -41,7 +42,7 @@ static struct results_db *run(const char *path, sim_time_t duration, const char 
         results_db_close(db);
         return NULL;
     }
-    struct world_config wc = { .seed = 1, .duration = duration, .results = rr,
+    struct world_config wc = { .seed = seed, .duration = duration, .results = rr,
                                .pcap_dir = pcap_dir };
     int rc = results_enable(rr, "vector:*", false, err, errlen);
     if (rc == 0 && vectors)
@@ -70,13 +71,20 @@ static struct results_db *run(const char *path, sim_time_t duration, const char 
 struct results_db *ta_run(const char *path, sim_time_t duration, const char *vectors,
                           const char *db_path, char *err, size_t errlen)
 {
-    return run(path, duration, vectors, db_path, NULL, err, errlen);
+    return run(path, NULL, 0, 1, duration, vectors, db_path, NULL, err, errlen);
 }
 
 struct results_db *ta_run_pcap(const char *path, sim_time_t duration, const char *pcap_dir,
                                char *err, size_t errlen)
 {
-    return run(path, duration, NULL, NULL, pcap_dir, err, errlen);
+    return run(path, NULL, 0, 1, duration, NULL, NULL, pcap_dir, err, errlen);
+}
+
+struct results_db *ta_run_sets(const char *path, const char *const *sets, size_t nsets,
+                               uint64_t seed, sim_time_t duration, const char *vectors,
+                               const char *db_path, char *err, size_t errlen)
+{
+    return run(path, sets, nsets, seed, duration, vectors, db_path, NULL, err, errlen);
 }
 
 struct pick {

@@ -4,6 +4,7 @@
 #define MCPSIM_TESTS_TCP_APP_TESTUTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/results.h"
 #include "sim/units.h"
@@ -22,6 +23,12 @@ struct results_db *ta_run(const char *path, sim_time_t duration, const char *vec
 /* ta_run with every interface captured into pcap_dir (an existing directory, as --pcap). */
 struct results_db *ta_run_pcap(const char *path, sim_time_t duration, const char *pcap_dir,
                                char *err, size_t errlen);
+
+/* ta_run with `--set PATH=VALUE` overrides (sets[0..nsets), as the command line's; they may
+ * pin a sweep axis) and the world seed `seed` (ta_run: 1). */
+struct results_db *ta_run_sets(const char *path, const char *const *sets, size_t nsets,
+                               uint64_t seed, sim_time_t duration, const char *vectors,
+                               const char *db_path, char *err, size_t errlen);
 
 /* The scalar module.name of run "t"; asserts it was recorded exactly once. */
 double ta_scalar(struct results_db *db, const char *module, const char *name);

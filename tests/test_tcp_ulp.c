@@ -410,6 +410,11 @@ static void test_events_fire_in_order_and_once_where_they_must(void)
     CU_ASSERT_EQUAL((uint64_t)tulp_count(p.ua, TCP_ULP_EV_RTO), st.rto_count);
     CU_ASSERT_EQUAL((uint64_t)tulp_count(p.ua, TCP_ULP_EV_RECOVERY), st.fast_retrans);
     CU_ASSERT(tulp_count(p.ua, TCP_ULP_EV_ACKED) > 10);
+    /* One DUPACK per duplicate ACK taken (the recoveries above make some), none on B,
+     * which sends no data. */
+    CU_ASSERT(st.dupacks_in >= 3);
+    CU_ASSERT_EQUAL((uint64_t)tulp_count(p.ua, TCP_ULP_EV_DUPACK), st.dupacks_in);
+    CU_ASSERT_EQUAL(tulp_count(p.ub, TCP_ULP_EV_DUPACK), 0);
     struct tulp *both[2] = { p.ua, p.ub };
     for (int k = 0; k < 2; k++) {
         struct tulp *u = both[k];

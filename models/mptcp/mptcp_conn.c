@@ -93,6 +93,7 @@ static void subflow_free(struct mptcp_subflow *sf)
     if (sf->abort_ev)
         sched_cancel(c->st->sched, sf->abort_ev);
     c->st->stats.conn_bytes -= sizeof *sf;
+    mptcp_maps_free(sf);
     free(sf);
 }
 
@@ -544,6 +545,13 @@ static void ulp_event(struct tcp_sock *s, void *ctx, enum tcp_ulp_event ev)
         if (c->trace && c->trace->sf_bytes)
             mptcp_trace_sf_bytes(sf);
         mptcp_subflow_acked(sf);
+        mptcp_push(c);
+        break;
+    case TCP_ULP_EV_DUPACK:
+        /* In recovery a duplicate opens the subflow's window (NewReno inflation, RFC 6675
+         * pipe) with nothing freed: without new data mapped now the subflow sends nothing
+         * new until recovery ends, and leaves it with cwnd = FlightSize + MSS of about 2 MSS
+         * (Linux's subflows hold up to a 64 KiB burst beyond cwnd and need no such kick). */
         mptcp_push(c);
         break;
     case TCP_ULP_EV_RTO:

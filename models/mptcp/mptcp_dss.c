@@ -51,6 +51,33 @@ const struct mptcp_map *mptcp_tx_map_at(const struct mptcp_subflow *sf, uint32_t
     return NULL;
 }
 
+bool mptcp_maps_grow(struct mptcp_subflow *sf, bool rx)
+{
+    struct mptcp_map **a = rx ? &sf->rx : &sf->tx;
+    uint16_t n = rx ? sf->rx_n : sf->tx_n, *cap = rx ? &sf->rx_cap : &sf->tx_cap;
+    if (n < *cap)
+        return true;
+    if (*cap >= MPTCP_MAPS_MAX)
+        return false;
+    uint16_t ncap = *cap ? (uint16_t)(2 * *cap) : MPTCP_MAPS;
+    struct mptcp_map *b = realloc(*a, ncap * sizeof **a);
+    if (!b)
+        return false;
+    sf->conn->st->stats.conn_bytes += (ncap - *cap) * sizeof **a;
+    *a = b;
+    *cap = ncap;
+    return true;
+}
+
+void mptcp_maps_free(struct mptcp_subflow *sf)
+{
+    sf->conn->st->stats.conn_bytes -= (sf->tx_cap + sf->rx_cap) * sizeof *sf->tx;
+    free(sf->tx);
+    free(sf->rx);
+    sf->tx = sf->rx = NULL;
+    sf->tx_cap = sf->rx_cap = sf->tx_n = sf->rx_n = 0;
+}
+
 void mptcp_rx_map_add(struct mptcp_subflow *sf, uint64_t dsn, uint32_t ssn, uint32_t len)
 {
     mptcp_rx_map_add_cs(sf, dsn, ssn, len, NULL, 0);
@@ -61,14 +88,15 @@ void mptcp_rx_map_add_cs(struct mptcp_subflow *sf, uint64_t dsn, uint32_t ssn, u
 {
     if (len == 0 || (int32_t)(ssn + len - sf->rx_ssn) <= 0)
         return;                                 /* already read */
-    size_t i = 0;
-    for (; i < sf->rx_n; i++) {
-        if (sf->rx[i].ssn == ssn)
+    /* From the end: mappings mostly arrive in subflow order. */
+    size_t i = sf->rx_n;
+    for (; i > 0; i--) {
+        if (sf->rx[i - 1].ssn == ssn)
             return;                             /* the same mapping on another segment */
-        if ((int32_t)(ssn - sf->rx[i].ssn) < 0)
+        if ((int32_t)(ssn - sf->rx[i - 1].ssn) > 0)
             break;
     }
-    if (sf->rx_n == MPTCP_MAPS) {
+    if (!mptcp_maps_grow(sf, true)) {
         sf->conn->st->stats.bad_opts++;        /* more mappings in flight than kept */
         return;
     }
@@ -89,7 +117,7 @@ static void tx_maps_trim(struct mptcp_subflow *sf)
         k++;
     if (k) {
         memmove(sf->tx, sf->tx + k, (sf->tx_n - k) * sizeof sf->tx[0]);
-        sf->tx_n -= (uint8_t)k;
+        sf->tx_n -= (uint16_t)k;
     }
 }
 
@@ -309,7 +337,7 @@ void mptcp_dss_pull(struct mptcp_subflow *sf)
             break;
         }
         struct mptcp_map *m = NULL;
-        for (size_t i = 0; i < sf->rx_n; i++)
+        for (size_t i = sf->rx_n; i-- > 0 && !m;)
             if ((uint32_t)(pos - sf->rx[i].ssn) < sf->rx[i].len)
                 m = &sf->rx[i];
         if (!m) {
@@ -337,7 +365,7 @@ void mptcp_dss_pull(struct mptcp_subflow *sf)
         k++;
     if (k) {
         memmove(sf->rx, sf->rx + k, (sf->rx_n - k) * sizeof sf->rx[0]);
-        sf->rx_n -= (uint8_t)k;
+        sf->rx_n -= (uint16_t)k;
     }
     if (sf->rxb_n)
         mptcp_csum_rx_trim(sf);
@@ -398,7 +426,7 @@ static void queue_map(struct mptcp_subflow *sf, uint64_t dsn, uint32_t n)
     tcp_send(sf->tcp, n);
 }
 
-static bool can_map(const struct mptcp_subflow *sf) { return sf->tx_n < MPTCP_MAPS; }
+static bool can_map(struct mptcp_subflow *sf) { return mptcp_maps_grow(sf, false); }
 
 /* Data-level bytes the subflow can take now, within the mapping ring. */
 static uint32_t room_of(struct mptcp_subflow *sf)
@@ -447,10 +475,11 @@ void mptcp_push(struct mptcp_conn *c)
             if (!sf || !can_map(sf))
                 break;
             uint64_t n = c->reinj_to - c->reinj_from;
+            uint32_t sf_max = mptcp_sf_map_max(sf, max);
             if (n > room)
                 n = room;
-            if (n > max)
-                n = max;
+            if (n > sf_max)
+                n = sf_max;
             queue_map(sf, c->reinj_from, (uint32_t)n);
             c->reinj_from += n;
             c->stats.reinjected_bytes += n;
@@ -466,10 +495,11 @@ void mptcp_push(struct mptcp_conn *c)
         if (!sf || !can_map(sf))
             break;
         uint64_t n = end - c->snd_nxt;
+        uint32_t sf_max = mptcp_sf_map_max(sf, max);
         if (n > room)
             n = room;
-        if (n > max)
-            n = max;
+        if (n > sf_max)
+            n = sf_max;
         queue_map(sf, c->snd_nxt, (uint32_t)n);
         if (c->sched->redundant)
             for (size_t i = 0; i < c->nsf; i++) {

@@ -13,8 +13,10 @@
  * become readable, ahead of it they wait in a small sorted range list (payload is virtual:
  * only ranges are kept). Data ACK = the next DSN expected; it rides on every segment.
  *
- * Memory: fixed mapping rings per subflow (MPTCP_MAPS each way), an out-of-order range array
- * that grows during warm-up only, no allocation per packet.
+ * Memory: mapping arrays per subflow, one each way, that start at MPTCP_MAPS entries and double
+ * when full (up to MPTCP_MAPS_MAX: a subflow holds one mapping per segment it has in flight
+ * when it is fed an MSS per ACK, so they follow the largest window, as the out-of-order range
+ * array does); both grow during warm-up only, no allocation per packet.
  */
 #ifndef MCPSIM_MPTCP_MPTCP_INT_H
 #define MCPSIM_MPTCP_MPTCP_INT_H
@@ -34,7 +36,8 @@
 #define MPTCP_SUBFLOWS_MAX 8       /* Linux MPTCP_PM_MAX_SUBFLOWS-ish bound, incl. the first */
 #define MPTCP_ENDPOINTS_MAX 8      /* Linux MPTCP_PM_ADDR_MAX */
 #define MPTCP_REMOTE_MAX 8         /* peer addresses learnt (ADD_ADDR) */
-#define MPTCP_MAPS 8               /* mappings kept per subflow and direction */
+#define MPTCP_MAPS 8               /* mapping array entries per subflow and direction, at first */
+#define MPTCP_MAPS_MAX 8192        /* ... and at most: 11 MiB of 1436-byte segments in flight */
 #define MPTCP_TOKEN_RETRIES 4      /* Linux MPTCP_TOKEN_MAX_RETRIES */
 #define MPTCP_ADD_ADDR_RETRANS 3   /* Linux ADD_ADDR_RETRANS_MAX */
 #define MPTCP_RXBYTES 4            /* real (corrupted) payload bytes logged per subflow */
@@ -93,8 +96,8 @@ struct mptcp_subflow {
     uint32_t iss, irs;           /* our and the peer's ISN: relative SSN = seq - iss (- irs) */
     uint32_t tx_ssn;             /* relative SSN of the next byte queued on the subflow */
     uint32_t rx_ssn;             /* relative SSN of the next byte read from the subflow */
-    struct mptcp_map tx[MPTCP_MAPS], rx[MPTCP_MAPS];
-    uint8_t tx_n, rx_n;          /* tx: oldest first; rx: sorted by ssn */
+    struct mptcp_map *tx, *rx;   /* tx: oldest first; rx: sorted by ssn (mptcp_maps_grow) */
+    uint16_t tx_n, rx_n, tx_cap, rx_cap;
     uint32_t nonce_local, nonce_remote; /* MP_JOIN */
     uint64_t thmac_remote;       /* MP_JOIN SYN/ACK truncated HMAC received */
     uint8_t index;               /* sock_trace sf index */
@@ -360,6 +363,10 @@ void mptcp_reinject(struct mptcp_subflow *sf);
 void mptcp_check_close(struct mptcp_conn *c);
 void mptcp_ooo_free(struct mptcp_conn *c);
 const struct mptcp_map *mptcp_tx_map_at(const struct mptcp_subflow *sf, uint32_t rel_ssn);
+/* Makes room for one more tx (rx = false) or rx mapping: doubles the array when it is full,
+ * up to MPTCP_MAPS_MAX. False when it cannot (at the cap, or out of memory). */
+bool mptcp_maps_grow(struct mptcp_subflow *sf, bool rx);
+void mptcp_maps_free(struct mptcp_subflow *sf);
 void mptcp_rx_map_add(struct mptcp_subflow *sf, uint64_t dsn, uint32_t ssn, uint32_t len);
 /* The same with the DSS checksum to verify (csum NULL: none) over data-level length dl. */
 void mptcp_rx_map_add_cs(struct mptcp_subflow *sf, uint64_t dsn, uint32_t ssn, uint32_t len,
@@ -401,6 +408,8 @@ const char *mptcp_sched_names(void);
 /* Bytes a subflow can take now: cwnd plus one MSS minus what it has queued (Linux pushes
  * while sk_stream_memory_free and the cwnd is not full), 0 for one that may not send. */
 uint32_t mptcp_sf_room(const struct mptcp_subflow *sf);
+/* The largest mapping for sf: mapping_max rounded down to whole MSS (when it holds one). */
+uint32_t mptcp_sf_map_max(const struct mptcp_subflow *sf, uint32_t mapping_max);
 bool mptcp_sf_usable(const struct mptcp_subflow *sf);
 
 /* ---- path managers (mptcp_pm.c) ---------------------------------------------------- */

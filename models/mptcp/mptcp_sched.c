@@ -23,24 +23,38 @@ bool mptcp_sf_usable(const struct mptcp_subflow *sf)
     return true;
 }
 
-/* The room of a usable subflow from its view (mptcp_sf_room). */
-static uint32_t room_of(const struct mptcp_subflow *sf, const struct tcp_sock_view *v)
-{
-    uint64_t limit = (uint64_t)v->cwnd + v->mss;
-    if (v->queued >= limit)
-        return 0;
-    uint64_t room = limit - v->queued;
-    uint64_t free = tcp_stack_config(tcp_sock_stack(sf->tcp))->sndbuf - v->queued;
-    return (uint32_t)(room < free ? room : free);
-}
-
 uint32_t mptcp_sf_room(const struct mptcp_subflow *sf)
 {
     if (!mptcp_sf_usable(sf))
         return 0;
-    struct tcp_sock_view v;
-    tcp_sock_get_view(sf->tcp, &v);
-    return room_of(sf, &v);
+    struct tcp_sock_view in;
+    tcp_sock_get_view(sf->tcp, &in);
+    const struct tcp_config *cfg = tcp_stack_config(tcp_sock_stack(sf->tcp));
+    uint64_t queued = cfg->sndbuf - tcp_sock_writable(sf->tcp);
+    uint64_t limit = (uint64_t)in.cwnd + in.mss;
+    if (queued >= limit)
+        return 0;
+    uint64_t room = limit - queued;
+    size_t free = tcp_sock_writable(sf->tcp);
+    if (room > free)
+        room = free;
+    /* Whole segments only: Linux maps one skb, which mptcp_sendmsg_frag fills up to the
+     * size goal (a multiple of the MSS). A room of cwnd + 1 MSS - queued that is not a
+     * multiple of the MSS (cwnd grows by fractions of an MSS) would otherwise end a mapping,
+     * and with it a segment, mid-MSS: a runt on every ACK, each taking a packet's place in
+     * a drop-tail queue for a fraction of its bytes. */
+    if (in.mss)
+        room -= room % in.mss;
+    return (uint32_t)room;
+}
+
+uint32_t mptcp_sf_map_max(const struct mptcp_subflow *sf, uint32_t mapping_max)
+{
+    struct tcp_sock_view in;
+    tcp_sock_get_view(sf->tcp, &in);
+    if (!in.mss || mapping_max < in.mss)
+        return mapping_max;
+    return mapping_max - mapping_max % in.mss;
 }
 
 /* Non-backup subflows if any is usable, else backups (Linux: "backup" only when no active). */
@@ -59,43 +73,25 @@ static bool eligible(const struct mptcp_subflow *sf, bool backup)
 
 /* Linux default: the subflow whose queue drains soonest, queued bytes over its pacing rate
  * (~ cwnd / srtt): linger = queued * srtt / cwnd. */
-static double linger_of(const struct tcp_sock_view *v)
-{
-    double queued = (double)v->queued;
-    double srtt = v->srtt > 0 ? (double)v->srtt : 1.0;
-    return (queued + v->mss) * srtt / (v->cwnd ? v->cwnd : 1);
-}
-
-/* The linger of the best candidate so far is computed only once a second candidate needs
- * the comparison: most picks find one subflow with room. */
 static struct mptcp_subflow *pick_default(struct mptcp_conn *c, uint32_t *room)
 {
     bool backup = want_backup(c);
     struct mptcp_subflow *best = NULL;
-    struct tcp_sock_view best_v = { 0 };
     double best_linger = 0;
-    bool best_known = false;
     for (size_t i = 0; i < c->nsf; i++) {
         struct mptcp_subflow *sf = c->sf[i];
         if (!eligible(sf, backup))
             continue;
-        struct tcp_sock_view v;
-        tcp_sock_get_view(sf->tcp, &v);
-        uint32_t r = room_of(sf, &v);
+        uint32_t r = mptcp_sf_room(sf);
         if (!r)
             continue;
-        if (!best) {
-            best = sf;
-            best_v = v;
-            *room = r;
-            continue;
-        }
-        if (!best_known) {
-            best_linger = linger_of(&best_v);
-            best_known = true;
-        }
-        double linger = linger_of(&v);
-        if (linger < best_linger) {
+        struct tcp_sock_view in;
+        tcp_sock_get_view(sf->tcp, &in);
+        const struct tcp_config *cfg = tcp_stack_config(tcp_sock_stack(sf->tcp));
+        double queued = (double)(cfg->sndbuf - tcp_sock_writable(sf->tcp));
+        double srtt = in.srtt > 0 ? (double)in.srtt : 1.0;
+        double linger = (queued + in.mss) * srtt / (in.cwnd ? in.cwnd : 1);
+        if (!best || linger < best_linger) {
             best = sf;
             best_linger = linger;
             *room = r;
@@ -113,14 +109,14 @@ static struct mptcp_subflow *pick_minrtt(struct mptcp_conn *c, uint32_t *room)
         struct mptcp_subflow *sf = c->sf[i];
         if (!eligible(sf, backup))
             continue;
-        struct tcp_sock_view v;
-        tcp_sock_get_view(sf->tcp, &v);
-        uint32_t r = room_of(sf, &v);
+        uint32_t r = mptcp_sf_room(sf);
         if (!r)
             continue;
-        if (!best || v.srtt < best_rtt) {
+        struct tcp_sock_view in;
+        tcp_sock_get_view(sf->tcp, &in);
+        if (!best || in.srtt < best_rtt) {
             best = sf;
-            best_rtt = v.srtt;
+            best_rtt = in.srtt;
             *room = r;
         }
     }

@@ -111,6 +111,7 @@ static void ms_abort(struct sock *s)
         c->st->stats.conn_bytes -= sizeof *sf;
         if (sf->abort_ev)
             sched_cancel(c->st->sched, sf->abort_ev);
+        mptcp_maps_free(sf);
         free(sf);
     }
     mptcp_conn_maybe_free(c);

@@ -246,6 +246,8 @@ bool tcp_ack(struct tcp_sock *c, const struct tcp_hdr *h, uint32_t seg_len)
             tcp_ulp_event(c, TCP_ULP_EV_RECOVERY);
         if (c->ulp && seq_gt(c->snd_una, una0) && seq_lt(una0, c->write_seq))
             tcp_ulp_event(c, TCP_ULP_EV_ACKED);
+        else if (c->ulp && dup && !seq_gt(ack, una0))
+            tcp_ulp_event(c, TCP_ULP_EV_DUPACK);
     }
     return true;
 }

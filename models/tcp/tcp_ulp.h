@@ -46,7 +46,7 @@ struct tcp_sock;
 struct tcp_listener;
 
 /* Events, in the order a connection can raise them: ESTABLISHED once, then any number of
- * RTO, RECOVERY and ACKED, FIN_RCVD at most once, CLOSED exactly once and last. Each is
+ * RTO, RECOVERY, ACKED and DUPACK, FIN_RCVD at most once, CLOSED exactly once and last. Each is
  * raised after TCP has acted on it (the retransmission sent, the state updated). */
 enum tcp_ulp_event {
     /* Reached ESTABLISHED (both sides), before the application's connected callback and,
@@ -62,6 +62,13 @@ enum tcp_ulp_event {
     /* An ACK advanced SND.UNA over data (send-buffer space freed; not for the SYN or the FIN
      * alone), after the application's writable callback. */
     TCP_ULP_EV_ACKED,
+    /* A duplicate ACK (RFC 5681 section 2; with SACK, RFC 6675's) was taken, after TCP
+     * acted on it: in recovery it may have opened the sending limit (NewReno's inflation of
+     * cwnd by one MSS, or a SACKed segment leaving the pipe) without freeing any send-buffer
+     * space. A ULP that keeps TCP's send buffer short (MPTCP hands a subflow about a cwnd)
+     * queues more data here, or the connection sends nothing new during recovery and leaves
+     * it with an empty pipe. One per sock_stats.dupacks_in. */
+    TCP_ULP_EV_DUPACK,
     /* The peer's FIN was taken in order: RCV.NXT covers it and tcp_sock_eof() is true; the
      * state change it causes (CLOSE-WAIT, CLOSING, TIME-WAIT) follows the event. */
     TCP_ULP_EV_FIN_RCVD,

@@ -21,8 +21,8 @@
 # Goodput: htsim counts 1500-byte wire packets delivered in order; they are converted to
 # payload with the bytes an mcpsim segment of that size carries (variables below), so the
 # figures compare with mcpsim's application bytes. Both run under /usr/bin/time (process
-# CPU, set-up included). Until `mcpsim check` accepts the MPTCP scenarios, the mcpsim
-# columns say n/a and the reason is printed. Not part of CI.
+# CPU, set-up included). If `mcpsim check` refuses a scenario, its mcpsim columns say n/a
+# and the reason is printed. Not part of CI.
 #
 # Agreement (docs/performance.md, "MPTCP against htsim"): every connection within 10 % of
 # htsim's LIA mean; every subflow within 10 %, or, for a subflow that carries little, its
@@ -32,14 +32,20 @@
 # 2 bad arguments, HTSIM_DIR missing or htsim does not build.
 set -euo pipefail
 
-# Payload of one 1500-byte packet in mcpsim (scenarios: MSS 1460, no timestamps).
+# Payload of one 1500-byte packet in mcpsim (scenarios: MSS 1460, no timestamps). An MPTCP
+# data segment carries a 24-byte DSS option (data ACK 4 + 64-bit mapping 14 + 4, padded;
+# models-tcp.md "MSS arithmetic"), so 1436 bytes.
 TCP_PAYLOAD_BYTES=${TCP_PAYLOAD_BYTES:-1460}
-MPTCP_PAYLOAD_BYTES=${MPTCP_PAYLOAD_BYTES:-1440}  # less a 20-byte DSS option [assumption]
+MPTCP_PAYLOAD_BYTES=${MPTCP_PAYLOAD_BYTES:-1436}
 # mcpsim statistics read (docs/results-schema.md: scalars(module, name)).
 MCPSIM_CONN_BYTES=${MCPSIM_CONN_BYTES:-rx_bytes}  # module APP-sink: bytes the sink read
-# Per-subflow bytes: module "APP.IFACE" (the subflow from interface IFACE) [assumption:
-# the names come with the mptcp branch; missing ones print n/a].
-MCPSIM_SUBFLOW_BYTES=${MCPSIM_SUBFLOW_BYTES:-subflow_bytes_acked}
+# Per-subflow bytes: htsim names a subflow CONN.IFACE after its first link, and in every
+# scenario that link carries that subflow only, so mcpsim's figure is the link's byte
+# counter in its loaded direction (module IFACE.NODE with the larger tx_bytes: data, not
+# ACKs), turned into payload as the subflow's share of the connection's sink bytes. The
+# counter is taken before the bottleneck, so a subflow's packets dropped downstream count
+# (triangle's two-hop subflows: about 2 % of theirs).
+MCPSIM_SUBFLOW_BYTES=${MCPSIM_SUBFLOW_BYTES:-tx_bytes}
 # Loss rate of a link direction: module LINK.FROM (p2p), drops / (drops + packets sent).
 MCPSIM_DROPS=${MCPSIM_DROPS:-queue_drops}
 MCPSIM_TX_PACKETS=${MCPSIM_TX_PACKETS:-tx_packets}
@@ -57,6 +63,9 @@ mkdir -p "$out"
 declare -A prog=([two-path]=two_path [two-path-shared]=two_path [triangle]=triangle [torus]=torus)
 declare -A args=([two-path]="--variant disjoint" [two-path-shared]="--variant shared"
                  [triangle]="" [torus]="")
+# mcpsim --set options per scenario: two-path-shared sweeps the MPTCP cc; LIA is compared.
+declare -A mcsets=([two-path]="" [two-path-shared]="--set apps.mptcp.cc=lia" [triangle]=""
+                   [torus]="")
 scenarios=${*:-two-path two-path-shared triangle torus}
 for s in $scenarios; do
     if [ -z "${prog[$s]:-}" ]; then
@@ -75,7 +84,8 @@ if [ ! -f "$HTSIM_DIR/sim/libhtsim.a" ]; then
     echo "building $HTSIM_DIR/sim/libhtsim.a"
     make -s -C "$HTSIM_DIR/sim" libhtsim.a >/dev/null || { echo "run.sh: htsim did not build" >&2; exit 2; }
 fi
-htsim_version=$(git -C "$HTSIM_DIR" rev-parse --short HEAD 2>/dev/null || echo "(not a git checkout)")
+htsim_version=$(git -C "$HTSIM_DIR" rev-parse --short HEAD 2>/dev/null ||
+                head -c 12 "$HTSIM_DIR/COMMIT" 2>/dev/null || echo "(not a git checkout)")
 for p in two_path triangle torus; do
     bin=$out/htsim-$p
     if [ ! -x "$bin" ] || [ "$here/$p.cc" -nt "$bin" ] || [ "$here/mptcp_net.h" -nt "$bin" ] ||
@@ -111,6 +121,8 @@ ratio() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.3f\n", a / b }'
 }
 q() { sqlite3 -batch -noheader "$db" "$1"; }
+# sf_wire IFACE: bytes sent over link IFACE in its loaded direction (module IFACE.NODE)
+sf_wire() { q "SELECT max(value) FROM scalars WHERE module LIKE '$1.%' AND name = '$MCPSIM_SUBFLOW_BYTES'"; }
 row() { printf '  %-22s %22s %10s %10s %8s %6s\n' "$@"; }
 
 status=0
@@ -140,7 +152,8 @@ for s in $scenarios; do
 
     # --- mcpsim -------------------------------------------------------------------------------
     mc_ready=1
-    if ! msg=$("$mcpsim" check "$yaml" --set "duration=${duration}s" 2>&1); then
+    # shellcheck disable=SC2086 # mcsets holds several words on purpose
+    if ! msg=$("$mcpsim" check "$yaml" --set "duration=${duration}s" ${mcsets[$s]} 2>&1); then
         mc_ready=0
         echo "mcpsim cannot run $yaml yet: $(head -n 1 <<<"$msg")"
     fi
@@ -148,8 +161,9 @@ for s in $scenarios; do
     if [ "$mc_ready" = 1 ]; then
         rm -f "$db" "$db-wal" "$db-shm"
         echo "== $s: mcpsim run $yaml"
+        # shellcheck disable=SC2086
         if timed /dev/null "$out/mcpsim-$s.cpu" "$mcpsim" run "$yaml" --set "duration=${duration}s" \
-                --out "$db" --quiet; then
+                ${mcsets[$s]} --out "$db" --quiet; then
             mc_cpu=$(cat "$out/mcpsim-$s.cpu")
             mc_events=$(q "SELECT events FROM runs WHERE status = 'ok' LIMIT 1")
             mc_events=${mc_events:--}
@@ -180,13 +194,22 @@ for s in $scenarios; do
         row "$conn" "$conn_ht [$(mbit "$clo" "$pay")-$(mbit "$chi" "$pay")]" \
             "$(mbit "$(value conn_bps "$conn" "$fu")" "$pay")" "$mc" "$r" "$ok"
         [ "$conn" = tcp ] && continue
-        for sf in $(names subflow_bps "${files[0]}" | grep "^$conn\."); do
+        sfs=$(names subflow_bps "${files[0]}" | grep "^$conn\.")
+        sf_total=0
+        if [ "$mc_ready" = 1 ]; then
+            for sf in $sfs; do
+                b=$(sf_wire "${sf#"$conn".}")
+                sf_total=$(awk -v a="$sf_total" -v b="${b:-0}" 'BEGIN { print a + b }')
+            done
+        fi
+        for sf in $sfs; do
             read -r sm slo shi < <(mean subflow_bps "$sf" "${files[@]}")
             sf_ht=$(mbit "$sm" "$pay")
             mc_sf=-
-            if [ "$mc_ready" = 1 ]; then
-                b=$(q "SELECT value FROM scalars WHERE module = '$sf' AND name = '$MCPSIM_SUBFLOW_BYTES'")
-                [ -n "$b" ] && mc_sf=$(awk -v b="$b" -v d="$duration" 'BEGIN { printf "%.3f\n", b * 8 / d / 1e6 }')
+            if [ "$mc_ready" = 1 ] && [ "$mc" != - ]; then
+                b=$(sf_wire "${sf#"$conn".}")
+                [ -n "$b" ] && mc_sf=$(awk -v b="$b" -v t="$sf_total" -v c="$mc" \
+                    'BEGIN { if (t > 0) printf "%.3f\n", c * b / t; else print "-" }')
             fi
             r=$(ratio "$mc_sf" "$sf_ht"); ok=n/a
             if [ "$r" != - ] && [ "$mc" != - ] && [ "$mc" != n/a ]; then
