@@ -61,13 +61,18 @@ static int subst(const char *in, size_t i, char *out, size_t outlen, const char 
                 char *end;
                 if (!isdigit((unsigned char)*q))
                     goto fail;
+                errno = 0;
                 long long k = strtoll(q, &end, 10);
                 q = end;
-                if (op == '+') v += k;
-                else if (op == '-') v -= k;
-                else if (op == '*') v *= k;
+                /* An overflowing constant or result is refused, never wrapped. */
+                bool over = errno == ERANGE;
+                if (op == '+') over |= __builtin_add_overflow(v, k, &v);
+                else if (op == '-') over |= __builtin_sub_overflow(v, k, &v);
+                else if (op == '*') over |= __builtin_mul_overflow(v, k, &v);
                 else if (k == 0) goto fail;
                 else v %= k;
+                if (over)
+                    goto fail;
             }
             if (*q != '}')
                 goto fail;
