@@ -52,7 +52,13 @@ static int merge_run(int argc, char **argv)
             return command_usage_error(&merge_cmd, "unknown option \"%s\"", argv[i]);
     char err[1024];
     struct results_db *out;
+    int claim = -1;
     if (results_db_open(argv[1], &out, err, sizeof err) < 0) {
+        fprintf(stderr, "mcpsim merge: %s\n", err);
+        return EXIT_FAIL;
+    }
+    if (results_claim(argv[1], &claim, err, sizeof err) < 0) {
+        results_db_close(out);
         fprintf(stderr, "mcpsim merge: %s\n", err);
         return EXIT_FAIL;
     }
@@ -60,6 +66,7 @@ static int merge_run(int argc, char **argv)
     int rc = results_merge(out, (const char *const *)(argv + 2), (size_t)(argc - 2), note,
                            NULL, &ms, err, sizeof err);
     results_db_close(out);
+    results_claim_release(claim);
     if (rc < 0) {
         fprintf(stderr, "mcpsim merge: %s\nmcpsim merge: nothing merged; %s is unchanged\n",
                 err, argv[1]);

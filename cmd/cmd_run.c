@@ -100,6 +100,7 @@ static int run_run(int argc, char **argv)
     int rc = EXIT_USAGE;
     struct scenario *sc = NULL;
     struct results_db *db = NULL;
+    int claim = -1;
     if (!sets)
         return EXIT_FAIL;
     for (int i = 1; i < argc; i++) {
@@ -173,7 +174,8 @@ static int run_run(int argc, char **argv)
         rc = EXIT_FAIL;
         goto out;
     }
-    if (results_db_open(out ? out : ":memory:", &db, err, sizeof err) < 0) {
+    if (results_db_open(out ? out : ":memory:", &db, err, sizeof err) < 0 ||
+        (out && results_claim(out, &claim, err, sizeof err) < 0)) {
         fprintf(stderr, "mcpsim run: %s\n", err);
         rc = EXIT_FAIL;
         goto out;
@@ -203,6 +205,7 @@ static int run_run(int argc, char **argv)
     }
 out:
     results_db_close(db);
+    results_claim_release(claim);
     scenario_free(sc);
     free(sets);
     return rc;

@@ -116,24 +116,50 @@ struct worker {
     size_t run;
 };
 
-/* The child: one run, its own database handle, exit status = runner status. */
+/* Erases the progress line before a message, on a terminal only: escape codes must not
+ * reach a log file. */
+static const char *clear_line = "";
+
+/* Deterministic fault injection for the tests of crash handling (docs/sweeps.md): with
+ * MCPSIM_FAULT_WORKER_DIES=K the worker of run K kills itself with SIGKILL before it runs
+ * (a crash, as the OOM killer would do it); with K:group it kills its whole process group
+ * (the sweep and every worker, as a SIGKILL of the session would). Read once per worker,
+ * never on a per-packet path; unset, nothing changes. */
+static void fault_injection(size_t run)
+{
+    const char *v = getenv("MCPSIM_FAULT_WORKER_DIES");
+    char *end;
+    if (!v || !*v)
+        return;
+    errno = 0;
+    unsigned long long k = strtoull(v, &end, 10);
+    if (errno || end == v || k != run)
+        return;
+    kill(strcmp(end, ":group") == 0 ? 0 : getpid(), SIGKILL);
+}
+
+/* The child: one run, its own database handle (written under the parent's claim), exit
+ * status = runner status, or RUNNER_EXIT_DB_FAILED when the database refused a write. */
 static void child(const struct scenario *sc, const struct scenario_run *info,
                   const struct runner_opts *o, const char *out)
 {
     signal(SIGINT, SIG_DFL);
+    fault_injection(info->index);
     struct results_db *db;
     char err[1024];
     int rc = EXIT_FAIL;
+    struct runner_result res = { 0 };
     if (results_db_open(out, &db, err, sizeof err) == 0) {
-        struct runner_result res;
         rc = runner_execute(sc, info, o, db, &res, err, sizeof err);
         results_db_close(db);
+    } else {
+        res.db_failed = true;
     }
     if (rc != EXIT_OK)
-        fprintf(stderr, "\r\033[Kmcpsim sweep: run %zu (%s) failed: %s\n", info->index,
+        fprintf(stderr, "%smcpsim sweep: run %zu (%s) failed: %s\n", clear_line, info->index,
                 info->id, err);
     fflush(NULL);
-    _exit(rc);
+    _exit(rc != EXIT_OK && res.db_failed ? RUNNER_EXIT_DB_FAILED : rc);
 }
 
 static void describe_status(int status, char *buf, size_t len)
@@ -157,11 +183,12 @@ static int sweep_execute(const struct scenario *sc, const char *out, const size_
     sigaction(SIGINT, &sa, &old);
     struct progress pg;
     progress_init(&pg, !quiet);
-    size_t next = 0, running = 0, done = already, failed = 0;
+    clear_line = pg.on ? "\r\033[K" : "";
+    size_t next = 0, running = 0, done = already, failed = 0, unrecorded = 0;
     int rc = EXIT_OK;
-    bool forwarded = false;
-    while ((next < npending && !interrupted) || running > 0) {
-        while (next < npending && running < jobs && !interrupted) {
+    bool forwarded = false, db_broken = false;
+    while ((next < npending && !interrupted && !db_broken) || running > 0) {
+        while (next < npending && running < jobs && !interrupted && !db_broken) {
             struct scenario_run info;
             if (scenario_run_info(sc, pending_runs[next], &info) < 0) {
                 rc = EXIT_FAIL;
@@ -214,6 +241,16 @@ static int sweep_execute(const struct scenario *sc, const char *out, const size_
                 continue;
             running--;
             w[j].pid = 0;
+            if (WIFEXITED(status) && WEXITSTATUS(status) == RUNNER_EXIT_DB_FAILED &&
+                !db_broken) {
+                /* Disk full or an I/O error: every later run would fail the same way, so
+                 * none is started; the running ones finish (or fail) on their own. */
+                db_broken = true;
+                progress_clear(&pg);
+                fprintf(stderr, "mcpsim sweep: %s refused a write; no further run is "
+                        "started (free space, then run the same command again to resume)\n",
+                        out);
+            }
             if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_OK) {
                 done++;
             } else if (interrupted && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) {
@@ -231,17 +268,23 @@ static int sweep_execute(const struct scenario *sc, const char *out, const size_
                     results_db_open(out, &db, err, sizeof err) == 0) {
                     if (results_run_status(db, info.id, &st) < 0)
                         st = RUN_NONE;
-                    if (st != RUN_OK && st != RUN_FAILED &&
-                        runner_record_failure(sc, &info, o, db, why, err, sizeof err) < 0)
-                        fprintf(stderr, "mcpsim sweep: cannot record run %zu: %s\n",
-                                w[j].run, err);
+                    if (st != RUN_OK && st != RUN_FAILED) {
+                        if (runner_record_failure(sc, &info, o, db, why, err, sizeof err) == 0)
+                            st = RUN_FAILED;
+                        else if (!db_broken)
+                            fprintf(stderr, "mcpsim sweep: cannot record run %zu: %s\n",
+                                    w[j].run, err);
+                    }
                     results_db_close(db);
                 }
                 if (st == RUN_OK) {
                     done++;
                 } else {
+                    /* A failure the database could not take (it refused the failed row
+                     * too) is counted apart, so the summary says what the database holds. */
                     failed++;
-                    if (st != RUN_FAILED)
+                    unrecorded += st != RUN_FAILED;
+                    if (WIFSIGNALED(status))
                         fprintf(stderr, "mcpsim sweep: run %zu: %s\n", w[j].run, why);
                 }
             }
@@ -250,11 +293,18 @@ static int sweep_execute(const struct scenario *sc, const char *out, const size_
     progress_clear(&pg);
     sigaction(SIGINT, &old, NULL);
     free(w);
-    if (!quiet)
-        printf("%s: %zu runs: %zu complete (%zu already), %zu failed%s\n", scenario_name(sc),
-               total, done, already, failed,
-               interrupted ? ", interrupted: run the same command again to resume" : "");
-    if (failed || interrupted)
+    size_t not_started = npending - next;
+    if (!quiet) {
+        printf("%s: %zu runs: %zu complete (%zu already), %zu failed", scenario_name(sc),
+               total, done, already, failed);
+        if (unrecorded)
+            printf(" (%zu of them not recorded)", unrecorded);
+        if (not_started)
+            printf(", %zu not started", not_started);
+        printf("%s\n", interrupted ? ", interrupted: run the same command again to resume"
+                        : db_broken ? ": the database refused a write" : "");
+    }
+    if (failed || interrupted || not_started)
         rc = EXIT_FAIL;
     return rc;
 }
@@ -270,6 +320,7 @@ static int sweep_run(int argc, char **argv)
     int rc = EXIT_USAGE;
     struct scenario *sc = NULL;
     size_t *pending_runs = NULL;
+    int claim = -1;
     if (!sets)
         return EXIT_FAIL;
     for (int i = 1; i < argc; i++) {
@@ -333,9 +384,11 @@ static int sweep_run(int argc, char **argv)
         rc = list_runs(sc, file, sets, nsets, parts, program);
         goto out;
     }
-    /* Which runs are still to do; the handle is closed before any fork. */
+    /* Which runs are still to do; the handle is closed before any fork. The claim stays
+     * for the whole sweep: the workers write under it. */
     struct results_db *db;
-    if (results_db_open(out, &db, err, sizeof err) < 0) {
+    if (results_db_open(out, &db, err, sizeof err) < 0 ||
+        (results_claim(out, &claim, err, sizeof err) < 0 && (results_db_close(db), 1))) {
         fprintf(stderr, "mcpsim sweep: %s\n", err);
         rc = EXIT_FAIL;
         goto out;
@@ -366,6 +419,7 @@ static int sweep_run(int argc, char **argv)
     rc = sweep_execute(sc, out, pending_runs, npending, last - first, (last - first) - npending,
                        (unsigned)jobs, &o, quiet);
 out:
+    results_claim_release(claim);
     free(pending_runs);
     scenario_free(sc);
     free(sets);

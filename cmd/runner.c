@@ -105,8 +105,10 @@ int runner_execute(const struct scenario *sc, const struct scenario_run *run,
         res->skipped = true;
         return EXIT_OK;
     }
-    if (rc < 0)
+    if (rc < 0) {
+        res->db_failed = true;
         return EXIT_FAIL;
+    }
 
     struct scenario_plan plan = { 0 };
     struct world *w = NULL;
@@ -143,6 +145,7 @@ int runner_execute(const struct scenario *sc, const struct scenario_run *run,
     char eerr[512];
     int erc = results_run_end(rr, &end, eerr, sizeof eerr);
     world_free(w);
+    res->db_failed = erc == RESULTS_EWRITE;
     if (erc < 0 && status == EXIT_OK) {
         snprintf(err, errlen, "%s", eerr);
         status = EXIT_FAIL;

@@ -28,7 +28,13 @@ struct runner_result {
     double wall_s;
     sim_time_t sim_end;
     bool skipped;
+    bool db_failed; /* the database refused a write (disk full, I/O error): later runs would
+                     * fail the same way */
 };
+
+/* The exit status of a sweep worker whose database refused a write (res.db_failed): its
+ * parent stops launching runs. Never the status of the mcpsim program itself. */
+#define RUNNER_EXIT_DB_FAILED 3
 
 /* EXIT_OK; EXIT_FAIL when the run failed or could not be recorded; EXIT_USAGE when the
  * world could not be built (a model refused its configuration). err holds the reason.

@@ -148,6 +148,15 @@ int pcapio_read(struct pcapio_reader *r, struct pcapio_frame *f, char *err, size
                  rc == PCAP_ERROR ? pcap_geterr(r->p) : "unreadable record");
         return -1;
     }
+    /* libpcap hands the sub-second field over as it is (times 1000 for a microsecond file):
+     * one of a second or more is a damaged record, and folding it into the seconds would
+     * change the timestamp a copy of the file writes. Refused, as a damaged frame. */
+    if (h->ts.tv_usec < 0 || h->ts.tv_usec >= 1000000000) {
+        snprintf(err, errlen, "%s: frame %llu: damaged record: its timestamp's fraction of a "
+                 "second (%lld ns) is not below one second", r->path,
+                 (unsigned long long)r->frames + 1, (long long)h->ts.tv_usec);
+        return -1;
+    }
     f->number = ++r->frames;
     f->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec; /* tv_usec holds ns here */
     f->caplen = h->caplen;

@@ -6,7 +6,10 @@
  */
 #include "sim/registry.h"
 
+#include "sim/textclip.h"
+
 #include <ctype.h>
+#include <float.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -201,12 +204,87 @@ static int choice_index(const char *choices, const char *value)
     return -1;
 }
 
+bool param_is_numeric(enum param_type t)
+{
+    switch (t) {
+    case PARAM_INT:
+    case PARAM_UINT:
+    case PARAM_DOUBLE:
+    case PARAM_PROB:
+    case PARAM_TIME:
+    case PARAM_RATE:
+    case PARAM_SIZE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void param_range(const struct param_def *p, double *min, double *max)
+{
+    double lo = -DBL_MAX, hi = DBL_MAX;
+    switch (p->type) {
+    case PARAM_INT: lo = (double)INT64_MIN; hi = (double)INT64_MAX; break;
+    case PARAM_UINT: lo = 0; hi = (double)UINT64_MAX; break;
+    case PARAM_PROB: lo = 0; hi = 1; break;
+    case PARAM_TIME: lo = 0; hi = PARAM_TIME_MAX; break;
+    case PARAM_RATE: lo = 0; hi = PARAM_RATE_MAX; break;
+    case PARAM_SIZE: lo = 0; hi = PARAM_SIZE_MAX; break;
+    default: break;
+    }
+    if (p->min < p->max) {
+        lo = p->min > lo ? p->min : lo;
+        hi = p->max < hi ? p->max : hi;
+    }
+    *min = lo;
+    *max = hi;
+}
+
+/* One bound in the parameter's unit. */
+static int bound_format(const struct param_def *p, double v, char *buf, size_t len)
+{
+    switch (p->type) {
+    case PARAM_TIME:
+        /* Whole days read better than the seconds time_format gives for them. */
+        if (v >= 86400e12 && fmod(v, 86400e12) == 0)
+            return snprintf(buf, len, "%.0fd", v / 86400e12);
+        return v == 0 ? snprintf(buf, len, "0s") : time_format((sim_time_t)v, buf, len);
+    case PARAM_RATE: return rate_format((bps_t)v, buf, len);
+    case PARAM_SIZE: return size_format((bytes_t)v, buf, len);
+    case PARAM_INT:
+    case PARAM_UINT:
+        if (v >= 1e15 || v <= -1e15)
+            return snprintf(buf, len, "%.3g", v);
+        return snprintf(buf, len, "%.0f", v);
+    default: return snprintf(buf, len, "%g", v);
+    }
+}
+
+int param_range_format(const struct param_def *p, char *buf, size_t len)
+{
+    double lo, hi;
+    char a[48], b[48];
+    param_range(p, &lo, &hi);
+    bound_format(p, lo, a, sizeof a);
+    if (hi >= DBL_MAX)
+        return snprintf(buf, len, "%s or more", a);
+    bound_format(p, hi, b, sizeof b);
+    if (lo <= -DBL_MAX)
+        return snprintf(buf, len, "up to %s", b);
+    return snprintf(buf, len, "%s to %s", a, b);
+}
+
+/* v is the parsed value in the base unit; value its text (quoted in the message). */
 static int check_bounds(const struct param_def *p, double v, const char *value, char *err,
                         size_t errlen)
 {
-    if (p->min < p->max && (v < p->min || v > p->max)) {
-        snprintf(err, errlen, "%s = \"%s\" is out of range: expected %g to %g", p->name, value,
-                 p->min, p->max);
+    char cbuf[TEXT_CLIP_BUF], range[112];
+    double lo, hi;
+    param_range(p, &lo, &hi);
+    if (v < lo || v > hi) {
+        param_range_format(p, range, sizeof range);
+        snprintf(err, errlen, "%s = \"%s\" is out of range: expected %s", p->name,
+                 text_clip(value, cbuf), range);
         return -1;
     }
     return 0;
@@ -217,7 +295,7 @@ int param_set(const struct param_def *p, void *config, const char *value, char *
 {
     char *field = (char *)config + p->offset;
     char *end;
-    char uerr[256];
+    char uerr[256], cbuf[TEXT_CLIP_BUF];
     errno = 0;
     switch (p->type) {
     case PARAM_BOOL: {
@@ -226,13 +304,15 @@ int param_set(const struct param_def *p, void *config, const char *value, char *
             if (strcasecmp(value, yes[i]) == 0) { *(bool *)field = true; return 0; }
             if (strcasecmp(value, no[i]) == 0) { *(bool *)field = false; return 0; }
         }
-        snprintf(err, errlen, "%s = \"%s\": expected true or false", p->name, value);
+        snprintf(err, errlen, "%s = \"%s\": expected true or false", p->name,
+                 text_clip(value, cbuf));
         return -1;
     }
     case PARAM_INT: {
         long long v = strtoll(value, &end, 0);
         if (errno || end == value || *end) {
-            snprintf(err, errlen, "%s = \"%s\": expected an integer", p->name, value);
+            snprintf(err, errlen, "%s = \"%s\": expected an integer", p->name,
+                     text_clip(value, cbuf));
             return -1;
         }
         if (check_bounds(p, (double)v, value, err, errlen) < 0)
@@ -242,12 +322,14 @@ int param_set(const struct param_def *p, void *config, const char *value, char *
     }
     case PARAM_UINT: {
         if (value[0] == '-') {
-            snprintf(err, errlen, "%s = \"%s\": expected a non-negative integer", p->name, value);
+            snprintf(err, errlen, "%s = \"%s\": expected a non-negative integer", p->name,
+                     text_clip(value, cbuf));
             return -1;
         }
         unsigned long long v = strtoull(value, &end, 0);
         if (errno || end == value || *end) {
-            snprintf(err, errlen, "%s = \"%s\": expected a non-negative integer", p->name, value);
+            snprintf(err, errlen, "%s = \"%s\": expected a non-negative integer", p->name,
+                     text_clip(value, cbuf));
             return -1;
         }
         if (check_bounds(p, (double)v, value, err, errlen) < 0)
@@ -259,12 +341,13 @@ int param_set(const struct param_def *p, void *config, const char *value, char *
     case PARAM_PROB: {
         double v = strtod(value, &end);
         if (errno || end == value || *end || !isfinite(v)) {
-            snprintf(err, errlen, "%s = \"%s\": expected a number", p->name, value);
+            snprintf(err, errlen, "%s = \"%s\": expected a number", p->name,
+                     text_clip(value, cbuf));
             return -1;
         }
         if (p->type == PARAM_PROB && (v < 0 || v > 1)) {
             snprintf(err, errlen, "%s = \"%s\": expected a probability between 0 and 1",
-                     p->name, value);
+                     p->name, text_clip(value, cbuf));
             return -1;
         }
         if (check_bounds(p, v, value, err, errlen) < 0)
@@ -311,7 +394,8 @@ int param_set(const struct param_def *p, void *config, const char *value, char *
     case PARAM_ENUM: {
         int idx = choice_index(p->choices, value);
         if (idx < 0) {
-            snprintf(err, errlen, "%s = \"%s\": expected one of %s", p->name, value, p->choices);
+            snprintf(err, errlen, "%s = \"%s\": expected one of %s", p->name,
+                     text_clip(value, cbuf), p->choices);
             return -1;
         }
         *(int *)field = idx;

@@ -64,6 +64,14 @@ struct param_def {
     double min, max;           /* numeric bounds when min < max (in the value's base unit) */
 };
 
+/* The ranges every value of a type must stay in, whatever its table says: a time, rate or
+ * size is never negative, and a time stays far enough below SIM_TIME_MAX that a run's
+ * duration plus any parameter cannot overflow (30 days; the run's duration has the same
+ * limit). A table's own bounds narrow these. */
+#define PARAM_TIME_MAX ((double)INT64_C(2592000000000000000)) /* 30 days in ps */
+#define PARAM_RATE_MAX 1e13                                   /* 10 Tbps */
+#define PARAM_SIZE_MAX 1125899906842624.0                      /* 1 PiB */
+
 struct model_ctx; /* defined by whoever builds models (the scenario loader) */
 
 struct model_def {
@@ -107,6 +115,13 @@ int param_format(const struct param_def *p, const void *config, char *buf, size_
 int param_list_parse(const char *text, struct param_list *out, char *err, size_t errlen);
 void param_list_free(struct param_list *l);
 const char *param_type_name(enum param_type t);
+/* Whether the type is a number (bool, string, choice, node and list are not). */
+bool param_is_numeric(enum param_type t);
+/* The range param_set enforces for a numeric parameter, in its base unit: the table's bounds
+ * (when min < max) within the type's own range (see PARAM_TIME_MAX). */
+void param_range(const struct param_def *p, double *min, double *max);
+/* The range in the parameter's units ("0s to 30d", "1 to 65535"); snprintf's convention. */
+int param_range_format(const struct param_def *p, char *buf, size_t len);
 
 #define MODEL_REGISTER(def)                                               \
     __attribute__((constructor)) static void model_register_##def(void)   \

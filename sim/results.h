@@ -82,6 +82,9 @@ enum results_error {
     RESULTS_EVERSION = -4,  /* results_db_open: an mcpsim database of another schema version */
     RESULTS_EPATTERN = -5,  /* results_enable/results_sample_every: malformed rule pattern */
     RESULTS_EQUERY = -6,    /* results_stats.h: unknown metric or parameter, bad condition */
+    RESULTS_EBUSY = -7,     /* results_claim: another process is writing the database */
+    RESULTS_EWRITE = -8,    /* results_run_begin/_end: the database refused a write (disk
+                             * full, I/O error): later runs would fail the same way */
 };
 
 enum run_status { RUN_NONE = 0, RUN_RUNNING, RUN_OK, RUN_FAILED };
@@ -100,7 +103,17 @@ struct results_hist;   /* a histogram */
 int results_db_open(const char *path, struct results_db **out, char *err, size_t errlen);
 void results_db_close(struct results_db *db);
 
-/* Same, read-only: never creates or alters anything (stats, plot, merge inputs). */
+/* Writers. One process at a time writes a database: `run --out`, `sweep` (for its forked
+ * workers too), `merge` into it and `replay --out` claim it after opening it, and a second
+ * writer is refused with RESULTS_EBUSY and a message saying what to do; so every run is
+ * stored once however the commands are started. The claim lasts until results_claim_release
+ * (or the process and the workers it forked exit); release it after closing the database.
+ * fd_out receives the claim's descriptor (-1 on failure). */
+int results_claim(const char *path, int *fd_out, char *err, size_t errlen);
+void results_claim_release(int fd);
+
+/* Same, read-only: never creates or alters anything (stats, plot, merge inputs). A database
+ * on a read-only file system (no -wal/-shm files can be made) is read as immutable. */
 int results_db_open_readonly(const char *path, struct results_db **out, char *err,
                              size_t errlen);
 
@@ -152,9 +165,10 @@ struct run_end {
 
 /* Flushes everything recorded and sets the final status, wall seconds (measured since
  * results_run_begin), events and simulated time, in one transaction; frees the run and every
- * handle it gave out. Returns 0, or RESULTS_EFAIL when the run could not be recorded as asked
- * (then it is recorded as 'failed' with the reason if the database still accepts writes). A
- * recording error kept by the run turns an RUN_OK end into 'failed' with that message. */
+ * handle it gave out. Returns 0, or RESULTS_EWRITE when the database refused a write (then
+ * the run is recorded as 'failed' with the reason if the database still takes a one-row
+ * update), or RESULTS_EFAIL for another recording error kept by the run, which turns a
+ * RUN_OK end into 'failed' with that message. */
 int results_run_end(struct results_run *run, const struct run_end *end, char *err,
                     size_t errlen);
 

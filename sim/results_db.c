@@ -133,10 +133,15 @@ static int check_identity(struct results_db *db, bool *fresh, char *err, size_t 
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW) {
-        /* SQLITE_NOTADB, "file is not a database", is what a foreign file gets. */
-        snprintf(err, errlen, "%s: not an mcpsim results database (%s)", db->path,
-                 sqlite3_errmsg(db->sql));
-        return (rc & 0xff) == SQLITE_NOTADB ? RESULTS_EFOREIGN : RESULTS_EFAIL;
+        /* SQLITE_NOTADB, "file is not a database", is what a foreign file gets; anything
+         * else is a failure to read, not a verdict on the file. */
+        if ((rc & 0xff) == SQLITE_NOTADB) {
+            snprintf(err, errlen, "%s: not an mcpsim results database (%s)", db->path,
+                     sqlite3_errmsg(db->sql));
+            return RESULTS_EFOREIGN;
+        }
+        snprintf(err, errlen, "%s: cannot read: %s", db->path, sqlite3_errmsg(db->sql));
+        return RESULTS_EFAIL;
     }
     *fresh = app == 0 && version == 0 && ntables == 0;
     if (*fresh)
@@ -205,6 +210,50 @@ static int set_wal(struct results_db *db, char *err, size_t errlen)
     return results_exec(db->sql, "PRAGMA synchronous = NORMAL", err, errlen);
 }
 
+/* "file:PATH?immutable=1" with PATH escaped for SQLite's URI parser; NULL without memory.
+ * Immutable tells SQLite that nobody changes the file, so it reads a WAL database without
+ * the -shm file it cannot create on a read-only file system. */
+static char *immutable_uri(const char *path)
+{
+    size_t len = strlen(path);
+    char *u = malloc(3 * len + 32), *p = u;
+    if (!u)
+        return NULL;
+    p += sprintf(p, "file:");
+    for (const char *c = path; *c; c++)
+        p += strchr("%?#", *c) ? sprintf(p, "%%%02X", (unsigned char)*c) : (*p = *c, 1);
+    strcpy(p, "?immutable=1");
+    return u;
+}
+
+/* Opens the read-only connection of db; on a read-only file system the plain open fails
+ * (SQLite cannot make the WAL's -shm file), and the file is opened immutable instead. */
+static int open_readonly(struct results_db *db, char *msg, size_t msglen)
+{
+    if (sqlite3_open_v2(db->path, &db->sql, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st;
+        int rc = sqlite3_prepare_v2(db->sql, "SELECT count(*) FROM sqlite_schema", -1, &st,
+                                    NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW || (rc & 0xff) == SQLITE_NOTADB)
+            return 0;
+    }
+    sqlite3_close(db->sql);
+    db->sql = NULL;
+    char *uri = immutable_uri(db->path);
+    if (!uri || sqlite3_open_v2(uri, &db->sql, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL) !=
+                    SQLITE_OK) {
+        snprintf(msg, msglen, "%s: cannot open: %s", db->path,
+                 db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+        free(uri);
+        return -1;
+    }
+    free(uri);
+    return 0;
+}
+
 static int db_open(const char *path, bool readonly, struct results_db **out, char *err,
                    size_t errlen)
 {
@@ -214,8 +263,11 @@ static int db_open(const char *path, bool readonly, struct results_db **out, cha
     if (!db || !(db->path = strdup(path)))
         goto nomem;
     db->readonly = readonly;
-    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path, &db->sql, flags, NULL) != SQLITE_OK) {
+    if (readonly) {
+        if (open_readonly(db, msg, sizeof msg) < 0)
+            goto fail;
+    } else if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                               NULL) != SQLITE_OK) {
         snprintf(msg, sizeof msg, "%s: cannot open: %s", path,
                  db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
         goto fail;

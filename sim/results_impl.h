@@ -74,6 +74,7 @@ struct results_run {
     char *run_id;
     double wall_start;          /* CLOCK_MONOTONIC seconds at begin */
     char error[512];            /* first recording error (sticky); "" when none */
+    bool write_failed;          /* the database refused a batch (disk full, I/O error) */
     struct results_rule *rules;
     size_t nrules, caprules;
     struct results_vector **vectors;

@@ -192,6 +192,7 @@ static void flush_batch(struct results_run *run)
             return;
         sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
     }
+    run->write_failed = true;
     results_run_fail(run, "writing a batch of results: %s", msg);
 }
 

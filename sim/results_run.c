@@ -246,7 +246,9 @@ int results_run_end(struct results_run *run, const struct run_end *end, char *er
     }
     if (errlen && (rc < 0 || error == run->error))
         snprintf(err, errlen, "run %s: %s", run->run_id, rc < 0 ? msg : run->error);
-    if (rc == 0 && error && error == run->error)
+    if (rc < 0 || run->write_failed)
+        rc = RESULTS_EWRITE;
+    else if (error && error == run->error)
         rc = RESULTS_EFAIL;
     results_record_free(run);
     return rc;

@@ -10,13 +10,18 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "sim/textclip.h"
+
 #define SDOC_MAX_DEPTH 64
 #define SDOC_MAX_NODES 250000 /* far above any hand-written file; bounds alias bombs */
+#define SDOC_MAX_BYTES (16 << 20) /* a scenario is hand-written text; bounds `check /dev/urandom` */
 
 struct sdoc {
     struct sdoc_node *root;
@@ -74,10 +79,24 @@ int sdoc_error(const struct sdoc_node *at, char *err, size_t errlen, const char 
         off = snprintf(err, errlen, "%s: ", at->file);
     if (off < 0 || (size_t)off >= errlen)
         return -1;
-    va_list ap;
+    /* Formatted in full first, so that clipping a long quoted value keeps the end of the
+     * message (what was expected) inside err. */
+    va_list ap, again;
     va_start(ap, fmt);
-    vsnprintf(err + off, errlen - (size_t)off, fmt, ap);
+    va_copy(again, ap);
+    int need = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    char *full = need >= 0 ? malloc((size_t)need + 1) : NULL;
+    if (full) {
+        vsnprintf(full, (size_t)need + 1, fmt, again);
+        text_clip_quotes(full);
+        snprintf(err + off, errlen - (size_t)off, "%s", full);
+        free(full);
+    } else {
+        vsnprintf(err + off, errlen - (size_t)off, fmt, again);
+        text_clip_quotes(err);
+    }
+    va_end(again);
     return -1;
 }
 
@@ -91,108 +110,336 @@ const char *sdoc_type_name(enum sdoc_type t)
     return "?";
 }
 
-static struct sdoc_node *convert(struct sdoc *d, yaml_document_t *yd, int index, int depth,
-                                 char *err, size_t errlen)
+/* The anchors seen so far, in document order; an alias names the latest one of its name. */
+struct anchor {
+    char *name;
+    struct sdoc_node *node;
+};
+
+struct composer {
+    struct sdoc *d;
+    yaml_parser_t *p;
+    struct anchor *anchors;
+    size_t nanchors, cap;
+    char *err;
+    size_t errlen;
+};
+
+static int compose_error(struct composer *c, const yaml_mark_t *m, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int compose_error(struct composer *c, const yaml_mark_t *m, const char *fmt, ...)
 {
-    yaml_node_t *y = yaml_document_get_node(yd, index);
-    if (!y)
-        return NULL;
-    int line = (int)y->start_mark.line + 1, col = (int)y->start_mark.column + 1;
-    struct sdoc_node at = { .file = d->file, .line = line, .col = col };
-    if (depth > SDOC_MAX_DEPTH) {
-        sdoc_error(&at, err, errlen, "nesting deeper than %d levels", SDOC_MAX_DEPTH);
-        return NULL;
-    }
-    if (d->nnodes > SDOC_MAX_NODES) {
-        sdoc_error(&at, err, errlen, "document expands to more than %d nodes (alias bomb?)",
-                   SDOC_MAX_NODES);
-        return NULL;
-    }
-    switch (y->type) {
-    case YAML_SCALAR_NODE: {
-        struct sdoc_node *n = doc_node(d, SDOC_SCALAR, d->file, line, col);
-        if (!n || !(n->scalar = doc_strdup(d, (const char *)y->data.scalar.value,
-                                           y->data.scalar.length)))
-            goto oom;
-        if (strlen(n->scalar) != y->data.scalar.length) {
-            sdoc_error(n, err, errlen, "scalar contains a NUL character");
-            return NULL;
-        }
-        return n;
-    }
-    case YAML_SEQUENCE_NODE: {
-        struct sdoc_node *n = doc_node(d, SDOC_SEQ, d->file, line, col);
-        if (!n)
-            goto oom;
-        size_t cnt = (size_t)(y->data.sequence.items.top - y->data.sequence.items.start);
-        n->items = doc_alloc(d, (cnt ? cnt : 1) * sizeof *n->items);
-        if (!n->items)
-            goto oom;
-        for (size_t i = 0; i < cnt; i++) {
-            n->items[i] = convert(d, yd, y->data.sequence.items.start[i], depth + 1, err, errlen);
-            if (!n->items[i])
-                return NULL;
-        }
-        n->n = cnt;
-        return n;
-    }
-    case YAML_MAPPING_NODE: {
-        struct sdoc_node *n = doc_node(d, SDOC_MAP, d->file, line, col);
-        if (!n)
-            goto oom;
-        size_t cnt = (size_t)(y->data.mapping.pairs.top - y->data.mapping.pairs.start);
-        n->items = doc_alloc(d, (cnt ? cnt : 1) * sizeof *n->items);
-        n->keys = doc_alloc(d, (cnt ? cnt : 1) * sizeof *n->keys);
-        if (!n->items || !n->keys)
-            goto oom;
-        for (size_t i = 0; i < cnt; i++) {
-            yaml_node_pair_t *p = &y->data.mapping.pairs.start[i];
-            struct sdoc_node *k = convert(d, yd, p->key, depth + 1, err, errlen);
-            if (!k)
-                return NULL;
-            if (k->type != SDOC_SCALAR) {
-                sdoc_error(k, err, errlen, "expected a plain key, found %s",
-                           sdoc_type_name(k->type));
-                return NULL;
-            }
-            for (size_t j = 0; j < i; j++)
-                if (strcmp(n->keys[j]->scalar, k->scalar) == 0) {
-                    sdoc_error(k, err, errlen, "duplicate key \"%s\" (first at line %d)",
-                               k->scalar, n->keys[j]->line);
-                    return NULL;
-                }
-            struct sdoc_node *v = convert(d, yd, p->value, depth + 1, err, errlen);
-            if (!v)
-                return NULL;
-            n->keys[i] = k;
-            n->items[i] = v;
-            n->n = i + 1;
-        }
-        return n;
-    }
-    case YAML_NO_NODE:
-        break;
-    }
-    sdoc_error(&at, err, errlen, "empty node");
-    return NULL;
-oom:
-    snprintf(err, errlen, "%s: out of memory", d->file);
-    return NULL;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    struct sdoc_node at = { .file = c->d->file, .line = (int)m->line + 1,
+                            .col = (int)m->column + 1 };
+    return sdoc_error(&at, c->err, c->errlen, "%s", msg);
 }
 
-static void parser_error(const struct sdoc *d, const yaml_parser_t *p, char *err, size_t errlen)
+static void parser_error(struct composer *c)
 {
+    const yaml_parser_t *p = c->p;
     const yaml_mark_t *m = p->problem ? &p->problem_mark : &p->context_mark;
-    struct sdoc_node at = { .file = d->file, .line = (int)m->line + 1, .col = (int)m->column + 1 };
     if (p->error == YAML_MEMORY_ERROR) {
-        snprintf(err, errlen, "%s: out of memory while parsing", d->file);
+        snprintf(c->err, c->errlen, "%s: out of memory while parsing", c->d->file);
         return;
     }
     if (p->context)
-        sdoc_error(&at, err, errlen, "YAML syntax error: %s %s that started at line %d",
-                   p->problem ? p->problem : "error", p->context, (int)p->context_mark.line + 1);
+        compose_error(c, m, "YAML syntax error: %s %s that started at line %d",
+                      p->problem ? p->problem : "error", p->context,
+                      (int)p->context_mark.line + 1);
     else
-        sdoc_error(&at, err, errlen, "YAML syntax error: %s", p->problem ? p->problem : "error");
+        compose_error(c, m, "YAML syntax error: %s", p->problem ? p->problem : "error");
+}
+
+static int next_event(struct composer *c, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(c->p, ev))
+        return 0;
+    parser_error(c);
+    return -1;
+}
+
+static int oom(struct composer *c)
+{
+    snprintf(c->err, c->errlen, "%s: out of memory", c->d->file);
+    return -1;
+}
+
+/* A node of the document; refuses it when the node budget is spent (alias bombs). */
+static struct sdoc_node *budget_node(struct composer *c, enum sdoc_type t, const yaml_mark_t *m)
+{
+    if (c->d->nnodes >= SDOC_MAX_NODES) {
+        compose_error(c, m, "document expands to more than %d nodes (alias bomb?)",
+                      SDOC_MAX_NODES);
+        return NULL;
+    }
+    struct sdoc_node *n = doc_node(c->d, t, c->d->file, (int)m->line + 1, (int)m->column + 1);
+    if (!n)
+        oom(c);
+    return n;
+}
+
+/* Copies an anchored subtree for the alias at `use`. The copy's root takes the alias's
+ * position (an error about the value then points where it is used); the nodes inside keep
+ * theirs. An exhausted budget is reported at the alias. Strings are shared: nothing modifies
+ * a scalar in place. */
+static struct sdoc_node *copy_tree(struct composer *c, const struct sdoc_node *src,
+                                   const yaml_mark_t *use, bool root)
+{
+    struct sdoc_node *n = budget_node(c, src->type, use);
+    if (!n)
+        return NULL;
+    if (!root) {
+        n->line = src->line;
+        n->col = src->col;
+    }
+    n->scalar = src->scalar;
+    if (src->type == SDOC_SCALAR)
+        return n;
+    size_t cnt = src->n;
+    n->items = doc_alloc(c->d, (cnt ? cnt : 1) * sizeof *n->items);
+    n->keys = src->keys ? doc_alloc(c->d, (cnt ? cnt : 1) * sizeof *n->keys) : NULL;
+    if (!n->items || (src->keys && !n->keys))
+        return oom(c), NULL;
+    for (size_t i = 0; i < cnt; i++) {
+        if (src->keys && !(n->keys[i] = copy_tree(c, src->keys[i], use, false)))
+            return NULL;
+        if (!(n->items[i] = copy_tree(c, src->items[i], use, false)))
+            return NULL;
+    }
+    n->n = cnt;
+    return n;
+}
+
+static int add_anchor(struct composer *c, const yaml_char_t *name, struct sdoc_node *n)
+{
+    if (!name)
+        return 0;
+    if (c->nanchors == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 16;
+        struct anchor *a = realloc(c->anchors, cap * sizeof *a);
+        if (!a)
+            return oom(c);
+        c->anchors = a;
+        c->cap = cap;
+    }
+    const char *s = (const char *)name;
+    char *copy = doc_strdup(c->d, s, strlen(s));
+    if (!copy)
+        return oom(c);
+    c->anchors[c->nanchors++] = (struct anchor){ copy, n };
+    return 0;
+}
+
+static struct sdoc_node *compose_node(struct composer *c, yaml_event_t *ev, int depth);
+
+/* The items of a sequence or the pairs of a mapping, up to its end event. */
+static int compose_children(struct composer *c, struct sdoc_node *n, int depth)
+{
+    size_t cap = 0;
+    bool map = n->type == SDOC_MAP;
+    for (;;) {
+        yaml_event_t ev;
+        if (next_event(c, &ev) < 0)
+            return -1;
+        if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&ev);
+            return 0;
+        }
+        struct sdoc_node *k = compose_node(c, &ev, depth + 1), *v = NULL;
+        yaml_event_delete(&ev);
+        if (!k)
+            return -1;
+        if (map) {
+            if (k->type != SDOC_SCALAR)
+                return sdoc_error(k, c->err, c->errlen, "expected a plain key, found %s",
+                                  sdoc_type_name(k->type));
+            for (size_t j = 0; j < n->n; j++)
+                if (strcmp(n->keys[j]->scalar, k->scalar) == 0)
+                    return sdoc_error(k, c->err, c->errlen, "duplicate key \"%s\" (first at "
+                                      "line %d)", k->scalar, n->keys[j]->line);
+            if (next_event(c, &ev) < 0)
+                return -1;
+            v = compose_node(c, &ev, depth + 1);
+            yaml_event_delete(&ev);
+            if (!v)
+                return -1;
+        }
+        if (n->n == cap) {
+            /* Arrays live in the doc's allocation list: grow by doubling, old ones stay
+             * until the doc is freed (bounded by twice the final size). */
+            size_t ncap = cap ? cap * 2 : 4;
+            struct sdoc_node **items = doc_alloc(c->d, ncap * sizeof *items);
+            struct sdoc_node **keys = map ? doc_alloc(c->d, ncap * sizeof *keys) : NULL;
+            if (!items || (map && !keys))
+                return oom(c);
+            if (n->n) {
+                memcpy(items, n->items, n->n * sizeof *items);
+                if (map)
+                    memcpy(keys, n->keys, n->n * sizeof *keys);
+            }
+            n->items = items;
+            n->keys = keys;
+            cap = ncap;
+        }
+        if (map) {
+            n->keys[n->n] = k;
+            n->items[n->n++] = v;
+        } else {
+            n->items[n->n++] = k;
+        }
+    }
+}
+
+/* Builds the node that starts with event ev (which the caller deletes). The depth is checked
+ * before libyaml reads further: its scanner keeps one "simple key" per open flow level and
+ * revisits all of them at every token, so `[[[[...` nested 100000 deep costs it quadratic
+ * time; stopping at SDOC_MAX_DEPTH keeps every file linear. */
+static struct sdoc_node *compose_node(struct composer *c, yaml_event_t *ev, int depth)
+{
+    const yaml_mark_t *m = &ev->start_mark;
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: {
+        struct sdoc_node *n = budget_node(c, SDOC_SCALAR, m);
+        if (!n)
+            return NULL;
+        const char *v = (const char *)ev->data.scalar.value;
+        size_t len = ev->data.scalar.length;
+        if (!(n->scalar = doc_strdup(c->d, v, len)))
+            return oom(c), NULL;
+        if (strlen(n->scalar) != len) {
+            sdoc_error(n, c->err, c->errlen, "scalar contains a NUL character");
+            return NULL;
+        }
+        return add_anchor(c, ev->data.scalar.anchor, n) < 0 ? NULL : n;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT: {
+        if (depth >= SDOC_MAX_DEPTH) {
+            compose_error(c, m, "nesting deeper than %d levels", SDOC_MAX_DEPTH);
+            return NULL;
+        }
+        bool map = ev->type == YAML_MAPPING_START_EVENT;
+        struct sdoc_node *n = budget_node(c, map ? SDOC_MAP : SDOC_SEQ, m);
+        const yaml_char_t *anchor = map ? ev->data.mapping_start.anchor
+                                        : ev->data.sequence_start.anchor;
+        if (!n || compose_children(c, n, depth) < 0)
+            return NULL;
+        /* Registered once complete, so an alias inside its own anchor is undefined (no
+         * cycles). */
+        return add_anchor(c, anchor, n) < 0 ? NULL : n;
+    }
+    case YAML_ALIAS_EVENT: {
+        const char *name = (const char *)ev->data.alias.anchor;
+        for (size_t i = c->nanchors; i-- > 0;)
+            if (strcmp(c->anchors[i].name, name) == 0)
+                return copy_tree(c, c->anchors[i].node, m, true);
+        compose_error(c, m, "alias *%.40s: no anchor &%.40s before it", name, name);
+        return NULL;
+    }
+    default:
+        compose_error(c, m, "YAML: unexpected event %d", (int)ev->type);
+        return NULL;
+    }
+}
+
+/* The stream: one document whose root is built, then the end of the stream. */
+static int compose(struct composer *c)
+{
+    yaml_event_t ev;
+    if (next_event(c, &ev) < 0)
+        return -1;
+    yaml_event_delete(&ev); /* STREAM-START */
+    if (next_event(c, &ev) < 0)
+        return -1;
+    if (ev.type == YAML_STREAM_END_EVENT) {
+        yaml_event_delete(&ev);
+        snprintf(c->err, c->errlen, "%s:1:1: empty scenario: expected a mapping with name, "
+                 "duration, nodes, links, apps", c->d->file);
+        return -1;
+    }
+    yaml_event_delete(&ev); /* DOCUMENT-START */
+    if (next_event(c, &ev) < 0)
+        return -1;
+    c->d->root = compose_node(c, &ev, 0);
+    yaml_event_delete(&ev);
+    if (!c->d->root || next_event(c, &ev) < 0)
+        return -1;
+    yaml_event_delete(&ev); /* DOCUMENT-END */
+    if (next_event(c, &ev) < 0)
+        return -1;
+    int rc = 0;
+    if (ev.type == YAML_DOCUMENT_START_EVENT)
+        rc = compose_error(c, &ev.start_mark, "a second YAML document: expected one scenario "
+                           "per file");
+    yaml_event_delete(&ev);
+    return rc;
+}
+
+/* Checks the bytes before libyaml sees them, so that a damaged file is reported where the
+ * damage is: libyaml reports invalid UTF-8 at the start of its read buffer, and takes a
+ * stray byte-order mark for the start of a token. UTF-8 only (YAML's UTF-16 forms are
+ * refused by name); a leading byte-order mark is skipped; then every character must be
+ * printable in YAML's sense (tab, line breaks, no C0/C1 controls but NEL, no U+FEFF,
+ * U+FFFE, U+FFFF). Lines and columns count as libyaml counts them: CR LF is one break,
+ * a column is a character. */
+static int check_bytes(const struct sdoc *d, const unsigned char *s, size_t len, char *err,
+                       size_t errlen)
+{
+    struct sdoc_node at = { .file = d->file, .line = 1, .col = 1 };
+    if (len >= 2 && ((s[0] == 0xff && s[1] == 0xfe) || (s[0] == 0xfe && s[1] == 0xff)))
+        return sdoc_error(&at, err, errlen, "the file is UTF-16: expected UTF-8");
+    size_t i = len >= 3 && s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf ? 3 : 0;
+    while (i < len) {
+        unsigned char b = s[i];
+        uint32_t cp;
+        size_t n;
+        if (b < 0x80) {
+            cp = b;
+            n = 1;
+        } else if (b >= 0xc2 && b <= 0xdf) {
+            cp = b & 0x1f;
+            n = 2;
+        } else if (b >= 0xe0 && b <= 0xef) {
+            cp = b & 0x0f;
+            n = 3;
+        } else if (b >= 0xf0 && b <= 0xf4) {
+            cp = b & 0x07;
+            n = 4;
+        } else {
+            return sdoc_error(&at, err, errlen, "invalid UTF-8 byte 0x%02x: expected UTF-8 "
+                              "text", b);
+        }
+        for (size_t k = 1; k < n; k++) {
+            if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+                return sdoc_error(&at, err, errlen, "truncated UTF-8 sequence: expected "
+                                  "UTF-8 text");
+            cp = cp << 6 | (s[i + k] & 0x3f);
+        }
+        static const uint32_t least[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+        if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return sdoc_error(&at, err, errlen, "invalid UTF-8 sequence: expected UTF-8 text");
+        if (cp == 0xfeff)
+            return sdoc_error(&at, err, errlen, "a byte-order mark (U+FEFF) inside the file: "
+                              "it may only be its first character");
+        if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f ||
+            (cp >= 0x80 && cp <= 0x9f && cp != 0x85) || cp == 0xfffe || cp == 0xffff)
+            return sdoc_error(&at, err, errlen, "control character U+%04X: expected printable "
+                              "text", (unsigned)cp);
+        i += n;
+        if (cp == '\n' || (cp == '\r' && (i >= len || s[i] != '\n'))) {
+            at.line++;
+            at.col = 1;
+        } else if (cp != '\r') {
+            at.col++;
+        }
+    }
+    return 0;
 }
 
 int sdoc_load_string(const char *name, const char *text, size_t len, struct sdoc **out,
@@ -204,46 +451,27 @@ int sdoc_load_string(const char *name, const char *text, size_t len, struct sdoc
         snprintf(err, errlen, "%s: out of memory", name);
         return -1;
     }
+    if (len > SDOC_MAX_BYTES) {
+        snprintf(err, errlen, "%s: larger than %d MiB: expected a scenario file", name,
+                 SDOC_MAX_BYTES >> 20);
+        sdoc_free(d);
+        return -1;
+    }
+    if (check_bytes(d, (const unsigned char *)text, len, err, errlen) < 0) {
+        sdoc_free(d);
+        return -1;
+    }
     yaml_parser_t p;
-    yaml_document_t yd;
-    int rc = -1;
     if (!yaml_parser_initialize(&p)) {
         snprintf(err, errlen, "%s: cannot initialise the YAML parser", name);
         sdoc_free(d);
         return -1;
     }
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&p, &yd)) {
-        parser_error(d, &p, err, errlen);
-        yaml_parser_delete(&p);
-        sdoc_free(d);
-        return -1;
-    }
-    if (!yaml_document_get_root_node(&yd)) {
-        snprintf(err, errlen, "%s:1:1: empty scenario: expected a mapping with name, duration, "
-                 "nodes, links, apps", d->file);
-        goto done;
-    }
-    d->root = convert(d, &yd, 1, 0, err, errlen);
-    if (!d->root)
-        goto done;
-    yaml_document_t extra;
-    if (!yaml_parser_load(&p, &extra)) {
-        parser_error(d, &p, err, errlen);
-        goto done;
-    }
-    yaml_node_t *xr = yaml_document_get_root_node(&extra);
-    if (xr) {
-        struct sdoc_node at = { .file = d->file, .line = (int)xr->start_mark.line + 1,
-                                .col = (int)xr->start_mark.column + 1 };
-        sdoc_error(&at, err, errlen, "a second YAML document: expected one scenario per file");
-        yaml_document_delete(&extra);
-        goto done;
-    }
-    yaml_document_delete(&extra);
-    rc = 0;
-done:
-    yaml_document_delete(&yd);
+    yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+    struct composer c = { .d = d, .p = &p, .err = err, .errlen = errlen };
+    int rc = compose(&c);
+    free(c.anchors);
     yaml_parser_delete(&p);
     if (rc < 0) {
         sdoc_free(d);
@@ -260,12 +488,14 @@ int sdoc_load_file(const char *path, struct sdoc **out, char *err, size_t errlen
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
+    /* Reads at most one byte past the limit: enough to refuse a device or pipe that never
+     * ends (`check /dev/urandom`) without reading it. */
     size_t cap = 65536, len = 0;
     char *buf = malloc(cap);
     while (buf) {
         size_t n = fread(buf + len, 1, cap - len, f);
         len += n;
-        if (len < cap)
+        if (len < cap || len > SDOC_MAX_BYTES)
             break;
         char *nb = realloc(buf, cap * 2);
         if (!nb) {
@@ -276,10 +506,10 @@ int sdoc_load_file(const char *path, struct sdoc **out, char *err, size_t errlen
         buf = nb;
         cap *= 2;
     }
-    int bad = ferror(f);
+    int bad = ferror(f) ? errno : 0;
     fclose(f);
     if (!buf || bad) {
-        snprintf(err, errlen, "%s: cannot read%s", path, buf ? "" : ": out of memory");
+        snprintf(err, errlen, "%s: cannot read: %s", path, buf ? strerror(bad) : "out of memory");
         free(buf);
         return -1;
     }

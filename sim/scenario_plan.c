@@ -19,6 +19,7 @@
 #include "sim/scenario_impl.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,13 +61,18 @@ static int subst(const char *in, size_t i, char *out, size_t outlen, const char 
                 char *end;
                 if (!isdigit((unsigned char)*q))
                     goto fail;
+                errno = 0;
                 long long k = strtoll(q, &end, 10);
                 q = end;
-                if (op == '+') v += k;
-                else if (op == '-') v -= k;
-                else if (op == '*') v *= k;
+                /* An overflowing constant or result is refused, never wrapped. */
+                bool over = errno == ERANGE;
+                if (op == '+') over |= __builtin_add_overflow(v, k, &v);
+                else if (op == '-') over |= __builtin_sub_overflow(v, k, &v);
+                else if (op == '*') over |= __builtin_mul_overflow(v, k, &v);
                 else if (k == 0) goto fail;
                 else v %= k;
+                if (over)
+                    goto fail;
             }
             if (*q != '}')
                 goto fail;
@@ -321,7 +327,8 @@ static int build_entry(struct builder *b, size_t s, const struct sdoc_node *entr
         return sdoc_error(nm, b->err, b->errlen, "name \"%s\" uses {i} but the entry has no "
                           "count", nm->scalar);
     for (size_t copy = 0; copy < count; copy++) {
-        char name[PARAM_STRING_MAX], val[PARAM_STRING_MAX * 2], perr[512];
+        char name[PARAM_STRING_MAX], perr[512];
+        int rc;
         const char *bad;
         if (subst(pattern, copy, name, sizeof name, &bad) < 0 || !valid_name(name))
             return sdoc_error(nm, b->err, b->errlen, "name \"%s\": expected letters, digits, "
@@ -348,11 +355,16 @@ static int build_entry(struct builder *b, size_t s, const struct sdoc_node *entr
             snprintf(what, sizeof what, "a %s", param_type_name(p->type));
             if (scalar_of(b, entry->items[k], p->name, what, &v) < 0)
                 return -1;
-            if (subst(v->scalar, copy, val, sizeof val, &bad) < 0)
+            char *val = subst_alloc(v->scalar, copy, &bad);
+            if (!val && !bad)
+                return sdoc_error(v, b->err, b->errlen, "out of memory");
+            if (!val)
                 return sdoc_error(v, b->err, b->errlen, "%s: bad {i} expression in \"%s\": "
                                   "expected {i}, {i+K}, {i-K}, {i*K} or {i%%K}", p->name,
                                   v->scalar);
-            if (param_set(p, config, val, perr, sizeof perr) < 0)
+            rc = param_set(p, config, val, perr, sizeof perr);
+            free(val);
+            if (rc < 0)
                 return sdoc_error(v, b->err, b->errlen, "%s \"%s\": %s", categories[s], name,
                                   perr);
         }
@@ -451,13 +463,16 @@ static int check_top_values(struct builder *b)
                           "%s", sdoc_type_name(d->type));
     if (time_parse(d->scalar, &t, uerr, sizeof uerr) < 0)
         return sdoc_error(d, b->err, b->errlen, "duration: %s", uerr);
-    if (t <= 0)
-        return sdoc_error(d, b->err, b->errlen, "duration: expected a positive time");
+    if (t <= 0 || (double)t > PARAM_TIME_MAX)
+        return sdoc_error(d, b->err, b->errlen, "duration: expected a positive time of at most "
+                          "30d");
     if (s) {
         char *end;
+        errno = 0;
         if (s->type != SDOC_SCALAR || !isdigit((unsigned char)s->scalar[0]) ||
-            (strtoull(s->scalar, &end, 10), *end))
-            return sdoc_error(s, b->err, b->errlen, "seed: expected a non-negative integer");
+            (strtoull(s->scalar, &end, 10), *end) || errno == ERANGE)
+            return sdoc_error(s, b->err, b->errlen, "seed: expected a non-negative integer "
+                              "below 2^64");
     }
     return 0;
 }

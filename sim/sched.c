@@ -337,8 +337,8 @@ event_id sched_at(struct sched *s, sim_time_t at, event_fn fn, void *ctx, void *
 
 event_id sched_in(struct sched *s, sim_time_t delay, event_fn fn, void *ctx, void *arg)
 {
-    assert(delay >= 0 && delay <= SIM_TIME_MAX - s->now);
-    return sched_at(s, s->now + delay, fn, ctx, arg);
+    assert(delay >= 0);
+    return sched_at(s, time_add_sat(s->now, delay), fn, ctx, arg);
 }
 
 int sched_cancel(struct sched *s, event_id id)

@@ -7,6 +7,8 @@
  */
 #include "sim/units.h"
 
+#include "sim/textclip.h"
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,7 +70,7 @@ static const char *unit_list(const struct unit *u, char *buf, size_t len)
 static int parse_value(const char *s, const struct unit *units, int allow_sign,
                        const char *what, uint64_t *out, int *neg, char *err, size_t errlen)
 {
-    char ubuf[160];
+    char ubuf[160], cbuf[TEXT_CLIP_BUF];
     const char *p = s;
     *neg = 0;
     if (!s || !*s) {
@@ -76,12 +78,13 @@ static int parse_value(const char *s, const struct unit *units, int allow_sign,
                 unit_list(units, ubuf, sizeof ubuf));
         return -1;
     }
+    const char *shown = text_clip(s, cbuf);
     while (isspace((unsigned char)*p))
         p++;
     if (*p == '-' || *p == '+') {
         if (!allow_sign || *p == '-') {
             if (!allow_sign) {
-                set_err(err, errlen, "bad %s \"%s\": must not be negative", what, s);
+                set_err(err, errlen, "bad %s \"%s\": must not be negative", what, shown);
                 return -1;
             }
             *neg = 1;
@@ -92,7 +95,7 @@ static int parse_value(const char *s, const struct unit *units, int allow_sign,
     int exp10 = 0, ndigits = 0;
     for (; isdigit((unsigned char)*p); p++, ndigits++) {
         if (mant > (((u128)1) << 100)) {
-            set_err(err, errlen, "bad %s \"%s\": too many digits", what, s);
+            set_err(err, errlen, "bad %s \"%s\": too many digits", what, shown);
             return -1;
         }
         mant = mant * 10 + (unsigned)(*p - '0');
@@ -101,7 +104,7 @@ static int parse_value(const char *s, const struct unit *units, int allow_sign,
         p++;
         for (; isdigit((unsigned char)*p); p++, ndigits++) {
             if (mant > (((u128)1) << 100)) {
-                set_err(err, errlen, "bad %s \"%s\": too many digits", what, s);
+                set_err(err, errlen, "bad %s \"%s\": too many digits", what, shown);
                 return -1;
             }
             mant = mant * 10 + (unsigned)(*p - '0');
@@ -122,7 +125,7 @@ static int parse_value(const char *s, const struct unit *units, int allow_sign,
         for (; isdigit((unsigned char)*p); p++) {
             e = e * 10 + (*p - '0');
             if (e > 40) {
-                set_err(err, errlen, "bad %s \"%s\": exponent out of range", what, s);
+                set_err(err, errlen, "bad %s \"%s\": exponent out of range", what, shown);
                 return -1;
             }
         }
@@ -140,11 +143,11 @@ static int parse_value(const char *s, const struct unit *units, int allow_sign,
             u = c;
     if (!u) {
         if (ulen == 0)
-            set_err(err, errlen, "bad %s \"%s\": missing unit; expected one of %s", what, s,
+            set_err(err, errlen, "bad %s \"%s\": missing unit; expected one of %s", what, shown,
                     unit_list(units, ubuf, sizeof ubuf));
         else
             set_err(err, errlen, "bad %s \"%s\": unknown unit \"%.*s\"; expected one of %s",
-                    what, s, (int)ulen, uname, unit_list(units, ubuf, sizeof ubuf));
+                    what, shown, (int)(ulen > 16 ? 16 : ulen), uname, unit_list(units, ubuf, sizeof ubuf));
         return -1;
     }
     u128 v = mant * (u128)u->scale;
@@ -157,7 +160,7 @@ static int parse_value(const char *s, const struct unit *units, int allow_sign,
     }
     for (; exp10 < 0; exp10++) {
         if (v % 10) {
-            set_err(err, errlen, "bad %s \"%s\": finer than the resolution of 1 %s", what, s,
+            set_err(err, errlen, "bad %s \"%s\": finer than the resolution of 1 %s", what, shown,
                     units[0].name);
             return -1;
         }
@@ -168,7 +171,7 @@ static int parse_value(const char *s, const struct unit *units, int allow_sign,
     *out = (uint64_t)v;
     return 0;
 overflow:
-    set_err(err, errlen, "bad %s \"%s\": out of range", what, s);
+    set_err(err, errlen, "bad %s \"%s\": out of range", what, shown);
     return -1;
 }
 

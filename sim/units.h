@@ -27,7 +27,23 @@ static inline sim_time_t time_from_ns(int64_t ns) { return ns * PS_PER_NS; }
 static inline sim_time_t time_from_us(int64_t us) { return us * PS_PER_US; }
 static inline sim_time_t time_from_ms(int64_t ms) { return ms * PS_PER_MS; }
 static inline sim_time_t time_from_s(int64_t s) { return s * PS_PER_S; }
-static inline sim_time_t time_from_sec_f(double s) { return (sim_time_t)(s * 1e12 + (s >= 0 ? 0.5 : -0.5)); }
+/* A time in picoseconds or seconds as a double, rounded to the picosecond; saturates at
+ * +-SIM_TIME_MAX (a random draw far in the tail must not overflow into the past). */
+static inline sim_time_t time_from_ps_f(double ps)
+{
+    if (!(ps < 9.2e18))
+        return ps > 0 ? SIM_TIME_MAX : 0; /* +inf, huge, or NaN (0) */
+    if (ps <= -9.2e18)
+        return -SIM_TIME_MAX;
+    return (sim_time_t)(ps + (ps >= 0 ? 0.5 : -0.5));
+}
+static inline sim_time_t time_from_sec_f(double s) { return time_from_ps_f(s * 1e12); }
+/* t + d for d >= 0, saturating at SIM_TIME_MAX: the time of an event that a long random draw
+ * puts past the end of every run (durations are limited to 30 days). */
+static inline sim_time_t time_add_sat(sim_time_t t, sim_time_t d)
+{
+    return d > SIM_TIME_MAX - t ? SIM_TIME_MAX : t + d;
+}
 static inline double time_to_sec(sim_time_t t) { return (double)t / 1e12; }
 static inline double time_to_ms(sim_time_t t) { return (double)t / 1e9; }
 static inline double time_to_us(sim_time_t t) { return (double)t / 1e6; }

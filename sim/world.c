@@ -20,6 +20,12 @@ struct hooks {
     size_t n, cap;
 };
 
+struct check {
+    model_check_fn fn;
+    void *obj;
+    size_t inst; /* the instance being built when it was registered */
+};
+
 struct instance {
     char *name;
     const struct model_def *def;
@@ -39,6 +45,9 @@ struct world {
     size_t ninst;
     struct instance **by_name;
     struct hooks finish, release;
+    struct check *checks;
+    size_t nchecks;
+    size_t building; /* index of the instance whose create() runs */
     struct shared *shared;
     size_t nshared;
     struct rng **rngs;
@@ -67,6 +76,17 @@ int model_ctx_on_finish(struct model_ctx *ctx, model_hook_fn fn, void *obj)
 int model_ctx_on_free(struct model_ctx *ctx, model_hook_fn fn, void *obj)
 {
     return hooks_add(&ctx->world->release, fn, obj);
+}
+
+int model_ctx_on_check(struct model_ctx *ctx, model_check_fn fn, void *obj)
+{
+    struct world *w = ctx->world;
+    struct check *c = realloc(w->checks, (w->nchecks + 1) * sizeof *c);
+    if (!c)
+        return -1;
+    w->checks = c;
+    c[w->nchecks++] = (struct check){ fn, obj, w->building };
+    return 0;
 }
 
 struct rng *model_ctx_rng(struct model_ctx *ctx, const char *instance, const char *purpose)
@@ -184,6 +204,7 @@ int world_build(const struct scenario_plan *plan, const struct world_config *cfg
         const struct plan_instance *pi = &plan->inst[i];
         char merr[512] = "";
         void *obj = NULL;
+        w->building = i;
         if (pi->def->create(&w->ctx, pi->name, pi->config, &obj, merr, sizeof merr) < 0) {
             snprintf(err, errlen, "%s:%d:%d: %s \"%s\" (%s): %s", pi->file, pi->line, pi->col,
                      pi->section, pi->name, pi->def->kind, merr[0] ? merr : "cannot be built");
@@ -192,6 +213,16 @@ int world_build(const struct scenario_plan *plan, const struct world_config *cfg
         }
         w->inst[i].obj = obj;
         w->inst[i].built = true;
+    }
+    for (size_t i = 0; i < w->nchecks; i++) {
+        char merr[512] = "";
+        if (w->checks[i].fn(w->checks[i].obj, &w->ctx, merr, sizeof merr) < 0) {
+            const struct plan_instance *pi = &plan->inst[w->checks[i].inst];
+            snprintf(err, errlen, "%s:%d:%d: %s \"%s\" (%s): %s", pi->file, pi->line, pi->col,
+                     pi->section, pi->name, pi->def->kind, merr[0] ? merr : "check failed");
+            world_free(w);
+            return -1;
+        }
     }
     *out = w;
     return 0;
@@ -245,6 +276,7 @@ void world_free(struct world *w)
     free(w->inst);
     free(w->finish.h);
     free(w->release.h);
+    free(w->checks);
     if (w->ctx.pool)
         pkt_pool_free(w->ctx.pool);
     if (w->ctx.sched)

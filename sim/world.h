@@ -12,7 +12,8 @@
  *     model_ctx_shared(ctx, "net", size, fini) returns the same zeroed block to every
  *     caller with that key;
  *   - end-of-run and teardown hooks: model_ctx_on_finish() (record scalars, in creation
- *     order, at the end of the simulated time) and model_ctx_on_free() (reverse order).
+ *     order, at the end of the simulated time) and model_ctx_on_free() (reverse order);
+ *     whole-world checks after the build: model_ctx_on_check().
  * Models are built in plan order (nodes, links, apps), so a link can find its nodes and an
  * app its node. The world owns the instances only through the hooks they register.
  *
@@ -59,6 +60,12 @@ void *model_ctx_shared(struct model_ctx *ctx, const char *key, size_t size,
                        void (*fini)(void *block));
 
 int model_ctx_on_finish(struct model_ctx *ctx, model_hook_fn fn, void *obj);
+/* A check that needs the whole world (an application's destination reached by a route):
+ * called once every instance is built, as world_build's last step, so `mcpsim check` finds
+ * what it refuses too. Returns 0, or -1 with a message in err; world_build then fails with
+ * the position of the instance that was being built when the check was registered. */
+typedef int (*model_check_fn)(void *obj, struct model_ctx *ctx, char *err, size_t errlen);
+int model_ctx_on_check(struct model_ctx *ctx, model_check_fn fn, void *obj);
 int model_ctx_on_free(struct model_ctx *ctx, model_hook_fn fn, void *obj);
 
 struct world_config {

@@ -486,10 +486,56 @@ static void test_address_sharing_maps_the_server_reply_back_to_the_client(void)
     mcpt_destroy(&d);
 }
 
+/* The MP_CAPABLE SYN of syn_with() with 8 bytes of IPv4 options put in front of its TCP
+ * header (IHL 7, total length and IP checksum updated); returns the new length. */
+static size_t with_ipv4_options(size_t n, const uint8_t opt[8])
+{
+    static struct wire_pkt w;
+    wire_pkt_decode(in, n, &w);
+    memcpy(w.ip.v4.opt, opt, 8);
+    w.ip.v4.optlen = 8;
+    w.ip.v4.tot_len = (uint16_t)(w.ip.v4.tot_len + 8);
+    ipv4_set_csum(&w.ip.v4);
+    size_t len = 0;
+    CU_ASSERT_EQUAL(wire_pkt_encode(&w, in, sizeof in, &len), 0);
+    return len;
+}
+
+/* docs/mcp-datapath.md: a truncated or invalid IP header is dropped as `bad-ip` (a router
+ * would drop it). A SYN whose IPv4 options do not parse, or whose LSRR pointer is invalid
+ * (RFC 791: at least 4), is dropped and gets no signal; before, the uMCP added its signal
+ * and steering to it. A valid LSRR of the same size is still acted on (control). */
+static void test_syn_with_invalid_ipv4_options_is_dropped_as_bad_ip_without_a_signal(void)
+{
+    static const uint8_t bad_len[8] = { 1, 131, 9, 4, 10, 0, 0, 9 };  /* length past the end */
+    static const uint8_t bad_ptr[8] = { 1, 131, 7, 2, 10, 0, 0, 9 };  /* pointer 2 < 4 */
+    static const uint8_t good[8] = { 1, 131, 7, 4, 10, 0, 0, 9 };     /* one hop, pending */
+    const uint8_t *cases[2] = { bad_len, bad_ptr };
+    for (int i = 0; i < 2; i++) {
+        struct mcpt t;
+        mcpt_create(&t, MCP_ROLE_UMCP, "prefer-proxy", "ssr", NULL);
+        size_t n = with_ipv4_options(syn_with(MPC_V1_SYN, 4, NULL, 0, (uint16_t)(41000 + i)),
+                                     cases[i]), ol;
+        struct mcp_verdict v = mcpt_run(&t, in, n, MCP_SIDE_CUSTOMER, out, &ol);
+        CU_ASSERT_EQUAL(v.decision, MCP_D_DROP);
+        CU_ASSERT_EQUAL(v.reason, MCP_R_BAD_IP);
+        CU_ASSERT_EQUAL(mcp_stats(t.dp)->decisions[MCP_D_REWRITE], 0);
+        CU_ASSERT_EQUAL(mcp_flows(t.dp), 0);
+        mcpt_destroy(&t);
+    }
+    struct mcpt t;
+    mcpt_create(&t, MCP_ROLE_UMCP, "prefer-proxy", "ssr", NULL);
+    size_t n = with_ipv4_options(syn_with(MPC_V1_SYN, 4, NULL, 0, 41002), good), ol;
+    struct mcp_verdict v = mcpt_run(&t, in, n, MCP_SIDE_CUSTOMER, out, &ol);
+    CU_ASSERT_EQUAL(v.reason, MCP_R_SYN_SIGNAL_INSERTED);
+    mcpt_destroy(&t);
+}
+
 SUITE(mcp_decisions, NULL, NULL,
       TEST(test_address_sharing_maps_the_server_reply_back_to_the_client),
       TEST(test_v1_tfo_and_prefer_proxy_fill_the_40_bytes_exactly),
       TEST(test_signal_that_does_not_fit_leaves_the_syn_untouched),
+      TEST(test_syn_with_invalid_ipv4_options_is_dropped_as_bad_ip_without_a_signal),
       TEST(test_no_space_policies_drop_timestamps_or_the_syn),
       TEST(test_ipv6_destination_fits_only_in_the_syn_payload),
       TEST(test_far_end_syns_pass_or_are_refused_never_proxied),

@@ -1,5 +1,6 @@
 /* test_registry.c - model registry and typed parameters: defaults, every type, clear errors. */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,6 +224,77 @@ static void test_help_command_lists_parameters_and_rejects_unknown_model(void)
     free(out);
 }
 
+/* Every numeric parameter of every registered model has a documented range that param_set
+ * enforces: integers and plain numbers carry explicit bounds in their table (their type has
+ * none worth the name), and every default lies inside the range. This is what keeps a
+ * negative period, a zero count or an overflowing value out of the models (the crashes of
+ * issue 15); a new parameter without a range fails here. Compared against: the tables
+ * themselves, so no tolerance. */
+static void test_every_numeric_parameter_has_a_range_holding_its_default(void)
+{
+    const struct model_def *defs[256];
+    size_t n = registry_list(defs, 256), missing = 0;
+    CU_ASSERT_FATAL(n <= 256);
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(defs[i]->category, "test") == 0)
+            continue;
+        for (size_t k = 0; k < defs[i]->nparams; k++) {
+            const struct param_def *p = &defs[i]->params[k];
+            if (!param_is_numeric(p->type))
+                continue;
+            bool explicit = p->min < p->max;
+            bool needs = p->type == PARAM_INT || p->type == PARAM_UINT ||
+                         p->type == PARAM_DOUBLE;
+            if (needs && !explicit) {
+                fprintf(stderr, "\n  %s.%s (%s): no range in its table", defs[i]->kind,
+                        p->name, param_type_name(p->type));
+                missing++;
+            }
+            if (!p->default_value)
+                continue;
+            char *config = calloc(1, defs[i]->config_size), err[256];
+            CU_ASSERT_PTR_NOT_NULL_FATAL(config);
+            if (param_set(p, config, p->default_value, err, sizeof err) < 0) {
+                fprintf(stderr, "\n  %s: default refused: %s", defs[i]->kind, err);
+                missing++;
+            }
+            free(config);
+        }
+    }
+    CU_ASSERT_EQUAL(missing, 0);
+}
+
+/* The type's own range applies when a table gives none: a negative time, a time beyond
+ * PARAM_TIME_MAX, and the bounds are said in the parameter's unit. */
+static void test_times_are_never_negative_nor_near_the_largest_time(void)
+{
+    struct toy_config c;
+    char err[256];
+    const struct param_def *delay = registry_param(&toy_model, "delay");
+    CU_ASSERT_EQUAL(param_set(delay, &c, "-5ms", err, sizeof err), -1);
+    CU_ASSERT_STRING_EQUAL(err, "delay = \"-5ms\" is out of range: expected 0s to 30d");
+    CU_ASSERT_EQUAL(param_set(delay, &c, "100d", err, sizeof err), -1);
+    CU_ASSERT_EQUAL(param_set(delay, &c, "30d", err, sizeof err), 0);
+    const struct param_def *count = registry_param(&toy_model, "count");
+    CU_ASSERT_EQUAL(param_set(count, &c, "0", err, sizeof err), -1);
+    CU_ASSERT_STRING_EQUAL(err, "count = \"0\" is out of range: expected 1 to 100");
+    CU_ASSERT_EQUAL(param_set(count, &c, "99999999999999999999", err, sizeof err), -1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "expected an integer"));
+}
+
+/* A value of a thousand characters is quoted shortened, so what was expected still shows. */
+static void test_a_long_bad_value_is_quoted_short(void)
+{
+    struct toy_config c;
+    char err[256], big[1001];
+    memset(big, '9', 1000);
+    big[1000] = '\0';
+    CU_ASSERT_EQUAL(param_set(registry_param(&toy_model, "count"), &c, big, err, sizeof err),
+                    -1);
+    CU_ASSERT(strlen(err) < 120);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, "...\": expected an integer"));
+}
+
 SUITE(registry, NULL, NULL,
       TEST(test_registered_model_is_found_by_kind),
       TEST(test_defaults_fill_every_typed_field),
@@ -232,4 +304,7 @@ SUITE(registry, NULL, NULL,
       TEST(test_long_list_keeps_every_item_whole),
       TEST(test_list_format_truncates_but_reports_the_full_length),
       TEST(test_list_refuses_empty_items_and_non_list_parameters),
-      TEST(test_help_command_lists_parameters_and_rejects_unknown_model))
+      TEST(test_help_command_lists_parameters_and_rejects_unknown_model),
+      TEST(test_every_numeric_parameter_has_a_range_holding_its_default),
+      TEST(test_times_are_never_negative_nor_near_the_largest_time),
+      TEST(test_a_long_bad_value_is_quoted_short))

@@ -11,6 +11,8 @@
 #define FORMS "a value (10kB), exp(MEAN), uniform(LO,HI), pareto(SHAPE,MIN) or " \
               "lognormal(MEDIAN,SIGMA)"
 
+/* A size or a time; a time is never negative (a negative period would run the clock
+ * backwards). */
 static int value_parse(const char *s, enum app_dist_unit unit, double *out, char *err,
                        size_t errlen)
 {
@@ -23,6 +25,10 @@ static int value_parse(const char *s, enum app_dist_unit unit, double *out, char
         sim_time_t t;
         if (time_parse(s, &t, err, errlen) < 0)
             return -1;
+        if (t < 0) {
+            snprintf(err, errlen, "a time must not be negative");
+            return -1;
+        }
         *out = (double)t;
     }
     return 0;

@@ -242,6 +242,18 @@ int tcp_app_addrs(const struct net_node *node, const struct net_node *dst, int f
     return 0;
 }
 
+int tcp_app_route_check(struct model_ctx *ctx, struct app_route *r, struct net_node *node,
+                        struct net_node *dst, const struct sock_addr *src,
+                        const struct sock_addr *dst_addr, char *err, size_t errlen)
+{
+    *r = (struct app_route){ .node = node, .dst = dst, .replies = true };
+    r->src_addr.family = src->family;
+    memcpy(r->src_addr.b, src->bytes, 16);
+    r->dst_addr.family = dst_addr->family;
+    memcpy(r->dst_addr.b, dst_addr->bytes, 16);
+    return app_check_route(ctx, r, err, errlen);
+}
+
 /* ---- one client connection ------------------------------------------------------------ */
 
 int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const char *name,
@@ -256,7 +268,8 @@ int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const c
     const char *cc = host_opts_cc(opts);
     snprintf(a->cc, sizeof a->cc, "%s", cc ? cc : "");
     snprintf(a->protocol, sizeof a->protocol, "%s", host_opts_protocol(opts));
-    if (tcp_app_addrs(node, dst, family, &a->src, &a->dst, err, errlen) < 0)
+    if (tcp_app_addrs(node, dst, family, &a->src, &a->dst, err, errlen) < 0 ||
+        tcp_app_route_check(ctx, &a->route, node, dst, &a->src, &a->dst, err, errlen) < 0)
         return -1;
     return host_attach(ctx, node, name, opts, &a->host, err, errlen);
 }

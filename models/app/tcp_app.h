@@ -44,6 +44,7 @@
 
 #include <stdbool.h>
 
+#include "models/app/app_params.h"
 #include "models/host/host.h"
 #include "models/sock/sock.h"
 #include "sim/registry.h"
@@ -115,8 +116,14 @@ struct tcp_app_client {
     struct sock_addr src, dst;
     uint16_t port;
     char cc[PARAM_STRING_MAX]; /* the application's congestion control, "" = the stack's */
+    struct app_route route;   /* checked once the world is built (app_params.h) */
 };
 
+/* Fills r with the path from node (address src) to dst (address dst_addr) and back, and
+ * registers its check (app_check_route); 0, or -1 with a message. */
+int tcp_app_route_check(struct model_ctx *ctx, struct app_route *r, struct net_node *node,
+                        struct net_node *dst, const struct sock_addr *src,
+                        const struct sock_addr *dst_addr, char *err, size_t errlen);
 /* From create(): names the client, finds the addresses (tcp_app_addrs) and attaches the
  * application's host rows to node's host (host_attach); 0, or -1 with a message. */
 int tcp_app_client_init(struct tcp_app_client *a, struct model_ctx *ctx, const char *name,

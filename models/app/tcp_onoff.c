@@ -82,7 +82,7 @@ static void period_start(struct sched *s, void *ctx, void *arg)
     if (stopped(o, now))
         return;
     o->on_periods++;
-    o->period_end = now + app_dist_draw(&o->on, o->periods);
+    o->period_end = time_add_sat(now, app_dist_draw(&o->on, o->periods));
     produce(s, o, NULL);
 }
 
@@ -174,9 +174,18 @@ static int onoff_create(struct model_ctx *ctx, const char *name, const void *con
     o->gap = time_to_send(c->chunk, c->rate);
     o->stop = c->stop ? c->stop : SIM_TIME_MAX;
     char why[512];
-    if (app_dist_parse(c->on, APP_DIST_TIME, &o->on, why, sizeof why) < 0 ||
-        app_dist_parse(c->off, APP_DIST_TIME, &o->off, why, sizeof why) < 0) {
-        snprintf(err, errlen, "%s", why);
+    if (app_dist_parse(c->on, APP_DIST_TIME, &o->on, why, sizeof why) < 0) {
+        snprintf(err, errlen, "on: %s", why);
+        return -1;
+    }
+    if (app_dist_parse(c->off, APP_DIST_TIME, &o->off, why, sizeof why) < 0) {
+        snprintf(err, errlen, "off: %s", why);
+        return -1;
+    }
+    /* Periods that are both always 0 would switch ON and OFF forever at one instant. */
+    if (app_dist_mean(&o->on) <= 0 && app_dist_mean(&o->off) <= 0) {
+        snprintf(err, errlen, "on \"%s\" and off \"%s\" are both always 0s: expected a "
+                 "positive time or distribution for at least one", c->on, c->off);
         return -1;
     }
     if (tcp_app_client_init(&o->client, ctx, name, node, dst, c->family, (uint16_t)c->port,

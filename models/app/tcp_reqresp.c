@@ -67,6 +67,7 @@ struct rr {
     struct host *client_host, *server_host;
     char protocol[PARAM_STRING_MAX]; /* the transport of both ends */
     struct sock_addr src, dst;
+    struct app_route route;
     uint16_t port;
     char cc[PARAM_STRING_MAX]; /* congestion control of both ends' sockets, "" = stack's */
     uint64_t nconns, requests;
@@ -358,7 +359,8 @@ static int rr_create(struct model_ctx *ctx, const char *name, const void *config
         snprintf(err, errlen, "%s", why);
         return -1;
     }
-    if (tcp_app_addrs(node, dst, c->family, &a->src, &a->dst, err, errlen) < 0)
+    if (tcp_app_addrs(node, dst, c->family, &a->src, &a->dst, err, errlen) < 0 ||
+        tcp_app_route_check(ctx, &a->route, node, dst, &a->src, &a->dst, err, errlen) < 0)
         return -1;
     if (node == dst) {
         snprintf(err, errlen, "node and dst are the same node \"%s\"", c->node);
@@ -399,7 +401,7 @@ static const struct param_def rr_params[] = {
     { "connections", PARAM_UINT, offsetof(struct rr_config, connections), "1",
       "persistent connections, each with one transaction at a time", NULL, 1, 100000 },
     { "requests", PARAM_UINT, offsetof(struct rr_config, requests), "0",
-      "transactions per connection, then close (0 = until stop or the end)", NULL, 0, 0 },
+      "transactions per connection, then close (0 = until stop or the end)", NULL, 0, 1e12 },
     { "request_size", PARAM_STRING, offsetof(struct rr_config, request_size), "300B",
       "request bytes: a size or exp(M), uniform(A,B), pareto(SHAPE,MIN), lognormal(MED,S)",
       NULL, 0, 0 },

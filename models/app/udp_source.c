@@ -54,6 +54,7 @@ struct source {
     struct pkt_pool *pool;
     struct rng *rng;
     struct net_addr src_addr, dst_addr;
+    struct app_route route;
     sim_time_t mean_gap;
     sim_time_t stop;
     uint32_t seq;
@@ -69,7 +70,7 @@ static sim_time_t cbr_gap(struct source *s)
 static sim_time_t poisson_gap(struct source *s)
 {
     /* Rounded to the picosecond; a zero gap would still be a valid (simultaneous) arrival. */
-    return (sim_time_t)(rng_exponential(s->rng, (double)s->mean_gap) + 0.5);
+    return time_from_ps_f(rng_exponential(s->rng, (double)s->mean_gap));
 }
 
 static const struct source_ops cbr_ops = { .gap = cbr_gap };
@@ -159,6 +160,10 @@ static int source_create(struct model_ctx *ctx, const char *name, const void *co
         snprintf(err, errlen, "src %s is not an IPv%d address", c->src, family);
         return -1;
     }
+    s->route = (struct app_route){ .node = node, .dst = dst, .src_addr = s->src_addr,
+                                   .dst_addr = s->dst_addr };
+    if (app_check_route(ctx, &s->route, err, errlen) < 0)
+        return -1;
     s->mean_gap = time_to_send(c->size, c->rate);
     s->stop = c->stop ? c->stop : SIM_TIME_MAX;
     if (ops == &poisson_ops && !(s->rng = model_ctx_rng(ctx, name, "gaps"))) {
@@ -167,7 +172,7 @@ static int source_create(struct model_ctx *ctx, const char *name, const void *co
     }
     /* A Poisson process starts with a random gap too, so sources started together do not
      * send their first packets in lockstep. */
-    sim_time_t first = c->start + (ops == &poisson_ops ? ops->gap(s) : 0);
+    sim_time_t first = time_add_sat(c->start, ops == &poisson_ops ? ops->gap(s) : 0);
     sched_at(ctx->sched, first, send_one, s, NULL);
     *out = s;
     return 0;

@@ -134,8 +134,9 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
         }
         f->kind = MCP_FK_STEERED;
         f->conn = c;
-        if (m->steer->apply(m, p, f) < 0)
-            m->st.anomalies[MCP_A_OPTION_OVERFLOW]++;
+        int serr = m->steer->apply(m, p, f);
+        if (serr < 0)
+            mcp_steer_failed(m, serr);
         if (p->carrier_len)
             link_other_leg(m, p, idx, &p->k);
         set(v, MCP_D_REWRITE, MCP_R_SYN_JOIN_KNOWN);
@@ -177,12 +178,13 @@ static void umcp_syn(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v)
      * the carrier) the SYN goes out untouched and unproxied rather than half-steered. */
     m->saved = p->w;
     int32_t saved_delta = p->delta;
-    if (m->steer->apply(m, p, f) < 0) {
+    int serr = m->steer->apply(m, p, f);
+    if (serr < 0) {
         p->w = m->saved;
         p->delta = saved_delta;
         p->changed = false;
         p->carrier_len = p->tunnel_family = 0;
-        m->st.anomalies[MCP_A_OPTION_OVERFLOW]++;
+        mcp_steer_failed(m, serr);
         set(v, MCP_D_PASS, MCP_R_SYN_SIGNAL_NO_SPACE);
         return;
     }
@@ -266,8 +268,9 @@ static void umcp_segment(struct mcp *m, struct mcp_pkt *p, struct mcp_verdict *v
     }
     set(v, MCP_D_PASS, MCP_R_FLOW_UNSTEERED);
     if (f->kind == MCP_FK_STEERED && p->from == MCP_SIDE_CUSTOMER && !alias) {
-        if (m->steer->apply(m, p, f) < 0)
-            m->st.anomalies[MCP_A_OPTION_OVERFLOW]++;
+        int serr = m->steer->apply(m, p, f);
+        if (serr < 0)
+            mcp_steer_failed(m, serr);
         else
             v->reason = MCP_R_FLOW_STEERED;
     } else if (alias && m->steer->ret_remove && m->steer->ret_remove(m, p, f) == 1) {

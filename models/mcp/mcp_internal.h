@@ -77,9 +77,15 @@ struct mcp_signal_ops {
     bool marks;
 };
 
+/* apply() of a method that adds bytes, on a packet too long to grow (room_for in
+ * mcp_steer.c): the packet passes unsteered and is counted as the `too-big` anomaly. */
+#define MCP_E_TOO_BIG (-1000)
+
 struct mcp_steer_ops {
     const char *name;
-    /* uMCP, client->server packets of a steered flow. The SYN is the first call. */
+    /* uMCP, client->server packets of a steered flow. The SYN is the first call. Returns
+     * 1 when applied, 0 when nothing was needed, or a negative error: a WIRE_E_* code, or
+     * MCP_E_TOO_BIG. */
     int (*apply)(struct mcp *m, struct mcp_pkt *p, struct mcp_flow *f);
     /* dMCP, client->server: take the steering off; fills the original destination. For a
      * SYN, f is NULL (not yet created) and the steering must be recognised from the packet. */
@@ -97,6 +103,10 @@ struct mcp_steer_ops {
     bool rewrites_dst;  /* the server leg may use the address-sharing pool */
     bool needs_routes;  /* source-specific routes in the network instead of bytes */
 };
+
+/* Counts a failed apply(): the `too-big` anomaly for MCP_E_TOO_BIG, `option-overflow` for
+ * the rest (no room in the option space or for the carrier). */
+void mcp_steer_failed(struct mcp *m, int err);
 
 struct mcp {
     struct mcp_config cfg;

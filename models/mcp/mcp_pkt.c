@@ -39,6 +39,24 @@ static void addr_bytes(const struct wire_pkt *w, bool dst, uint8_t out[16])
     }
 }
 
+/* Whether the IP header is one a router would forward: IPv4 options that parse, a source
+ * route whose length and pointer are valid, an IPv6 Segment Routing Header that is
+ * consistent (RFC 8754 section 4.3.1.1 drops the others). The datapath must not act on,
+ * nor add its signal to, a packet the next router drops. */
+static bool ip_header_valid(const struct wire_pkt *w)
+{
+    if (w->ip_err)
+        return false;
+    if (w->family == 4) {
+        struct ipv4_route r;
+        int err = ipv4_route_get(&w->ip.v4, 0, &r);
+        return err == 0 || err == WIRE_E_NOT_FOUND;
+    }
+    struct ipv6_srh s;
+    int err = ipv6_srh_get(&w->ip.v6, &s);
+    return err == 0 || err == WIRE_E_NOT_FOUND;
+}
+
 int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t len,
                    enum mcp_reason *why)
 {
@@ -53,7 +71,7 @@ int mcp_pkt_decode(struct mcp *m, struct mcp_pkt *p, const uint8_t *in, size_t l
     p->cookie_len = 0;
     p->mpc_off = p->join_off = -1;
     wire_pkt_decode(in, len, &p->w);
-    if (p->w.family == 0) {
+    if (p->w.family == 0 || !ip_header_valid(&p->w)) {
         *why = MCP_R_BAD_IP;
         return -1;
     }

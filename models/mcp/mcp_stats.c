@@ -48,8 +48,12 @@ static void print_group(FILE *f, const char *group, const uint64_t *v, int n,
                         const char *(*name)(int))
 {
     for (int i = 0; i < n; i++)
-        if (v[i])
-            fprintf(f, "  %s.%-24s %llu\n", group, name(i), (unsigned long long)v[i]);
+        if (v[i]) {
+            /* One column for every group: "decision.pass" and "op.parse" alike. */
+            char key[64];
+            snprintf(key, sizeof key, "%s.%s", group, name(i));
+            fprintf(f, "  %-31s %llu\n", key, (unsigned long long)v[i]);
+        }
 }
 
 static const char *op_name_i(int i) { return mcp_op_name((enum mcp_op)i); }

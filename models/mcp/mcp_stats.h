@@ -62,7 +62,8 @@
 #define MCP_ANOMALIES(X) X(MALFORMED, "malformed") X(TOKEN_COLLISION, "token-collision") \
     X(EVICTED_HALFOPEN, "evicted-halfopen") X(EXPIRED, "expired")                         \
     X(OPTION_OVERFLOW, "option-overflow") X(MTU_EXCEEDED, "mtu-exceeded")                \
-    X(FLAG_LEAK, "flag-leak") X(UNEXPECTED_SIGNAL, "unexpected-signal")
+    X(FLAG_LEAK, "flag-leak") X(UNEXPECTED_SIGNAL, "unexpected-signal")                  \
+    X(TOO_BIG, "too-big") /* a packet near 65535 bytes left unsteered: no room to grow */
 
 /* RFC 8803 cookie and authorization exchange (explicit mode, `convert_cookie`). */
 #define MCP_CONVERT_COUNTERS(X)                                                          \

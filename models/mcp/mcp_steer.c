@@ -66,6 +66,18 @@ static int ssr_remove(struct mcp *m, struct mcp_pkt *p, struct mcp_flow *f)
     return 0;
 }
 
+static uint32_t srcroute_bytes(const struct mcp *m, uint8_t family);
+static uint32_t tunnel_bytes(const struct mcp *m, uint8_t family);
+
+/* Whether the datagram can grow by `add` bytes: the IPv4 total length and the IPv6 payload
+ * length are 16-bit fields, so a packet already near 65535 bytes cannot be steered by a
+ * method that adds headers; it goes on unsteered (mcp_steer_failed counts it). */
+static bool room_for(const struct mcp_pkt *p, uint32_t add)
+{
+    uint32_t max = p->w.family == 4 ? 65535 : 65535 + IPV6_HDR_LEN;
+    return p->w.ip_len <= max && add <= max - p->w.ip_len;
+}
+
 /* ---- srcroute: LSRR / SRH ---- */
 
 static int srcroute_apply(struct mcp *m, struct mcp_pkt *p, struct mcp_flow *f)
@@ -73,6 +85,8 @@ static int srcroute_apply(struct mcp *m, struct mcp_pkt *p, struct mcp_flow *f)
     (void)f;
     size_t before = ip_hdr_len(p);
     int err;
+    if (!room_for(p, srcroute_bytes(m, p->w.family)))
+        return MCP_E_TOO_BIG;
     if (p->w.family == 4) {
         uint32_t hop = rd32(m->cfg.dmcp4);
         err = ipv4_route_insert(&p->w.ip.v4, IPOPT_LSRR, &hop, 1);
@@ -340,7 +354,9 @@ static uint32_t rewrite_syn_bytes(const struct mcp *m, uint8_t family)
 
 static int tunnel_apply(struct mcp *m, struct mcp_pkt *p, struct mcp_flow *f)
 {
-    (void)m, (void)f;
+    (void)f;
+    if (!room_for(p, tunnel_bytes(m, p->w.family)))
+        return MCP_E_TOO_BIG;
     p->tunnel_family = p->w.family;
     p->delta += p->w.family == 4 ? IPV4_HDR_MIN_LEN : IPV6_HDR_LEN;
     p->changed = true;
@@ -392,4 +408,9 @@ const struct mcp_steer_ops *mcp_steer_find(const char *name)
         if (strcmp(steer_ops[i].name, name) == 0)
             return &steer_ops[i];
     return NULL;
+}
+
+void mcp_steer_failed(struct mcp *m, int err)
+{
+    m->st.anomalies[err == MCP_E_TOO_BIG ? MCP_A_TOO_BIG : MCP_A_OPTION_OVERFLOW]++;
 }

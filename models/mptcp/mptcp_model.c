@@ -50,7 +50,7 @@ static const struct param_def mptcp_params[] = {
       "how long active MPTCP stays off after a blackhole (Linux; 0 = no blackhole detection)",
       NULL, 0, 0 },
     { "add_addr_timeout", PARAM_TIME, F(add_addr_timeout), "120s",
-      "ADD_ADDR retransmission period until echoed (Linux add_addr_timeout)", NULL, 0, 0 },
+      "ADD_ADDR retransmission period until echoed (Linux add_addr_timeout)", NULL, 1e9, PARAM_TIME_MAX },
     { "syncookies", PARAM_BOOL, F(syncookies), "true",
       "MPTCP through SYN cookies: the server key is derived statelessly and the third ACK "
       "brings both keys back (Linux mptcp_subflow_init_cookie_req); false = plain TCP",

@@ -329,13 +329,13 @@ static const struct param_def node_params[] = {
     { "icmp_errors", PARAM_BOOL, offsetof(struct node_config, icmp_errors), "true",
       "send ICMP/ICMPv6 errors (time exceeded, unreachable, too big)", NULL, 0, 0 },
     { "icmp_rate", PARAM_UINT, offsetof(struct node_config, icmp_rate), "1000",
-      "ICMP errors per second (token bucket; 0 = no limit)", NULL, 0, 0 },
+      "ICMP errors per second (token bucket; 0 = no limit)", NULL, 0, 1e9 },
     { "icmp_burst", PARAM_UINT, offsetof(struct node_config, icmp_burst), "50",
       "ICMP token bucket depth (errors)", NULL, 1, 1e9 },
     { "cpu_per_packet", PARAM_TIME, offsetof(struct node_config, cpu_per_packet), "0s",
       "CPU service time per received packet; 0s = CPU model off", NULL, 0, 0 },
     { "cpu_queue", PARAM_UINT, offsetof(struct node_config, cpu_queue), "1000",
-      "packets waiting for the CPU before drops", NULL, 0, 0 },
+      "packets waiting for the CPU before drops", NULL, 0, 1e9 },
 };
 
 static const struct model_def node_model = {

@@ -148,6 +148,13 @@ int net_hook_register(struct net_node *n, enum net_hook_point point, int priorit
  * when the node's CPU model is off. */
 void net_node_cpu_charge(struct net_node *n, sim_time_t t);
 
+/* Whether a packet n sends from src to dst reaches the node that owns dst, following each
+ * hop's route (static, per-interface source, topology) as the IP path would; the network is
+ * made ready first (call it once every link exists: from a model_ctx_on_check hook). A hop
+ * onto a shared medium without one peer ends the walk as reachable. For `check`: an
+ * application whose destination no route reaches is a scenario error. */
+bool net_node_reaches(struct net_node *n, const struct net_addr *dst, const struct net_addr *src);
+
 /* ---- statistics ------------------------------------------------------------------------ */
 
 /* Routing entries: static (scenario, source-specific included) in both families. */

@@ -544,3 +544,23 @@ const struct net_addr *node_src_addr(const struct net_node *n, const struct net_
             return &n->addrs[i].a;
     return NULL;
 }
+
+bool net_node_reaches(struct net_node *n, const struct net_addr *dst, const struct net_addr *src)
+{
+    struct net_shared *s = n->net;
+    if (!s->ready)
+        net_shared_ready(s);
+    /* A path visits each node at most once; more hops than nodes is a routing loop. */
+    struct net_node *cur = n;
+    for (size_t hop = 0; hop <= s->n; hop++) {
+        if (net_node_owns(cur, dst))
+            return true;
+        struct net_if *ifc = node_route(cur, dst, src, cur == n);
+        if (!ifc)
+            return false;
+        if (!ifc->peer)
+            return true;
+        cur = ifc->peer;
+    }
+    return false;
+}

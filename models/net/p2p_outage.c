@@ -28,8 +28,8 @@ static void schedule_next(struct p2p *l)
     sim_time_t now = sched_now(l->sched);
     if (o->rng) {
         double mean = l->up ? o->up_mean_ps : o->down_mean_ps;
-        sched_at(l->sched, now + (sim_time_t)(rng_exponential(o->rng, mean) + 0.5), change, l,
-                 NULL);
+        sched_at(l->sched, time_add_sat(now, time_from_ps_f(rng_exponential(o->rng, mean))),
+                 change, l, NULL);
     } else if (o->next < o->n) {
         sched_at(l->sched, o->at[o->next++], change, l, NULL);
     }

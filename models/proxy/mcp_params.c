@@ -78,7 +78,7 @@ const struct param_def mcp_param_defs[] = {
     { "cookies", PARAM_BOOL, F(cookies), "false",
       "dMCP answers signalled SYNs statelessly with SYN cookies", NULL, 0, 0 },
     { "cookie_period", PARAM_TIME, F(cookie_period), "64s", "SYN cookie time counter period",
-      NULL, 0, 0 },
+      NULL, 1e9, PARAM_TIME_MAX },
     { "pending_per_client", PARAM_UINT, F(pending_per_client), "64",
       "half-open connections per client address (0 = no limit, RFC 8803 9)", NULL, 0, 65535 },
     { "error_rate", PARAM_UINT, F(error_rate), "100", "error replies per second", NULL, 0,
@@ -102,7 +102,7 @@ const struct param_def mcp_param_defs[] = {
     { "mtu", PARAM_UINT, F(mtu), "1500", "packets grown past this are counted", NULL, 68,
       65535 },
     { "seed", PARAM_UINT, F(seed), "1", "secret seed of every hash key and cookie secret",
-      NULL, 0, 0 },
+      NULL, 0, (double)UINT64_MAX },
 };
 const size_t mcp_param_count = sizeof mcp_param_defs / sizeof mcp_param_defs[0];
 

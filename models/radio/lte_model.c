@@ -38,9 +38,9 @@ static const struct param_def lte_params[] = {
     { "up_markov", PARAM_STRING, F(up_markov), "", "uplink Markov-modulated rate", NULL, 0,
       0 },
     { "down_rate", PARAM_RATE, F(down_rate), "20Mbps", "constant downlink rate when no "
-      "trace or markov spec is given", NULL, 0, 0 },
+      "trace or markov spec is given", NULL, 1, 1e12 },
     { "up_rate", PARAM_RATE, F(up_rate), "5Mbps", "constant uplink rate when no trace or "
-      "markov spec is given", NULL, 0, 0 },
+      "markov spec is given", NULL, 1, 1e12 },
     { "opportunity_bytes", PARAM_SIZE, F(opportunity_bytes), "1500B", "bytes one delivery "
       "opportunity carries (Mahimahi: one MTU)", NULL, 1, 65535 },
     { "scheduler", PARAM_ENUM, F(scheduler), "pf", "who gets an opportunity: rr (round "
@@ -56,7 +56,7 @@ static const struct param_def lte_params[] = {
     { "promotion_delay", PARAM_TIME, F(promotion_delay), "260ms", "RRC idle -> connected "
       "delay before an idle phone's first packet moves", NULL, 0, 0 },
     { "inactivity_timeout", PARAM_TIME, F(inactivity_timeout), "11.5s", "time without "
-      "traffic after which a phone's radio is idle", NULL, 0, 0 },
+      "traffic after which a phone's radio is idle", NULL, 1e6, PARAM_TIME_MAX },
     { "outage_schedule", PARAM_STRING, A(outage_schedule), "", "down intervals of every "
       "phone, START-END,... (e.g. 10s-12s,30s-31s)", NULL, 0, 0 },
     { "outage_mean_up", PARAM_TIME, A(outage_mean_up), "0s", "random on/off outages of "

@@ -191,7 +191,8 @@ fail:
 static void markov_enter(struct lte_rate *r, size_t k, sim_time_t at)
 {
     r->k = k;
-    r->state_end = at + time_from_sec_f(rng_exponential(r->rng, r->states[k].sojourn_s));
+    r->state_end = time_add_sat(at, time_from_sec_f(rng_exponential(r->rng,
+                                                                  r->states[k].sojourn_s)));
     if (r->state_end <= at)
         r->state_end = at + 1; /* a sojourn rounded to 0 ps still ends after it starts */
 }

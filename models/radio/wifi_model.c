@@ -31,7 +31,7 @@ static const struct param_def wifi_params[] = {
     { "ap", PARAM_NODE, A(hub), NULL, "the access point node", NULL, 0, 0 },
     { "stations", PARAM_STRING, A(terminals), NULL, "the station nodes, comma-separated; "
       "phone-0..9 stands for phone-0 to phone-9", NULL, 0, 0 },
-    { "slot", PARAM_TIME, F(slot), "9us", "slot time (aSlotTime)", NULL, 0, 0 },
+    { "slot", PARAM_TIME, F(slot), "9us", "slot time (aSlotTime)", NULL, 1e3, 1e12 },
     { "sifs", PARAM_TIME, F(sifs), "16us", "short interframe space before an ACK", NULL, 0,
       0 },
     { "difs", PARAM_TIME, F(difs), "34us", "DCF interframe space: idle time before backoff "
@@ -58,7 +58,7 @@ static const struct param_def wifi_params[] = {
     { "loss", PARAM_PROB, F(loss), "0", "probability that a data frame is lost (not "
       "acknowledged) although alone on the air", NULL, 0, 0 },
     { "queue_packets", PARAM_UINT, F(queue_packets), "500", "FIFO limit per station and at "
-      "the AP, in packets (0: none)", NULL, 0, 0 },
+      "the AP, in packets (0: none)", NULL, 0, 1e9 },
     { "queue_bytes", PARAM_SIZE, F(queue_bytes), "0B", "FIFO limit per station and at the "
       "AP, in bytes (0B: none)", NULL, 0, 0 },
     { "outage_schedule", PARAM_STRING, A(outage_schedule), "", "down intervals of every "
