@@ -68,10 +68,10 @@ static void test_scenario_capture_key_writes_only_the_listed_interfaces(void)
     char dir[512], cmd[PATH_MAX + 1400], *out = NULL, bin[PATH_MAX];
     snprintf(dir, sizeof dir, "%s/pcap-some", harness_tmpdir());
     CU_ASSERT_PTR_NOT_NULL_FATAL(realpath(harness_mcpsim(), bin));
-    snprintf(cmd, sizeof cmd, "mkdir -p %s && cd %s && %s run %s --quiet && ls", dir, dir, bin,
-             scenario("some", "    capture: access\n"));
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && cd %s && %s run %s --quiet && ls results", dir,
+             dir, bin, scenario("some", "    capture: access\n"));
     CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
-    CU_ASSERT_STRING_EQUAL(out, "phone-access.pcap\n");
+    CU_ASSERT_STRING_EQUAL(out, "phone-access.pcap\n"); /* results/: no --pcap given */
     free(out);
 }
 
@@ -87,7 +87,29 @@ static void test_capture_of_an_unknown_link_is_reported(void)
     free(out);
 }
 
+/* A scenario with `capture:` and no --pcap: `check` writes no file at all (it builds the
+ * world without running it), and `run` writes into results/ (made if missing), never into the
+ * working directory itself, where stray captures used to end up in commits. */
+static void test_captures_without_pcap_go_to_results_and_check_writes_none(void)
+{
+    char dir[512], cmd[2048], *out = NULL;
+    snprintf(dir, sizeof dir, "%s/capdefault", harness_tmpdir());
+    snprintf(cmd, sizeof cmd, "mkdir -p %s && cd %s && printf 'name: c\nduration: 100ms\n"
+             "nodes:\n  - {name: a, capture: true}\n  - name: b\nlinks:\n  - {name: l, a: a, "
+             "b: b}\n' > s.yaml && %s/%s check -q s.yaml && ls", dir, dir,
+             harness_mcpsim()[0] == '/' ? "" : getenv("PWD"), harness_mcpsim());
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT(out && strstr(out, ".pcap") == NULL && strstr(out, "results") == NULL);
+    free(out);
+    snprintf(cmd, sizeof cmd, "cd %s && %s/%s run -q s.yaml && ls . results", dir,
+             harness_mcpsim()[0] == '/' ? "" : getenv("PWD"), harness_mcpsim());
+    CU_ASSERT_EQUAL(harness_run(cmd, &out), 0);
+    CU_ASSERT(out && strstr(out, "results:\na-l.pcap") != NULL);
+    free(out);
+}
+
 SUITE(net_capture, NULL, NULL,
       TEST(test_run_pcap_writes_one_valid_file_per_interface),
       TEST(test_scenario_capture_key_writes_only_the_listed_interfaces),
-      TEST(test_capture_of_an_unknown_link_is_reported))
+      TEST(test_capture_of_an_unknown_link_is_reported),
+      TEST(test_captures_without_pcap_go_to_results_and_check_writes_none))

@@ -189,7 +189,7 @@ static void net_start(struct sched *s, void *ctx, void *arg)
 {
     (void)s;
     (void)arg;
-    net_shared_ready(ctx);
+    net_shared_start(ctx);
 }
 
 /* Primary addresses: "auto" takes the next free 10.0.0.0/8 address and fd00::N with the

@@ -184,6 +184,7 @@ struct net_shared {
     size_t n, cap;
     uint32_t next_auto;
     bool ready;
+    bool started; /* captures opened (net_shared_start) */
     const char *pcap_dir;
     struct addr_entry *addrs;  /* sorted by family then bytes */
     size_t naddrs;
@@ -204,6 +205,11 @@ int node_ifaddrs_parse(struct net_node *n, const struct param_list *interfaces, 
 /* Resolves interface addresses, builds the address index and the static routes of every
  * node; problems are printed on stderr and counted (config_errors). Idempotent. */
 void net_shared_ready(struct net_shared *s);
+/* net_shared_ready, then the capture files: the first event of a run (and any packet sent
+ * before it). */
+void net_shared_start(struct net_shared *s);
+/* Where captures go when the run was not given --pcap DIR. */
+#define NET_CAPTURE_DEFAULT_DIR "results"
 /* node_addr_index.c: sorts s->addrs and builds the hash index over them; -1 out of memory. */
 int net_addr_index_build(struct net_shared *s);
 /* The address-index entry of a; NULL when no node has it (or before net_shared_ready).

@@ -421,8 +421,8 @@ void node_ip_output(struct net_node *n, struct packet *p)
 
 void net_node_send(struct net_node *n, struct packet *p)
 {
-    if (!n->net->ready)
-        net_shared_ready(n->net);
+    if (!n->net->started)
+        net_shared_start(n->net);
     node_ip_output(n, p);
 }
 
@@ -443,7 +443,7 @@ void net_if_receive(struct net_if *ifc, struct packet *p)
 
 void net_node_receive(struct net_node *n, struct packet *p)
 {
-    if (!n->net->ready)
-        net_shared_ready(n->net);
+    if (!n->net->started)
+        net_shared_start(n->net);
     receive(n, NULL, p);
 }

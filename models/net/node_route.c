@@ -31,10 +31,12 @@
  * (hop count only), routing protocols and their convergence, ECMP.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "models/net/node_impl.h"
 
@@ -253,9 +255,10 @@ static bool capture_wanted(const struct net_node *n, const struct net_if *ifc)
     return false;
 }
 
-/* Interface addresses and capture files, once the links exist. */
+/* Interface addresses, once the links exist. */
 static void node_setup_ifs(struct net_shared *s, struct net_node *n)
 {
+    (void)s;
     for (size_t i = 0; i < n->nifaddrs; i++) {
         struct net_if *ifc = if_by_link(n, n->ifaddrs[i].link);
         /* On a radio hub the address is the node's: bound to one of its per-terminal
@@ -275,6 +278,14 @@ static void node_setup_ifs(struct net_shared *s, struct net_node *n)
             if (!if_by_link(n, l))
                 config_error(n, "capture: no link \"%s\" is attached to this node", l);
     }
+}
+
+/* The capture files, when the run starts (never for `check`, which builds the world and
+ * checks its routes without running it). Without --pcap they go to results/, created if
+ * needed, so a run never drops captures in the working directory's top level. */
+static void node_open_captures(struct net_shared *s, struct net_node *n)
+{
+    const char *dir = s->pcap_dir ? s->pcap_dir : NET_CAPTURE_DEFAULT_DIR;
     for (size_t i = 0; i < n->nifs; i++) {
         char err[512];
         if (!s->pcap_dir && !capture_wanted(n, n->ifs[i]))
@@ -287,8 +298,9 @@ static void node_setup_ifs(struct net_shared *s, struct net_node *n)
             n->ifs[i]->capture = first->capture;
             continue;
         }
-        if (net_capture_open(n->ifs[i], s->pcap_dir ? s->pcap_dir : ".", n->name, err,
-                             sizeof err) < 0)
+        if (!s->pcap_dir && mkdir(dir, 0777) < 0 && errno != EEXIST)
+            config_error(n, "capture: cannot create %s/: %s", dir, strerror(errno));
+        else if (net_capture_open(n->ifs[i], dir, n->name, err, sizeof err) < 0)
             config_error(n, "capture: %s", err);
     }
 }
@@ -390,6 +402,16 @@ void net_shared_ready(struct net_shared *s)
         n->ifaddrs = NULL;
         n->nroutes = n->nifaddrs = 0;
     }
+}
+
+void net_shared_start(struct net_shared *s)
+{
+    net_shared_ready(s);
+    if (s->started)
+        return;
+    s->started = true;
+    for (size_t i = 0; i < s->n; i++)
+        node_open_captures(s, s->nodes[i]);
 }
 
 void net_shared_fini(void *block)
